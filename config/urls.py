@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from applicants import views as applicant_views
+
+admin.site.site_header = _("职称申报评审平台 管理后台")
+admin.site.site_title = _("职称申报评审平台")
+
+urlpatterns = [
+    path("", applicant_views.home, name="home"),
+    path("accounts/", include("applicants.urls")),
+    path("org/", include("institutions.urls")),
+    path("declarations/", include("declarations.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

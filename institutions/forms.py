@@ -1,0 +1,147 @@
+from django import forms
+from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import uscc as uscc_check
+
+from applicants.forms import CaptchaMixin, PasswordPairMixin
+from applicants.models import User
+from applicants.validators import validate_phone, validate_username
+from institutions.models import Organization, OrgKind, Region
+from institutions.services import UnitRegistration
+
+
+def clean_uscc(value: str) -> str:
+    code = (value or "").strip().upper().replace(" ", "")
+    try:
+        return uscc_check.validate(code)
+    except stdnum_errors.InvalidLength:
+        raise forms.ValidationError(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)})
+    except stdnum_errors.InvalidChecksum:
+        raise forms.ValidationError(_("统一社会信用代码校验位不正确，请逐位核对营业执照。"))
+    except stdnum_errors.ValidationError:
+        raise forms.ValidationError(
+            _("统一社会信用代码格式不正确：应为18位数字或大写字母（不含I、O、Z、S、V）。")
+        )
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class UnitRegistrationForm(CaptchaMixin, PasswordPairMixin):
+    name = forms.CharField(label=_l("单位名称"), max_length=100,
+                           help_text=_l("填写单位全称，不得使用简称；确认后不能自行修改。"))
+    uscc = forms.CharField(label=_l("统一社会信用代码"), max_length=30)
+    region = RegionChoiceField(
+        label=_l("所属地区"), queryset=Region.objects.order_by("code"),
+        help_text=_l("区（市）及以下单位选择所在区县；市直部门及其下属单位选择所在市。"),
+    )
+    contact_name = forms.CharField(label=_l("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_l("联系人手机号"), max_length=20,
+                                    help_text=_l("用于找回密码，请填写常用手机号。"))
+    username = forms.CharField(label=_l("登录名"), max_length=30,
+                               help_text=_l("以字母开头，4至30位字母、数字或下划线。"))
+
+    field_order = ["name", "uscc", "region", "contact_name", "contact_phone", "username",
+                   "password1", "password2", "captcha"]
+
+    def clean_name(self):
+        name = "".join(self.cleaned_data["name"].split())
+        if len(name) < 4:
+            raise forms.ValidationError(_("请填写单位全称。"))
+        return name
+
+    def clean_uscc(self):
+        return clean_uscc(self.cleaned_data["uscc"])
+
+    def clean_contact_phone(self):
+        return validate_phone(self.cleaned_data["contact_phone"])
+
+    def clean_username(self):
+        username = validate_username(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该登录名已被使用，请换一个。"))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.check_password_strength(
+                User(username=cleaned.get("username", ""), name=cleaned.get("contact_name", ""))
+            )
+        return cleaned
+
+    def to_registration(self) -> UnitRegistration:
+        data = self.cleaned_data
+        return UnitRegistration(
+            name=data["name"], uscc=data["uscc"], region_id=data["region"].pk,
+            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+            username=data["username"], password_hash=make_password(data["password1"]),
+        )
+
+
+class PermissionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _l("通过")), ("reject", _l("不通过"))],
+                                 widget=forms.RadioSelect, label=_l("审核结果"))
+    reason = forms.CharField(label=_l("审核意见"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("不通过时必须填写原因。"))
+        return cleaned
+
+
+class OrganizationProfileForm(forms.Form):
+    name = forms.CharField(label=_l("单位名称"), max_length=100)
+    contact_name = forms.CharField(label=_l("联系人"), max_length=50)
+    contact_phone = forms.CharField(label=_l("联系电话"), max_length=20)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization.name_locked:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("单位名称确认后不能自行修改，如有错误请联系所属地人社局。")
+
+    def clean_contact_phone(self):
+        return validate_phone(self.cleaned_data["contact_phone"])
+
+
+class OrganizationAccountForm(PasswordPairMixin):
+    name = forms.CharField(label=_l("部门名称"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_l("部门类型"),
+        choices=[(k, label) for k, label in OrgKind.choices if k != OrgKind.UNIT],
+    )
+    region = RegionChoiceField(label=_l("所属地区"), queryset=Region.objects.order_by("code"))
+    uscc = forms.CharField(label=_l("统一社会信用代码"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_l("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_l("联系人手机号"), max_length=20, required=False)
+    username = forms.CharField(label=_l("登录名"), max_length=30)
+
+    field_order = ["name", "kind", "region", "uscc", "contact_name", "contact_phone",
+                   "username", "password1", "password2"]
+
+    def clean_uscc(self):
+        value = self.cleaned_data["uscc"]
+        return clean_uscc(value) if value else ""
+
+    def clean_contact_phone(self):
+        value = self.cleaned_data["contact_phone"]
+        return validate_phone(value) if value else ""
+
+    def clean_username(self):
+        username = validate_username(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("该登录名已被使用，请换一个。"))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.check_password_strength(User(username=cleaned.get("username", "")))
+        return cleaned

@@ -1,0 +1,147 @@
+"""Demo data: regions, one account per role, the two seeded committees. Safe to run again."""
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from applicants.models import AccountKind, IdType, User
+from applicants.validators import birth_date_and_gender
+from declarations.models import Level, Series
+from institutions.models import (
+    Committee,
+    Membership,
+    Organization,
+    OrgKind,
+    PermissionStatus,
+    Region,
+)
+
+DEMO_PASSWORD = "Demo@2026"
+ADMIN_PASSWORD = "Admin@2026"
+
+REGIONS = [
+    ("370000", "山东省", None),
+    ("370700", "潍坊市", "370000"),
+    ("370702", "潍城区", "370700"),
+    ("370705", "奎文区", "370700"),
+    ("371000", "威海市", "370000"),
+    ("371002", "环翠区", "371000"),
+    ("371003", "文登区", "371000"),
+    ("330000", "浙江省", None),
+    ("330500", "湖州市", "330000"),
+    ("330502", "吴兴区", "330500"),
+    ("330503", "南浔区", "330500"),
+    ("330521", "德清县", "330500"),
+    ("330522", "长兴县", "330500"),
+    ("330523", "安吉县", "330500"),
+]
+
+LEVELS = [("junior", "初级", 1), ("intermediate", "中级", 2), ("deputy_senior", "副高级", 3),
+          ("senior", "正高级", 4)]
+SERIES = [("engineering", "工程技术", 1), ("mass_culture", "群众文化", 2),
+          ("library", "图书资料", 3), ("cultural_relics", "文物博物", 4), ("art", "艺术", 5),
+          ("fine_art", "美术", 6)]
+
+# (username, organization name, kind, region code, uscc, contact)
+ORGANIZATIONS = [
+    ("wf_unit", "潍坊华东机械制造有限公司", OrgKind.UNIT, "370702", "91370702MA3C4D5E6L",
+     ("李经办", "13905360001")),
+    ("wh_unit", "威海市环翠区文化馆", OrgKind.UNIT, "371002", "12371002493001234P",
+     ("王经办", "13906310001")),
+    ("wc_gxj", "潍坊市潍城区工业和信息化局", OrgKind.SUPERVISING, "370702", "11370702004123456W",
+     ("赵主管", "13905360002")),
+    ("wf_gxj", "潍坊市工业和信息化局", OrgKind.REPORTING, "370700", "113707000041234560",
+     ("钱呈报", "13905360003")),
+    ("wc_rsj", "潍坊市潍城区人力资源和社会保障局", OrgKind.HR_BUREAU, "370702", "",
+     ("孙人社", "13905360004")),
+    ("hc_rsj", "威海市环翠区人力资源和社会保障局", OrgKind.HR_BUREAU, "371002", "",
+     ("周人社", "13906310004")),
+    ("hz_rsj", "湖州市人力资源和社会保障局", OrgKind.HR_BUREAU, "330500", "",
+     ("吴人社", "13957200004")),
+    ("wf_gc_office", "潍坊市工程技术职务资格中级评审委员会办公室", OrgKind.COMMITTEE_OFFICE,
+     "370700", "", ("郑办公室", "13905360005")),
+    ("hc_qw_office", "威海市环翠区群众文化专业职务资格初级评审委员会办公室",
+     OrgKind.COMMITTEE_OFFICE, "371002", "", ("冯办公室", "13906310005")),
+]
+
+COMMITTEES = [
+    ("潍坊市工程技术职务资格中级评审委员会", "engineering", "intermediate", "370700", "wf_gc_office"),
+    ("威海市环翠区群众文化专业职务资格初级评审委员会", "mass_culture", "junior", "371002",
+     "hc_qw_office"),
+]
+
+APPLICANTS = [
+    # username, name, resident ID, phone
+    ("zhangsan", "张三", "370702198503151232", "13800000001"),
+    ("lisi", "李四", "371002199207082049", "13800000002"),
+]
+
+
+def _level_of(code: str) -> int:
+    if code.endswith("0000"):
+        return Region.Level.PROVINCE
+    return Region.Level.CITY if code.endswith("00") else Region.Level.DISTRICT
+
+
+class Command(BaseCommand):
+    help = "Load demo regions, organizations, committees and one account per role (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        regions = {}
+        for code, name, parent in REGIONS:
+            region, _ = Region.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "level": _level_of(code), "parent": regions.get(parent)},
+            )
+            regions[code] = region
+        levels = {code: Level.objects.update_or_create(
+            code=code, defaults={"name": name, "rank": rank})[0] for code, name, rank in LEVELS}
+        series = {code: Series.objects.update_or_create(
+            code=code, defaults={"name": name, "sort_order": order})[0]
+            for code, name, order in SERIES}
+
+        admin = self._account("admin", "系统管理员", AccountKind.ADMINISTRATOR, ADMIN_PASSWORD)
+        if not (admin.is_staff and admin.is_superuser):
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+
+        offices = {}
+        for username, name, kind, region_code, uscc, (contact, phone) in ORGANIZATIONS:
+            organization, _ = Organization.objects.update_or_create(
+                name=name, kind=kind,
+                defaults={"region": regions[region_code], "uscc": uscc, "contact_name": contact,
+                          "contact_phone": phone, "permission_status": PermissionStatus.APPROVED},
+            )
+            if organization.name_confirmed_at is None:
+                organization.name_confirmed_at = timezone.now()
+                organization.save(update_fields=["name_confirmed_at"])
+            user = self._account(username, contact, AccountKind.ORGANIZATION, DEMO_PASSWORD, phone)
+            Membership.objects.get_or_create(user=user, organization=organization)
+            offices[username] = organization
+
+        for name, series_code, level_code, region_code, office in COMMITTEES:
+            Committee.objects.update_or_create(
+                name=name, defaults={"series": series[series_code], "level": levels[level_code],
+                                     "region": regions[region_code], "office": offices[office]},
+            )
+
+        for username, name, id_number, phone in APPLICANTS:
+            user = self._account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)
+            if user.id_number != id_number:
+                user.id_type = IdType.RESIDENT_ID
+                user.id_number = id_number
+                user.birth_date, user.gender = birth_date_and_gender(id_number)
+                user.save(update_fields=["id_type", "id_number", "birth_date", "gender"])
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _account(self, username, name, kind, password, phone=""):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create(
+                username=username, name=name, kind=kind, phone=phone,
+                password=make_password(password),
+            )
+        return user

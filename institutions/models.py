@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省")
+        CITY = 2, _("市")
+        DISTRICT = 3, _("区（县）")
+
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("上级地区"),
+    )
+    # Cached "山东省威海市环翠区" so lists need no recursive queries.
+    full_name = models.CharField(_("全称"), max_length=150, editable=False)
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.full_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.full_name = f"{self.parent.full_name}{self.name}" if self.parent_id else self.name
+        super().save(*args, **kwargs)
+
+    def ancestor_codes(self):
+        """Codes of this region and its ancestors, nearest first (derived from the code)."""
+        codes = [self.code]
+        if self.level >= self.Level.DISTRICT:
+            codes.append(self.code[:4] + "00")
+        if self.level >= self.Level.CITY:
+            codes.append(self.code[:2] + "0000")
+        return codes
+
+
+class OrgKind(models.TextChoices):
+    UNIT = "unit", _("用人单位")
+    SUPERVISING = "supervising", _("主管部门")
+    REPORTING = "reporting", _("呈报部门")
+    HR_BUREAU = "hr_bureau", _("人社局")
+    COMMITTEE_OFFICE = "committee_office", _("评委会办事机构")
+
+
+class PermissionStatus(models.TextChoices):
+    NONE = "none", _("未申请")
+    PENDING = "pending", _("待人社局审核")
+    APPROVED = "approved", _("已授权")
+    REJECTED = "rejected", _("未通过")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=OrgKind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("所属地区")
+    )
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Set when the registrant confirms; after that the unit cannot rename itself.
+    name_confirmed_at = models.DateTimeField(_("名称确认时间"), null=True, blank=True)
+    permission_status = models.CharField(
+        _("职称评审权限"), max_length=10, choices=PermissionStatus.choices,
+        default=PermissionStatus.NONE,
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("单位（部门）")
+        verbose_name_plural = _("单位（部门）")
+        ordering = ["region__code", "name"]
+        constraints = [
+            # The automatic check of a permission application, made unbreakable by races.
+            models.UniqueConstraint(
+                "uscc", name="unique_authorized_uscc",
+                condition=models.Q(permission_status="approved") & ~models.Q(uscc=""),
+            ),
+            models.UniqueConstraint(
+                "name", name="unique_authorized_name",
+                condition=models.Q(permission_status="approved"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_authorized(self):
+        return self.permission_status == PermissionStatus.APPROVED
+
+    @property
+    def name_locked(self):
+        return self.name_confirmed_at is not None
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("经办人")
+        REVIEWER = "reviewer", _("审核人")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization}"
+
+
+class PermissionApplication(models.Model):
+    """A unit's application for 职称评审 permission, decided by its region's HR bureau."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="permission_applications",
+        verbose_name=_("申请单位"),
+    )
+    bureau = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="permission_queue",
+        verbose_name=_("审核人社局"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("权限申请")
+        verbose_name_plural = _("权限申请")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", name="one_pending_permission_application",
+                condition=models.Q(status="pending"),
+            )
+        ]
+
+
+class Committee(models.Model):
+    """An evaluation committee (评审委员会) for one series and level in a region."""
+
+    name = models.CharField(_("评委会名称"), max_length=100, unique=True)
+    series = models.ForeignKey(
+        "declarations.Series", on_delete=models.PROTECT, verbose_name=_("系列")
+    )
+    level = models.ForeignKey("declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("地区"))
+    office = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="committees",
+        limit_choices_to={"kind": OrgKind.COMMITTEE_OFFICE}, verbose_name=_("办事机构"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("评审委员会")
+        verbose_name_plural = _("评审委员会")
+        ordering = ["region__code", "name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,202 @@
+"""Every write about organizations: registration, permission, accounts."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants.models import AccountKind, User
+from institutions.models import (
+    Membership,
+    Organization,
+    OrgKind,
+    PermissionApplication,
+    PermissionStatus,
+    Region,
+)
+from institutions.selectors import responsible_bureau
+
+
+@dataclass(frozen=True)
+class UnitRegistration:
+    """Validated unit registration waiting for the registrant's confirmation."""
+
+    name: str
+    uscc: str
+    region_id: int
+    contact_name: str
+    contact_phone: str
+    username: str
+    password_hash: str
+
+    def as_session(self) -> dict:
+        return self.__dict__.copy()
+
+    @classmethod
+    def from_session(cls, data: dict) -> "UnitRegistration":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+
+def _create_account(*, username, password_hash, name, phone) -> User:
+    return User.objects.create(
+        kind=AccountKind.ORGANIZATION, username=username, password=password_hash, name=name,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def register_unit(*, registration: UnitRegistration) -> Organization:
+    """Create the unit and its login account; the name is locked from this confirmation on."""
+    region = Region.objects.get(pk=registration.region_id)
+    try:
+        with transaction.atomic():
+            user = _create_account(
+                username=registration.username, password_hash=registration.password_hash,
+                name=registration.contact_name, phone=registration.contact_phone,
+            )
+    except IntegrityError:
+        raise ValidationError(_("该用户名已被使用，请返回修改。")) from None
+    unit = Organization.objects.create(
+        name=registration.name, kind=OrgKind.UNIT, region=region, uscc=registration.uscc,
+        contact_name=registration.contact_name, contact_phone=registration.contact_phone,
+        name_confirmed_at=timezone.now(),
+    )
+    Membership.objects.create(user=user, organization=unit, role=Membership.Role.MANAGER)
+    return unit
+
+
+def _conflicting_authorized_unit(unit: Organization) -> Organization | None:
+    return (
+        Organization.objects.select_related("region")
+        .filter(kind=OrgKind.UNIT, permission_status=PermissionStatus.APPROVED)
+        .exclude(pk=unit.pk)
+        .filter(Q(name=unit.name) | (Q(uscc=unit.uscc) if unit.uscc else Q(pk__in=[])))
+        .first()
+    )
+
+
+def _conflict_message(existing: Organization, unit: Organization) -> str:
+    accounts = ", ".join(
+        existing.memberships.select_related("user").values_list("user__username", flat=True)
+    )
+    if existing.name == unit.name:
+        what = _("已经存在有权限的同名单位")
+    else:
+        what = _("已经存在使用该统一社会信用代码的有权限单位“%(n)s”") % {"n": existing.name}
+    return _(
+        "%(what)s（账号：%(acc)s，所属地区：%(region)s），可能是重复注册。"
+        "请联系所属地人社局查询账号，使用之前的账号登录。"
+    ) % {"what": what, "acc": accounts or "-", "region": existing.region.full_name}
+
+
+@transaction.atomic
+def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplication:
+    """The automatic check, then the queue of the region's HR bureau (seed 四.4)."""
+    unit = Organization.objects.select_for_update().select_related("region").get(pk=unit.pk)
+    if not Membership.objects.filter(user=actor, organization=unit).exists():
+        raise PermissionDenied(_("只有本单位账号可以申请权限。"))
+    if unit.kind != OrgKind.UNIT:
+        raise ValidationError(_("只有用人单位需要申请职称评审权限。"))
+    if unit.permission_status == PermissionStatus.APPROVED:
+        raise ValidationError(_("本单位已获得职称评审权限，无需重复申请。"))
+    if unit.permission_status == PermissionStatus.PENDING:
+        raise ValidationError(_("权限申请正在人社局审核中，请耐心等待。"))
+    existing = _conflicting_authorized_unit(unit)
+    if existing is not None:
+        raise ValidationError(_conflict_message(existing, unit))
+    bureau = responsible_bureau(unit.region)
+    if bureau is None:
+        raise ValidationError(
+            _("所属地区（%(r)s）暂无人社局账号，请联系系统管理员。") % {"r": unit.region.full_name}
+        )
+    application = PermissionApplication.objects.create(
+        organization=unit, bureau=bureau, submitted_by=actor
+    )
+    unit.permission_status = PermissionStatus.PENDING
+    unit.save(update_fields=["permission_status"])
+    return application
+
+
+@transaction.atomic
+def decide_permission(*, actor: User, application: PermissionApplication, approve: bool,
+                      reason: str = "") -> PermissionApplication:
+    """The HR bureau approves or rejects (a reason is required to reject)."""
+    application = PermissionApplication.objects.select_for_update().get(pk=application.pk)
+    if not Membership.objects.filter(user=actor, organization_id=application.bureau_id).exists():
+        raise PermissionDenied(_("只能审核本人社局队列中的申请。"))
+    if application.status != PermissionApplication.Status.PENDING:
+        raise ValidationError(_("该申请已处理，请刷新页面。"))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("不通过时必须填写原因。")})
+    unit = Organization.objects.select_for_update().get(pk=application.organization_id)
+    now = timezone.now()
+    if approve:
+        existing = _conflicting_authorized_unit(unit)
+        if existing is not None:
+            raise ValidationError(_conflict_message(existing, unit))
+        unit.permission_status = PermissionStatus.APPROVED
+    else:
+        unit.permission_status = PermissionStatus.REJECTED
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=["permission_status"])
+    except IntegrityError:
+        raise ValidationError(_("已存在同名或同代码的有权限单位，不能重复授权。")) from None
+    application.status = (
+        PermissionApplication.Status.APPROVED if approve else PermissionApplication.Status.REJECTED
+    )
+    application.decided_by = actor
+    application.decided_at = now
+    application.reason = reason
+    application.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return application
+
+
+@transaction.atomic
+def update_organization_contact(*, actor: User, organization: Organization, contact_name: str,
+                                contact_phone: str, name: str | None = None) -> Organization:
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    is_member = Membership.objects.filter(user=actor, organization=organization).exists()
+    if not (is_member or actor.is_administrator):
+        raise PermissionDenied(_("无权修改该单位信息。"))
+    fields = ["contact_name", "contact_phone"]
+    organization.contact_name = contact_name
+    organization.contact_phone = contact_phone
+    if name is not None and name != organization.name:
+        if organization.name_locked and not actor.is_administrator:
+            raise ValidationError({"name": _("单位名称确认后不能自行修改，请联系所属地人社局。")})
+        organization.name = name
+        fields.append("name")
+    organization.save(update_fields=fields)
+    return organization
+
+
+@transaction.atomic
+def create_organization_account(*, actor: User, name: str, kind: str, region: Region,
+                                username: str, password_hash: str, contact_name: str = "",
+                                contact_phone: str = "", uscc: str = "") -> Organization:
+    """Administrators create department, bureau and committee-office accounts."""
+    if not actor.is_administrator:
+        raise PermissionDenied(_("只有系统管理员可以创建部门账号。"))
+    if kind == OrgKind.UNIT:
+        raise ValidationError({"kind": _("用人单位请通过“单位注册”自行注册。")})
+    if Organization.objects.filter(name=name, kind=kind).exists():
+        raise ValidationError({"name": _("已存在同名同类型的部门。")})
+    try:
+        with transaction.atomic():
+            user = _create_account(username=username, password_hash=password_hash,
+                                   name=contact_name or name, phone=contact_phone)
+    except IntegrityError:
+        raise ValidationError({"username": _("该用户名已被使用，请换一个。")}) from None
+    organization = Organization.objects.create(
+        name=name, kind=kind, region=region, uscc=uscc, contact_name=contact_name,
+        contact_phone=contact_phone, name_confirmed_at=timezone.now(),
+        # Departments, bureaus and committee offices are set up by the administration itself.
+        permission_status=PermissionStatus.APPROVED,
+    )
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.MANAGER)
+    return organization

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from institutions import views
+
+app_name = "institutions"
+
+urlpatterns = [
+    path("register/", views.unit_register, name="unit_register"),
+    path("register/confirm/", views.unit_register_confirm, name="unit_register_confirm"),
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.organization_profile, name="organization_profile"),
+    path("permission/apply/", views.apply_permission, name="apply_permission"),
+    path("permission/queue/", views.permission_queue, name="permission_queue"),
+    path("permission/<int:pk>/", views.permission_decide, name="permission_decide"),
+    path("units/search/", views.unit_search, name="unit_search"),
+    path("admin-home/", views.admin_home, name="admin_home"),
+    path("organizations/", views.organization_list, name="organization_list"),
+    path("organizations/new/", views.create_organization_account,
+         name="create_organization_account"),
+]

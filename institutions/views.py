@@ -1,0 +1,233 @@
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from institutions import selectors, services
+from institutions.forms import (
+    OrganizationAccountForm,
+    OrganizationProfileForm,
+    PermissionDecisionForm,
+    UnitRegistrationForm,
+)
+from institutions.models import Organization, OrgKind, PermissionApplication, Region
+
+UNIT_REGISTRATION_SESSION_KEY = "pending_unit_registration"
+
+
+def administrator_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_administrator:
+            raise PermissionDenied(_("此页面仅供系统管理员使用。"))
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+def _form_errors_from(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    pending = request.session.get(UNIT_REGISTRATION_SESSION_KEY)
+    initial = {}
+    if pending and request.method == "GET":
+        initial = {k: pending[k] for k in ("name", "uscc", "contact_name", "contact_phone",
+                                           "username")}
+        initial["region"] = pending["region_id"]
+    form = UnitRegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.session[UNIT_REGISTRATION_SESSION_KEY] = form.to_registration().as_session()
+        return redirect("institutions:unit_register_confirm")
+    return render(request, "institutions/unit_register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def unit_register_confirm(request):
+    pending = request.session.get(UNIT_REGISTRATION_SESSION_KEY)
+    if not pending:
+        messages.info(request, _("请先填写单位注册信息。"))
+        return redirect("institutions:unit_register")
+    registration = services.UnitRegistration.from_session(pending)
+    if request.method == "POST":
+        try:
+            unit = services.register_unit(registration=registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("institutions:unit_register")
+        del request.session[UNIT_REGISTRATION_SESSION_KEY]
+        user = unit.memberships.get().user
+        auth_login(request, user, backend="applicants.backends.MultiIdentifierBackend")
+        messages.success(request, _("单位注册成功。请及时申请“职称评审”权限，获批后本单位人员才能选择本单位申报。"))
+        return redirect("institutions:dashboard")
+    return render(request, "institutions/unit_register_confirm.html", {
+        "registration": registration,
+        "region": Region.objects.get(pk=registration.region_id),
+    })
+
+
+@login_required
+def dashboard(request):
+    organization = selectors.require_organization(request.user)
+    context = {"organization": organization}
+    if organization.kind == OrgKind.UNIT:
+        context["applications"] = organization.permission_applications.select_related(
+            "bureau", "decided_by"
+        )[:10]
+    if organization.kind == OrgKind.HR_BUREAU:
+        context["pending_permission_count"] = PermissionApplication.objects.filter(
+            bureau=organization, status=PermissionApplication.Status.PENDING
+        ).count()
+    if organization.kind == OrgKind.COMMITTEE_OFFICE:
+        context["committees"] = organization.committees.select_related("series", "level")
+    return render(request, "institutions/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def apply_permission(request):
+    unit = selectors.require_organization(request.user, OrgKind.UNIT)
+    try:
+        services.apply_for_permission(actor=request.user, unit=unit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("权限申请已通过自动校验，已提交所属地人社局审核。"))
+    return redirect("institutions:dashboard")
+
+
+@login_required
+def permission_queue(request):
+    bureau = selectors.require_organization(request.user, OrgKind.HR_BUREAU)
+    status = request.GET.get("status", PermissionApplication.Status.PENDING)
+    if status not in PermissionApplication.Status.values:
+        status = ""
+    counts = dict(
+        PermissionApplication.objects.filter(bureau=bureau)
+        .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    page = Paginator(selectors.permission_queue(bureau, status or None), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "institutions/permission_queue.html", {
+        "bureau": bureau, "page": page, "status": status,
+        "statuses": [(value, label, counts.get(value, 0))
+                     for value, label in PermissionApplication.Status.choices],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def permission_decide(request, pk: int):
+    application = selectors.get_application_for_bureau(request.user, pk)
+    form = PermissionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decide_permission(
+                actor=request.user, application=application,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("已处理“%(n)s”的权限申请。") % {"n": application.organization.name})
+            return redirect("institutions:permission_queue")
+    return render(request, "institutions/permission_decide.html", {
+        "application": application, "form": form,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_profile(request):
+    organization = selectors.require_organization(request.user)
+    initial = {"name": organization.name, "contact_name": organization.contact_name,
+               "contact_phone": organization.contact_phone}
+    form = OrganizationProfileForm(request.POST or None, initial=initial, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organization_contact(
+                actor=request.user, organization=organization,
+                contact_name=form.cleaned_data["contact_name"],
+                contact_phone=form.cleaned_data["contact_phone"],
+                name=None if organization.name_locked else form.cleaned_data["name"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("单位信息已保存。"))
+            return redirect("institutions:organization_profile")
+    return render(request, "institutions/organization_profile.html", {
+        "organization": organization, "form": form,
+    })
+
+
+@administrator_required
+def admin_home(request):
+    counts = dict(
+        Organization.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    return render(request, "institutions/admin_home.html", {
+        "kinds": [(label, counts.get(value, 0)) for value, label in OrgKind.choices],
+    })
+
+
+@administrator_required
+def organization_list(request):
+    kind = request.GET.get("kind", "")
+    queryset = Organization.objects.select_related("region").order_by("kind", "region__code", "name")
+    if kind in OrgKind.values:
+        queryset = queryset.filter(kind=kind)
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(name__icontains=query)
+    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "institutions/organization_list.html", {
+        "page": page, "kind": kind, "q": query, "kinds": OrgKind.choices,
+    })
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def create_organization_account(request):
+    form = OrganizationAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        from django.contrib.auth.hashers import make_password
+
+        try:
+            organization = services.create_organization_account(
+                actor=request.user, name=data["name"], kind=data["kind"], region=data["region"],
+                username=data["username"], password_hash=make_password(data["password1"]),
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                uscc=data["uscc"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("已创建“%(n)s”及其登录账号 %(u)s。")
+                             % {"n": organization.name, "u": data["username"]})
+            return redirect("institutions:organization_list")
+    return render(request, "institutions/create_organization_account.html", {"form": form})
+
+
+@login_required
+def unit_search(request):
+    """Fuzzy search among authorized units (htmx), for the declaring-unit field."""
+    units = selectors.search_authorized_units(request.GET.get("q", ""))
+    return render(request, "institutions/_unit_options.html", {"units": units})
