@@ -157,7 +157,7 @@ def deliver_sms(*, sms_id: int) -> None:
 
 
 def _hash_code(reset_pk: int, code: str) -> str:
-    return salted_hmac("password-reset", f"{reset_pk}:{code}").hexdigest()
+    return salted_hmac("password-reset", f"{reset_pk}:{code}", algorithm="sha256").hexdigest()
 
 
 @transaction.atomic

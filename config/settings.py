@@ -47,11 +47,12 @@ INSTALLED_APPS = [
     "declarations",
     "review",
     "attachments",
+    # Project-wide management commands (makemessages that knows the ``_l`` alias).
+    "config",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +65,10 @@ MIDDLEWARE = [
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Production serves collected static files itself; development uses staticfiles' finders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -139,7 +144,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 # Uploaded files are private: never under a public URL. They are served by a
 # permission-checked view only (see attachments.views).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "private")
-MEDIA_URL = None
+# No URL pattern serves this prefix; it exists only because Django's tooling expects a string.
+MEDIA_URL = "/_private_media_never_served/"
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
@@ -224,7 +230,20 @@ PASSWORD_RESET_MAX_TRIES = 5
 PASSWORD_RESET_SEND_INTERVAL = timedelta(seconds=60)
 PASSWORD_RESET_SENDS_PER_HOUR = 5
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {
+            k: v for k, v in {
+                "host": env.str("EMAIL_HOST", default=""),
+                "port": env.int("EMAIL_PORT", default=0),
+                "username": env.str("EMAIL_HOST_USER", default=""),
+                "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            }.items() if v
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zhicheng.local")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

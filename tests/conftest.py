@@ -12,8 +12,10 @@ PASSWORD = factories.PASSWORD
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, monkeypatch):
+    # django-simple-captcha copies its settings at import; "PASSED" is the test-mode answer.
     settings.CAPTCHA_TEST_MODE = True
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.SMS_BACKEND = "applicants.sms.LocmemSMSBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
