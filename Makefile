@@ -78,8 +78,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='var/*'
-	$(PY) manage.py compilemessages -l en --ignore='.venv/*'
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='tests/*'
+	$(PY) scripts/translate_en.py
+	$(PY) manage.py compilemessages --ignore='.venv/*'
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -13,14 +13,32 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password", "kind")}),
-        (_("身份信息"), {"fields": ("name", "id_type", "id_number", "birth_date", "gender",
-                                  "ethnicity", "phone", "email")}),
+        (
+            _("身份信息"),
+            {
+                "fields": (
+                    "name",
+                    "id_type",
+                    "id_number",
+                    "birth_date",
+                    "gender",
+                    "ethnicity",
+                    "phone",
+                    "email",
+                )
+            },
+        ),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "name", "kind", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "name", "kind", "password1", "password2"),
+            },
+        ),
     )
 
 

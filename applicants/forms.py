@@ -30,11 +30,14 @@ class CaptchaMixin(forms.Form):
 
 class PasswordPairMixin(forms.Form):
     password1 = forms.CharField(
-        label=_l("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_l("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_l("至少8位，不能全为数字，不能与用户名、姓名相近。"),
     )
     password2 = forms.CharField(
-        label=_l("确认密码"), strip=False,
+        label=_l("确认密码"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -55,7 +58,8 @@ class PasswordPairMixin(forms.Form):
 
 class LoginForm(CaptchaMixin, AuthenticationForm):
     username = forms.CharField(
-        label=_l("用户名 / 证件号码 / 手机号"), max_length=64,
+        label=_l("用户名 / 证件号码 / 手机号"),
+        max_length=64,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {
@@ -86,19 +90,34 @@ class LoginForm(CaptchaMixin, AuthenticationForm):
 
 
 class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
-    name = forms.CharField(label=_l("姓名"), max_length=50,
-                           help_text=_l("请填写证件上的姓名，注册确认后不能修改。"))
-    id_type = forms.ChoiceField(label=_l("证件类型"), choices=IdType.choices,
-                                initial=IdType.RESIDENT_ID)
-    id_number = forms.CharField(label=_l("证件号码"), max_length=32,
-                                help_text=_l("注册确认后不能修改；每个证件号码只能注册一个账号。"))
-    phone = forms.CharField(label=_l("手机号码"), max_length=20,
-                            help_text=_l("用于找回密码，请填写本人常用手机号。"))
-    username = forms.CharField(label=_l("用户名"), max_length=30,
-                               help_text=_l("以字母开头，4至30位字母、数字或下划线。"))
+    name = forms.CharField(
+        label=_l("姓名"), max_length=50, help_text=_l("请填写证件上的姓名，注册确认后不能修改。")
+    )
+    id_type = forms.ChoiceField(
+        label=_l("证件类型"), choices=IdType.choices, initial=IdType.RESIDENT_ID
+    )
+    id_number = forms.CharField(
+        label=_l("证件号码"),
+        max_length=32,
+        help_text=_l("注册确认后不能修改；每个证件号码只能注册一个账号。"),
+    )
+    phone = forms.CharField(
+        label=_l("手机号码"), max_length=20, help_text=_l("用于找回密码，请填写本人常用手机号。")
+    )
+    username = forms.CharField(
+        label=_l("用户名"), max_length=30, help_text=_l("以字母开头，4至30位字母、数字或下划线。")
+    )
 
-    field_order = ["name", "id_type", "id_number", "phone", "username", "password1",
-                   "password2", "captcha"]
+    field_order = [
+        "name",
+        "id_type",
+        "id_number",
+        "phone",
+        "username",
+        "password1",
+        "password2",
+        "captcha",
+    ]
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -116,6 +135,9 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
         username = validate_username(self.cleaned_data["username"])
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("该用户名已被使用，请换一个。"))
+        # Usernames and ID numbers are both login names: one text must name one account.
+        if User.objects.filter(id_number=normalize_id_number(username)).exists():
+            raise forms.ValidationError(_("该用户名与已注册的证件号码相同，请换一个。"))
         return username
 
     def clean(self):
@@ -125,17 +147,28 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
         if raw and id_type:
             try:
                 number = (
-                    validate_resident_id(raw) if id_type == IdType.RESIDENT_ID
+                    validate_resident_id(raw)
+                    if id_type == IdType.RESIDENT_ID
                     else validate_passport(raw)
                 )
             except forms.ValidationError as error:
                 self.add_error("id_number", error)
             else:
                 if User.objects.filter(id_number=normalize_id_number(number)).exists():
-                    self.add_error("id_number", _(
-                        "该证件号码已注册账号，每个证件号码只能注册一个账号。"
-                        "如忘记用户名或密码，请使用“忘记密码”找回。"
-                    ))
+                    self.add_error(
+                        "id_number",
+                        _(
+                            "该证件号码已注册账号，每个证件号码只能注册一个账号。"
+                            "如忘记用户名或密码，请使用“忘记密码”找回。"
+                        ),
+                    )
+                if User.objects.filter(username__iexact=number).exists():
+                    self.add_error(
+                        "id_number",
+                        _(
+                            "该证件号码与其他账号的用户名相同，无法作为登录账号，请联系平台技术支持。"
+                        ),
+                    )
                 cleaned["id_number"] = number
         if not self.errors:
             self.check_password_strength(
@@ -146,8 +179,11 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
     def to_registration(self) -> PersonalRegistration:
         data = self.cleaned_data
         return PersonalRegistration(
-            username=data["username"], name=data["name"], id_type=data["id_type"],
-            id_number=data["id_number"], phone=data["phone"],
+            username=data["username"],
+            name=data["name"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            phone=data["phone"],
             password_hash=make_password(data["password1"]),
         )
 
@@ -156,10 +192,12 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(label=_l("手机号码"), max_length=20)
     email = forms.EmailField(label=_l("电子邮箱"), required=False)
     ethnicity = forms.CharField(label=_l("民族"), max_length=20, required=False)
-    birth_date = forms.DateField(label=_l("出生日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    gender = forms.ChoiceField(label=_l("性别"), required=False,
-                               choices=[("", "---------"), *Gender.choices])
+    birth_date = forms.DateField(
+        label=_l("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    gender = forms.ChoiceField(
+        label=_l("性别"), required=False, choices=[("", "---------"), *Gender.choices]
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,10 +218,16 @@ class ProfileForm(forms.Form):
 class PasswordResetRequestForm(CaptchaMixin):
     identifier = forms.CharField(label=_l("用户名 / 证件号码 / 手机号"), max_length=64)
 
+    field_order = ["identifier", "captcha"]
+
 
 class PasswordResetVerifyForm(PasswordPairMixin):
-    code = forms.CharField(label=_l("短信验证码"), max_length=6, min_length=6,
-                           error_messages={"min_length": _l("验证码为6位数字。")})
+    code = forms.CharField(
+        label=_l("短信验证码"),
+        max_length=6,
+        min_length=6,
+        error_messages={"min_length": _l("验证码为6位数字。")},
+    )
 
     field_order = ["code", "password1", "password2"]
 

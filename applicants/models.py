@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +57,12 @@ class User(AbstractUser):
                 condition=models.Q(id_number__isnull=False),
                 violation_error_message=_("该证件号码已注册账号，每个证件号码只能注册一个账号。"),
             ),
+            # Login ignores case, so two usernames differing only in case would be one login.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="unique_username_ignoring_case",
+                violation_error_message=_("该用户名已被使用，请换一个。"),
+            ),
             # Login by phone must name one person.
             models.UniqueConstraint(
                 "phone",
@@ -104,8 +110,13 @@ class CommitmentAgreement(models.Model):
         verbose_name = _("承诺书签署记录")
         verbose_name_plural = _("承诺书签署记录")
         constraints = [
-            models.UniqueConstraint(fields=["user", "version"], name="unique_commitment_per_version")
+            models.UniqueConstraint(
+                fields=["user", "version"], name="unique_commitment_per_version"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.user} {self.version}"
 
 
 class PasswordResetCode(models.Model):
@@ -124,6 +135,9 @@ class PasswordResetCode(models.Model):
     class Meta:
         verbose_name = _("找回密码验证码")
         verbose_name_plural = _("找回密码验证码")
+
+    def __str__(self):
+        return f"{self.phone[:3]}****{self.phone[-4:]}"
 
 
 class SmsMessage(models.Model):
@@ -147,3 +161,6 @@ class SmsMessage(models.Model):
         verbose_name = _("短信")
         verbose_name_plural = _("短信")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone} {self.get_status_display()}"

@@ -57,6 +57,10 @@ class PersonalRegistration:
 @transaction.atomic
 def register_personal_account(*, registration: PersonalRegistration) -> User:
     """Create the account once the registrant has confirmed. Name and ID are fixed from here on."""
+    taken = _("该证件号码、手机号码或用户名已被注册，请返回修改。")
+    # Login names are case-insensitive (selectors), which the database constraint does not cover.
+    if User.objects.filter(username__iexact=registration.username).exists():
+        raise ValidationError(taken)
     user = User(
         kind=AccountKind.PERSONAL,
         username=registration.username,
@@ -73,13 +77,21 @@ def register_personal_account(*, registration: PersonalRegistration) -> User:
             user.save()
     except IntegrityError:
         # Someone registered the same ID, phone or username between form and confirmation.
-        raise ValidationError(_("该证件号码、手机号码或用户名已被注册，请返回修改。")) from None
+        raise ValidationError(taken) from None
     return user
 
 
 @transaction.atomic
-def update_profile(*, actor: User, user: User, phone: str, email: str, ethnicity: str,
-                   birth_date=None, gender: str = "") -> User:
+def update_profile(
+    *,
+    actor: User,
+    user: User,
+    phone: str,
+    email: str,
+    ethnicity: str,
+    birth_date=None,
+    gender: str = "",
+) -> User:
     """Change what a person may change; name and ID number are never touched here."""
     if actor.pk != user.pk:
         raise PermissionDenied(_("只能修改本人的基本信息。"))
@@ -190,12 +202,18 @@ def request_password_reset(*, identifier: str) -> PasswordResetCode:
     PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     reset = PasswordResetCode.objects.create(
-        user=user, phone=user.phone, code_hash="", expires_at=now + settings.PASSWORD_RESET_CODE_TTL
+        user=user,
+        phone=user.phone,
+        code_hash="",
+        created_at=now,
+        expires_at=now + settings.PASSWORD_RESET_CODE_TTL,
     )
     reset.code_hash = _hash_code(reset.pk, code)
     reset.save(update_fields=["code_hash"])
     minutes = int(settings.PASSWORD_RESET_CODE_TTL.total_seconds() // 60)
-    body = _("【职称申报评审平台】您正在找回密码，验证码 %(code)s，%(m)d分钟内有效。如非本人操作请忽略。")
+    body = _(
+        "【职称申报评审平台】您正在找回密码，验证码 %(code)s，%(m)d分钟内有效。如非本人操作请忽略。"
+    )
     queue_sms(
         phone=user.phone,
         body=body % {"code": code, "m": minutes},
@@ -207,8 +225,8 @@ def request_password_reset(*, identifier: str) -> PasswordResetCode:
 def reset_password_with_code(*, reset_id: int, code: str, new_password: str) -> User:
     """Check the code (expiry, tries) and set the new password; unlocks a locked account."""
     with transaction.atomic():
-        reset = PasswordResetCode.objects.select_for_update().select_related("user").get(
-            pk=reset_id
+        reset = (
+            PasswordResetCode.objects.select_for_update().select_related("user").get(pk=reset_id)
         )
         now = timezone.now()
         if reset.used_at is not None:

@@ -21,8 +21,9 @@ def validate_resident_id(value: str) -> str:
     """Full GB 11643 check: length, digits, check digit, birth date and region code."""
     number = normalize_id_number(value)
     if len(number) != 18:
-        raise ValidationError(_("居民身份证号码应为18位，当前为%(n)d位。"), params={"n": len(number)},
-                              code="length")
+        raise ValidationError(
+            _("居民身份证号码应为18位，当前为%(n)d位。"), params={"n": len(number)}, code="length"
+        )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError(
             _("居民身份证号码格式不正确：前17位应为数字，最后一位为数字或X。"), code="format"
@@ -31,23 +32,24 @@ def validate_resident_id(value: str) -> str:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise ValidationError(
-            _("身份证号码中的出生日期（%(d)s）不存在，请核对。"), params={"d": number[6:14]},
+            _("身份证号码中的出生日期（%(d)s）不存在，请核对。"),
+            params={"d": number[6:14]},
             code="birth_date",
         ) from None
     if birth > date.today() or birth.year < 1900:
         raise ValidationError(
-            _("身份证号码中的出生日期（%(d)s）不可能，请核对。"), params={"d": number[6:14]},
+            _("身份证号码中的出生日期（%(d)s）不可能，请核对。"),
+            params={"d": number[6:14]},
             code="birth_date",
         )
     if number[-1] != ric.calc_check_digit(number):
-        raise ValidationError(
-            _("身份证号码校验位不正确，请逐位核对后重新输入。"), code="checksum"
-        )
+        raise ValidationError(_("身份证号码校验位不正确，请逐位核对后重新输入。"), code="checksum")
     try:
         ric.get_birth_place(number)
     except stdnum_errors.ValidationError:
         raise ValidationError(
-            _("身份证号码中的地区码（%(c)s）不存在，请核对。"), params={"c": number[:6]},
+            _("身份证号码中的地区码（%(c)s）不存在，请核对。"),
+            params={"c": number[:6]},
             code="region",
         ) from None
     return number

@@ -54,8 +54,9 @@ def login_view(request):
         ):
             return redirect(next_url)
         return redirect(home_url_for(form.get_user()))
-    return render(request, "applicants/login.html", {"form": form,
-                                                     "next": request.GET.get("next", "")})
+    return render(
+        request, "applicants/login.html", {"form": form, "next": request.GET.get("next", "")}
+    )
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -97,34 +98,53 @@ def register_confirm(request):
             return redirect("applicants:register")
         del request.session[REGISTRATION_SESSION_KEY]
         auth_login(request, user, backend="applicants.backends.MultiIdentifierBackend")
-        messages.success(request, _("注册成功。请牢记用户名和密码，用户名、证件号码、手机号均可登录。"))
+        messages.success(
+            request, _("注册成功。请牢记用户名和密码，用户名、证件号码、手机号均可登录。")
+        )
         return redirect("home")
-    return render(request, "applicants/register_confirm.html", {
-        "registration": registration,
-        "id_type_label": IdType(registration.id_type).label,
-    })
+    return render(
+        request,
+        "applicants/register_confirm.html",
+        {
+            "registration": registration,
+            "id_type_label": IdType(registration.id_type).label,
+        },
+    )
 
 
 @personal_required
 def dashboard(request):
-    return render(request, "applicants/dashboard.html", {
-        "has_commitment": services.has_agreed_commitment(request.user),
-    })
+    return render(
+        request,
+        "applicants/dashboard.html",
+        {
+            "has_commitment": services.has_agreed_commitment(request.user),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
-    initial = {"phone": user.phone, "email": user.email, "ethnicity": user.ethnicity,
-               "birth_date": user.birth_date, "gender": user.gender}
+    initial = {
+        "phone": user.phone,
+        "email": user.email,
+        "ethnicity": user.ethnicity,
+        "birth_date": user.birth_date,
+        "gender": user.gender,
+    }
     form = ProfileForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_profile(
-                actor=user, user=user, phone=data["phone"], email=data["email"],
-                ethnicity=data["ethnicity"], birth_date=data.get("birth_date"),
+                actor=user,
+                user=user,
+                phone=data["phone"],
+                email=data["email"],
+                ethnicity=data["ethnicity"],
+                birth_date=data.get("birth_date"),
                 gender=data.get("gender", ""),
             )
         except ValidationError as error:
@@ -148,8 +168,11 @@ def password_reset_request(request):
         else:
             request.session[RESET_SESSION_KEY] = reset.pk
             phone = reset.phone
-            messages.success(request, _("验证码已发送至手机 %(p)s，10分钟内有效。")
-                             % {"p": f"{phone[:3]}****{phone[-4:]}"})
+            messages.success(
+                request,
+                _("验证码已发送至手机 %(p)s，10分钟内有效。")
+                % {"p": f"{phone[:3]}****{phone[-4:]}"},
+            )
             return redirect("applicants:password_reset_verify")
     return render(request, "applicants/password_reset_request.html", {"form": form})
 
@@ -159,7 +182,8 @@ def password_reset_verify(request):
     reset_id = request.session.get(RESET_SESSION_KEY)
     reset = (
         PasswordResetCode.objects.select_related("user").filter(pk=reset_id).first()
-        if reset_id else None
+        if reset_id
+        else None
     )
     if reset is None:
         messages.info(request, _("请先获取短信验证码。"))
@@ -168,7 +192,8 @@ def password_reset_verify(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.reset_password_with_code(
-                reset_id=reset.pk, code=form.cleaned_data["code"],
+                reset_id=reset.pk,
+                code=form.cleaned_data["code"],
                 new_password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
@@ -179,7 +204,12 @@ def password_reset_verify(request):
             messages.success(request, _("密码已重置，请使用新密码登录。"))
             return redirect("applicants:login")
     phone = reset.phone
-    return render(request, "applicants/password_reset_verify.html", {
-        "form": form, "masked_phone": f"{phone[:3]}****{phone[-4:]}",
-        "resend_url": reverse("applicants:password_reset"),
-    })
+    return render(
+        request,
+        "applicants/password_reset_verify.html",
+        {
+            "form": form,
+            "masked_phone": f"{phone[:3]}****{phone[-4:]}",
+            "resend_url": reverse("applicants:password_reset"),
+        },
+    )

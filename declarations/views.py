@@ -27,6 +27,10 @@ def commitment(request):
             )
             messages.success(request, _("您已签署申报承诺书。"))
             return redirect("declarations:index")
-    return render(request, "declarations/commitment.html", {
-        "agreed": applicant_services.has_agreed_commitment(request.user),
-    })
+    return render(
+        request,
+        "declarations/commitment.html",
+        {
+            "agreed": applicant_services.has_agreed_commitment(request.user),
+        },
+    )

@@ -17,13 +17,17 @@ def clean_uscc(value: str) -> str:
     try:
         return uscc_check.validate(code)
     except stdnum_errors.InvalidLength:
-        raise forms.ValidationError(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)})
+        raise forms.ValidationError(
+            _("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}
+        ) from None
     except stdnum_errors.InvalidChecksum:
-        raise forms.ValidationError(_("统一社会信用代码校验位不正确，请逐位核对营业执照。"))
+        raise forms.ValidationError(
+            _("统一社会信用代码校验位不正确，请逐位核对营业执照。")
+        ) from None
     except stdnum_errors.ValidationError:
         raise forms.ValidationError(
             _("统一社会信用代码格式不正确：应为18位数字或大写字母（不含I、O、Z、S、V）。")
-        )
+        ) from None
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -32,21 +36,36 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 class UnitRegistrationForm(CaptchaMixin, PasswordPairMixin):
-    name = forms.CharField(label=_l("单位名称"), max_length=100,
-                           help_text=_l("填写单位全称，不得使用简称；确认后不能自行修改。"))
+    name = forms.CharField(
+        label=_l("单位名称"),
+        max_length=100,
+        help_text=_l("填写单位全称，不得使用简称；确认后不能自行修改。"),
+    )
     uscc = forms.CharField(label=_l("统一社会信用代码"), max_length=30)
     region = RegionChoiceField(
-        label=_l("所属地区"), queryset=Region.objects.order_by("code"),
+        label=_l("所属地区"),
+        queryset=Region.objects.order_by("code"),
         help_text=_l("区（市）及以下单位选择所在区县；市直部门及其下属单位选择所在市。"),
     )
     contact_name = forms.CharField(label=_l("联系人"), max_length=50)
-    contact_phone = forms.CharField(label=_l("联系人手机号"), max_length=20,
-                                    help_text=_l("用于找回密码，请填写常用手机号。"))
-    username = forms.CharField(label=_l("登录名"), max_length=30,
-                               help_text=_l("以字母开头，4至30位字母、数字或下划线。"))
+    contact_phone = forms.CharField(
+        label=_l("联系人手机号"), max_length=20, help_text=_l("用于找回密码，请填写常用手机号。")
+    )
+    username = forms.CharField(
+        label=_l("登录名"), max_length=30, help_text=_l("以字母开头，4至30位字母、数字或下划线。")
+    )
 
-    field_order = ["name", "uscc", "region", "contact_name", "contact_phone", "username",
-                   "password1", "password2", "captcha"]
+    field_order = [
+        "name",
+        "uscc",
+        "region",
+        "contact_name",
+        "contact_phone",
+        "username",
+        "password1",
+        "password2",
+        "captcha",
+    ]
 
     def clean_name(self):
         name = "".join(self.cleaned_data["name"].split())
@@ -77,17 +96,28 @@ class UnitRegistrationForm(CaptchaMixin, PasswordPairMixin):
     def to_registration(self) -> UnitRegistration:
         data = self.cleaned_data
         return UnitRegistration(
-            name=data["name"], uscc=data["uscc"], region_id=data["region"].pk,
-            contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-            username=data["username"], password_hash=make_password(data["password1"]),
+            name=data["name"],
+            uscc=data["uscc"],
+            region_id=data["region"].pk,
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            username=data["username"],
+            password_hash=make_password(data["password1"]),
         )
 
 
 class PermissionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _l("通过")), ("reject", _l("不通过"))],
-                                 widget=forms.RadioSelect, label=_l("审核结果"))
-    reason = forms.CharField(label=_l("审核意见"), required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        choices=[("approve", _l("通过")), ("reject", _l("不通过"))],
+        widget=forms.RadioSelect,
+        label=_l("审核结果"),
+    )
+    reason = forms.CharField(
+        label=_l("审核意见"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -105,7 +135,9 @@ class OrganizationProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if organization.name_locked:
             self.fields["name"].disabled = True
-            self.fields["name"].help_text = _("单位名称确认后不能自行修改，如有错误请联系所属地人社局。")
+            self.fields["name"].help_text = _(
+                "单位名称确认后不能自行修改，如有错误请联系所属地人社局。"
+            )
 
     def clean_contact_phone(self):
         return validate_phone(self.cleaned_data["contact_phone"])
@@ -123,8 +155,17 @@ class OrganizationAccountForm(PasswordPairMixin):
     contact_phone = forms.CharField(label=_l("联系人手机号"), max_length=20, required=False)
     username = forms.CharField(label=_l("登录名"), max_length=30)
 
-    field_order = ["name", "kind", "region", "uscc", "contact_name", "contact_phone",
-                   "username", "password1", "password2"]
+    field_order = [
+        "name",
+        "kind",
+        "region",
+        "uscc",
+        "contact_name",
+        "contact_phone",
+        "username",
+        "password1",
+        "password2",
+    ]
 
     def clean_uscc(self):
         value = self.cleaned_data["uscc"]

@@ -14,7 +14,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级地区"),
     )
     # Cached "山东省威海市环翠区" so lists need no recursive queries.
@@ -69,7 +73,9 @@ class Organization(models.Model):
     # Set when the registrant confirms; after that the unit cannot rename itself.
     name_confirmed_at = models.DateTimeField(_("名称确认时间"), null=True, blank=True)
     permission_status = models.CharField(
-        _("职称评审权限"), max_length=10, choices=PermissionStatus.choices,
+        _("职称评审权限"),
+        max_length=10,
+        choices=PermissionStatus.choices,
         default=PermissionStatus.NONE,
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -81,11 +87,13 @@ class Organization(models.Model):
         constraints = [
             # The automatic check of a permission application, made unbreakable by races.
             models.UniqueConstraint(
-                "uscc", name="unique_authorized_uscc",
+                "uscc",
+                name="unique_authorized_uscc",
                 condition=models.Q(permission_status="approved") & ~models.Q(uscc=""),
             ),
             models.UniqueConstraint(
-                "name", name="unique_authorized_name",
+                "name",
+                name="unique_authorized_name",
                 condition=models.Q(permission_status="approved"),
             ),
         ]
@@ -136,11 +144,15 @@ class PermissionApplication(models.Model):
         REJECTED = "rejected", _("未通过")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="permission_applications",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="permission_applications",
         verbose_name=_("申请单位"),
     )
     bureau = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="permission_queue",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="permission_queue",
         verbose_name=_("审核人社局"),
     )
     status = models.CharField(
@@ -162,10 +174,14 @@ class PermissionApplication(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
-                "organization", name="one_pending_permission_application",
+                "organization",
+                name="one_pending_permission_application",
                 condition=models.Q(status="pending"),
             )
         ]
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_status_display()})"
 
 
 class Committee(models.Model):
@@ -175,11 +191,16 @@ class Committee(models.Model):
     series = models.ForeignKey(
         "declarations.Series", on_delete=models.PROTECT, verbose_name=_("系列")
     )
-    level = models.ForeignKey("declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别"))
+    level = models.ForeignKey(
+        "declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别")
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("地区"))
     office = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="committees",
-        limit_choices_to={"kind": OrgKind.COMMITTEE_OFFICE}, verbose_name=_("办事机构"),
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="committees",
+        limit_choices_to={"kind": OrgKind.COMMITTEE_OFFICE},
+        verbose_name=_("办事机构"),
     )
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -40,9 +40,17 @@ class UnitRegistration:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
 
+def _username_taken(username: str) -> bool:
+    # Login is case-insensitive (applicants.selectors), so "Unit" and "unit" are one name.
+    return User.objects.filter(username__iexact=username).exists()
+
+
 def _create_account(*, username, password_hash, name, phone) -> User:
     return User.objects.create(
-        kind=AccountKind.ORGANIZATION, username=username, password=password_hash, name=name,
+        kind=AccountKind.ORGANIZATION,
+        username=username,
+        password=password_hash,
+        name=name,
         phone=phone,
     )
 
@@ -51,17 +59,25 @@ def _create_account(*, username, password_hash, name, phone) -> User:
 def register_unit(*, registration: UnitRegistration) -> Organization:
     """Create the unit and its login account; the name is locked from this confirmation on."""
     region = Region.objects.get(pk=registration.region_id)
+    if _username_taken(registration.username):
+        raise ValidationError(_("该用户名已被使用，请返回修改。"))
     try:
         with transaction.atomic():
             user = _create_account(
-                username=registration.username, password_hash=registration.password_hash,
-                name=registration.contact_name, phone=registration.contact_phone,
+                username=registration.username,
+                password_hash=registration.password_hash,
+                name=registration.contact_name,
+                phone=registration.contact_phone,
             )
     except IntegrityError:
         raise ValidationError(_("该用户名已被使用，请返回修改。")) from None
     unit = Organization.objects.create(
-        name=registration.name, kind=OrgKind.UNIT, region=region, uscc=registration.uscc,
-        contact_name=registration.contact_name, contact_phone=registration.contact_phone,
+        name=registration.name,
+        kind=OrgKind.UNIT,
+        region=region,
+        uscc=registration.uscc,
+        contact_name=registration.contact_name,
+        contact_phone=registration.contact_phone,
         name_confirmed_at=timezone.now(),
     )
     Membership.objects.create(user=user, organization=unit, role=Membership.Role.MANAGER)
@@ -69,9 +85,11 @@ def register_unit(*, registration: UnitRegistration) -> Organization:
 
 
 def _conflicting_authorized_unit(unit: Organization) -> Organization | None:
+    # Any kind of organization: the unique_authorized_name / _uscc constraints span all kinds,
+    # so a unit named like a department could pass this check and then never be approved.
     return (
         Organization.objects.select_related("region")
-        .filter(kind=OrgKind.UNIT, permission_status=PermissionStatus.APPROVED)
+        .filter(permission_status=PermissionStatus.APPROVED)
         .exclude(pk=unit.pk)
         .filter(Q(name=unit.name) | (Q(uscc=unit.uscc) if unit.uscc else Q(pk__in=[])))
         .first()
@@ -121,8 +139,9 @@ def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplic
 
 
 @transaction.atomic
-def decide_permission(*, actor: User, application: PermissionApplication, approve: bool,
-                      reason: str = "") -> PermissionApplication:
+def decide_permission(
+    *, actor: User, application: PermissionApplication, approve: bool, reason: str = ""
+) -> PermissionApplication:
     """The HR bureau approves or rejects (a reason is required to reject)."""
     application = PermissionApplication.objects.select_for_update().get(pk=application.pk)
     if not Membership.objects.filter(user=actor, organization_id=application.bureau_id).exists():
@@ -157,8 +176,14 @@ def decide_permission(*, actor: User, application: PermissionApplication, approv
 
 
 @transaction.atomic
-def update_organization_contact(*, actor: User, organization: Organization, contact_name: str,
-                                contact_phone: str, name: str | None = None) -> Organization:
+def update_organization_contact(
+    *,
+    actor: User,
+    organization: Organization,
+    contact_name: str,
+    contact_phone: str,
+    name: str | None = None,
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     is_member = Membership.objects.filter(user=actor, organization=organization).exists()
     if not (is_member or actor.is_administrator):
@@ -176,9 +201,18 @@ def update_organization_contact(*, actor: User, organization: Organization, cont
 
 
 @transaction.atomic
-def create_organization_account(*, actor: User, name: str, kind: str, region: Region,
-                                username: str, password_hash: str, contact_name: str = "",
-                                contact_phone: str = "", uscc: str = "") -> Organization:
+def create_organization_account(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    region: Region,
+    username: str,
+    password_hash: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    uscc: str = "",
+) -> Organization:
     """Administrators create department, bureau and committee-office accounts."""
     if not actor.is_administrator:
         raise PermissionDenied(_("只有系统管理员可以创建部门账号。"))
@@ -186,17 +220,48 @@ def create_organization_account(*, actor: User, name: str, kind: str, region: Re
         raise ValidationError({"kind": _("用人单位请通过“单位注册”自行注册。")})
     if Organization.objects.filter(name=name, kind=kind).exists():
         raise ValidationError({"name": _("已存在同名同类型的部门。")})
+    # The new organization is authorized at once, so it must not clash with the
+    # unique_authorized_name / unique_authorized_uscc constraints (which span all kinds).
+    authorized = Organization.objects.filter(permission_status=PermissionStatus.APPROVED)
+    same_name = authorized.filter(name=name).first()
+    if same_name is not None:
+        raise ValidationError(
+            {
+                "name": _("已存在同名的有权限单位（部门）（%(k)s，%(r)s），名称不能重复。")
+                % {"k": same_name.get_kind_display(), "r": same_name.region.full_name}
+            }
+        )
+    same_uscc = authorized.filter(uscc=uscc).first() if uscc else None
+    if same_uscc is not None:
+        raise ValidationError(
+            {"uscc": _("该统一社会信用代码已被有权限的“%(n)s”使用。") % {"n": same_uscc.name}}
+        )
+    if _username_taken(username):
+        raise ValidationError({"username": _("该用户名已被使用，请换一个。")})
     try:
         with transaction.atomic():
-            user = _create_account(username=username, password_hash=password_hash,
-                                   name=contact_name or name, phone=contact_phone)
+            user = _create_account(
+                username=username,
+                password_hash=password_hash,
+                name=contact_name or name,
+                phone=contact_phone,
+            )
     except IntegrityError:
         raise ValidationError({"username": _("该用户名已被使用，请换一个。")}) from None
-    organization = Organization.objects.create(
-        name=name, kind=kind, region=region, uscc=uscc, contact_name=contact_name,
-        contact_phone=contact_phone, name_confirmed_at=timezone.now(),
-        # Departments, bureaus and committee offices are set up by the administration itself.
-        permission_status=PermissionStatus.APPROVED,
-    )
+    try:
+        with transaction.atomic():
+            organization = Organization.objects.create(
+                name=name,
+                kind=kind,
+                region=region,
+                uscc=uscc,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                name_confirmed_at=timezone.now(),
+                # Departments, bureaus and committee offices are set up by the administration.
+                permission_status=PermissionStatus.APPROVED,
+            )
+    except IntegrityError:
+        raise ValidationError(_("已存在同名或同代码的有权限单位，请核对后重试。")) from None
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.MANAGER)
     return organization

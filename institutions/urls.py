@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/search/", views.unit_search, name="unit_search"),
     path("admin-home/", views.admin_home, name="admin_home"),
     path("organizations/", views.organization_list, name="organization_list"),
-    path("organizations/new/", views.create_organization_account,
-         name="create_organization_account"),
+    path(
+        "organizations/new/", views.create_organization_account, name="create_organization_account"
+    ),
 ]

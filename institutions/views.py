@@ -46,8 +46,9 @@ def unit_register(request):
     pending = request.session.get(UNIT_REGISTRATION_SESSION_KEY)
     initial = {}
     if pending and request.method == "GET":
-        initial = {k: pending[k] for k in ("name", "uscc", "contact_name", "contact_phone",
-                                           "username")}
+        initial = {
+            k: pending[k] for k in ("name", "uscc", "contact_name", "contact_phone", "username")
+        }
         initial["region"] = pending["region_id"]
     form = UnitRegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -72,12 +73,19 @@ def unit_register_confirm(request):
         del request.session[UNIT_REGISTRATION_SESSION_KEY]
         user = unit.memberships.get().user
         auth_login(request, user, backend="applicants.backends.MultiIdentifierBackend")
-        messages.success(request, _("单位注册成功。请及时申请“职称评审”权限，获批后本单位人员才能选择本单位申报。"))
+        messages.success(
+            request,
+            _("单位注册成功。请及时申请“职称评审”权限，获批后本单位人员才能选择本单位申报。"),
+        )
         return redirect("institutions:dashboard")
-    return render(request, "institutions/unit_register_confirm.html", {
-        "registration": registration,
-        "region": Region.objects.get(pk=registration.region_id),
-    })
+    return render(
+        request,
+        "institutions/unit_register_confirm.html",
+        {
+            "registration": registration,
+            "region": Region.objects.get(pk=registration.region_id),
+        },
+    )
 
 
 @login_required
@@ -118,16 +126,26 @@ def permission_queue(request):
         status = ""
     counts = dict(
         PermissionApplication.objects.filter(bureau=bureau)
-        .values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     page = Paginator(selectors.permission_queue(bureau, status or None), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "institutions/permission_queue.html", {
-        "bureau": bureau, "page": page, "status": status,
-        "statuses": [(value, label, counts.get(value, 0))
-                     for value, label in PermissionApplication.Status.choices],
-    })
+    return render(
+        request,
+        "institutions/permission_queue.html",
+        {
+            "bureau": bureau,
+            "page": page,
+            "status": status,
+            "statuses": [
+                (value, label, counts.get(value, 0))
+                for value, label in PermissionApplication.Status.choices
+            ],
+        },
+    )
 
 
 @login_required
@@ -138,31 +156,43 @@ def permission_decide(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.decide_permission(
-                actor=request.user, application=application,
+                actor=request.user,
+                application=application,
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
-            messages.success(request, _("已处理“%(n)s”的权限申请。") % {"n": application.organization.name})
+            messages.success(
+                request, _("已处理“%(n)s”的权限申请。") % {"n": application.organization.name}
+            )
             return redirect("institutions:permission_queue")
-    return render(request, "institutions/permission_decide.html", {
-        "application": application, "form": form,
-    })
+    return render(
+        request,
+        "institutions/permission_decide.html",
+        {
+            "application": application,
+            "form": form,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_profile(request):
     organization = selectors.require_organization(request.user)
-    initial = {"name": organization.name, "contact_name": organization.contact_name,
-               "contact_phone": organization.contact_phone}
+    initial = {
+        "name": organization.name,
+        "contact_name": organization.contact_name,
+        "contact_phone": organization.contact_phone,
+    }
     form = OrganizationProfileForm(request.POST or None, initial=initial, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organization_contact(
-                actor=request.user, organization=organization,
+                actor=request.user,
+                organization=organization,
                 contact_name=form.cleaned_data["contact_name"],
                 contact_phone=form.cleaned_data["contact_phone"],
                 name=None if organization.name_locked else form.cleaned_data["name"],
@@ -172,34 +202,55 @@ def organization_profile(request):
         else:
             messages.success(request, _("单位信息已保存。"))
             return redirect("institutions:organization_profile")
-    return render(request, "institutions/organization_profile.html", {
-        "organization": organization, "form": form,
-    })
+    return render(
+        request,
+        "institutions/organization_profile.html",
+        {
+            "organization": organization,
+            "form": form,
+        },
+    )
 
 
 @administrator_required
 def admin_home(request):
     counts = dict(
-        Organization.objects.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+        Organization.objects.order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
     )
-    return render(request, "institutions/admin_home.html", {
-        "kinds": [(label, counts.get(value, 0)) for value, label in OrgKind.choices],
-    })
+    return render(
+        request,
+        "institutions/admin_home.html",
+        {
+            "kinds": [(label, counts.get(value, 0)) for value, label in OrgKind.choices],
+        },
+    )
 
 
 @administrator_required
 def organization_list(request):
     kind = request.GET.get("kind", "")
-    queryset = Organization.objects.select_related("region").order_by("kind", "region__code", "name")
+    queryset = Organization.objects.select_related("region").order_by(
+        "kind", "region__code", "name"
+    )
     if kind in OrgKind.values:
         queryset = queryset.filter(kind=kind)
     query = request.GET.get("q", "").strip()
     if query:
         queryset = queryset.filter(name__icontains=query)
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
-    return render(request, "institutions/organization_list.html", {
-        "page": page, "kind": kind, "q": query, "kinds": OrgKind.choices,
-    })
+    return render(
+        request,
+        "institutions/organization_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "q": query,
+            "kinds": OrgKind.choices,
+        },
+    )
 
 
 @administrator_required
@@ -212,16 +263,24 @@ def create_organization_account(request):
 
         try:
             organization = services.create_organization_account(
-                actor=request.user, name=data["name"], kind=data["kind"], region=data["region"],
-                username=data["username"], password_hash=make_password(data["password1"]),
-                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                actor=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                region=data["region"],
+                username=data["username"],
+                password_hash=make_password(data["password1"]),
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
                 uscc=data["uscc"],
             )
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
-            messages.success(request, _("已创建“%(n)s”及其登录账号 %(u)s。")
-                             % {"n": organization.name, "u": data["username"]})
+            messages.success(
+                request,
+                _("已创建“%(n)s”及其登录账号 %(u)s。")
+                % {"n": organization.name, "u": data["username"]},
+            )
             return redirect("institutions:organization_list")
     return render(request, "institutions/create_organization_account.html", {"form": form})
 

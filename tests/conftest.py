@@ -64,7 +64,8 @@ def reporting_department(regions):
 @pytest.fixture
 def committee_office(regions):
     return factories.OrganizationFactory(
-        name="潍坊市工程技术职务资格中级评审委员会办公室", kind=OrgKind.COMMITTEE_OFFICE,
+        name="潍坊市工程技术职务资格中级评审委员会办公室",
+        kind=OrgKind.COMMITTEE_OFFICE,
         region=regions["370700"],
     )
 
@@ -102,8 +103,12 @@ def committee_office_user(committee_office):
 @pytest.fixture
 def administrator(db):
     return factories.UserFactory(
-        username="admin", name="管理员", kind=AccountKind.ADMINISTRATOR, is_staff=True,
-        is_superuser=True, phone="",
+        username="admin",
+        name="管理员",
+        kind=AccountKind.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+        phone="",
     )
 
 
@@ -111,7 +116,8 @@ def administrator(db):
 def outsider(regions):
     """A unit account of an unrelated, unauthorized unit in another region."""
     other = factories.OrganizationFactory(
-        name="威海无关单位有限公司", region=regions["371002"],
+        name="威海无关单位有限公司",
+        region=regions["371002"],
         permission_status=PermissionStatus.NONE,
     )
     return factories.org_user(other, user__username="outsider")

@@ -65,7 +65,9 @@ def test_registration_shows_id_error_keeps_input_then_registers(page, live_serve
 
 
 def test_phone_width_collapses_navigation(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-US"
+    )
     page = context.new_page()
     call_command("seed_demo")
     log_in(page, "zhangsan", "Demo@2026")

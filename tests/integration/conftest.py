@@ -42,15 +42,30 @@ def celery_worker_process(transactional_db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     log = open(ROOT / "var" / "celery-worker-test.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if worker.poll() is not None:
-                raise RuntimeError(f"celery worker exited: {(ROOT / 'var' / 'celery-worker-test.log').read_text()[-2000:]}")
+                output = (ROOT / "var" / "celery-worker-test.log").read_text()
+                raise RuntimeError(f"celery worker exited: {output[-2000:]}")
             if app.control.ping(timeout=0.5):
                 break
         else:

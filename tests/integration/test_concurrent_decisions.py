@@ -29,7 +29,9 @@ def test_only_one_of_two_simultaneous_decisions_succeeds(unit, hr_bureau):
         try:
             barrier.wait()
             services.decide_permission(
-                actor=actor, application=application, approve=approve,
+                actor=actor,
+                application=application,
+                approve=approve,
                 reason="" if approve else "材料不全",
             )
             outcomes[name] = "ok"

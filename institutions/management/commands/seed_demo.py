@@ -37,38 +37,112 @@ REGIONS = [
     ("330523", "安吉县", "330500"),
 ]
 
-LEVELS = [("junior", "初级", 1), ("intermediate", "中级", 2), ("deputy_senior", "副高级", 3),
-          ("senior", "正高级", 4)]
-SERIES = [("engineering", "工程技术", 1), ("mass_culture", "群众文化", 2),
-          ("library", "图书资料", 3), ("cultural_relics", "文物博物", 4), ("art", "艺术", 5),
-          ("fine_art", "美术", 6)]
+LEVELS = [
+    ("junior", "初级", 1),
+    ("intermediate", "中级", 2),
+    ("deputy_senior", "副高级", 3),
+    ("senior", "正高级", 4),
+]
+SERIES = [
+    ("engineering", "工程技术", 1),
+    ("mass_culture", "群众文化", 2),
+    ("library", "图书资料", 3),
+    ("cultural_relics", "文物博物", 4),
+    ("art", "艺术", 5),
+    ("fine_art", "美术", 6),
+]
 
 # (username, organization name, kind, region code, uscc, contact)
 ORGANIZATIONS = [
-    ("wf_unit", "潍坊华东机械制造有限公司", OrgKind.UNIT, "370702", "91370702MA3C4D5E6L",
-     ("李经办", "13905360001")),
-    ("wh_unit", "威海市环翠区文化馆", OrgKind.UNIT, "371002", "12371002493001234P",
-     ("王经办", "13906310001")),
-    ("wc_gxj", "潍坊市潍城区工业和信息化局", OrgKind.SUPERVISING, "370702", "11370702004123456W",
-     ("赵主管", "13905360002")),
-    ("wf_gxj", "潍坊市工业和信息化局", OrgKind.REPORTING, "370700", "113707000041234560",
-     ("钱呈报", "13905360003")),
-    ("wc_rsj", "潍坊市潍城区人力资源和社会保障局", OrgKind.HR_BUREAU, "370702", "",
-     ("孙人社", "13905360004")),
-    ("hc_rsj", "威海市环翠区人力资源和社会保障局", OrgKind.HR_BUREAU, "371002", "",
-     ("周人社", "13906310004")),
-    ("hz_rsj", "湖州市人力资源和社会保障局", OrgKind.HR_BUREAU, "330500", "",
-     ("吴人社", "13957200004")),
-    ("wf_gc_office", "潍坊市工程技术职务资格中级评审委员会办公室", OrgKind.COMMITTEE_OFFICE,
-     "370700", "", ("郑办公室", "13905360005")),
-    ("hc_qw_office", "威海市环翠区群众文化专业职务资格初级评审委员会办公室",
-     OrgKind.COMMITTEE_OFFICE, "371002", "", ("冯办公室", "13906310005")),
+    (
+        "wf_unit",
+        "潍坊华东机械制造有限公司",
+        OrgKind.UNIT,
+        "370702",
+        "91370702MA3C4D5E6L",
+        ("李经办", "13905360001"),
+    ),
+    (
+        "wh_unit",
+        "威海市环翠区文化馆",
+        OrgKind.UNIT,
+        "371002",
+        "12371002493001234P",
+        ("王经办", "13906310001"),
+    ),
+    (
+        "wc_gxj",
+        "潍坊市潍城区工业和信息化局",
+        OrgKind.SUPERVISING,
+        "370702",
+        "11370702004123456W",
+        ("赵主管", "13905360002"),
+    ),
+    (
+        "wf_gxj",
+        "潍坊市工业和信息化局",
+        OrgKind.REPORTING,
+        "370700",
+        "113707000041234560",
+        ("钱呈报", "13905360003"),
+    ),
+    (
+        "wc_rsj",
+        "潍坊市潍城区人力资源和社会保障局",
+        OrgKind.HR_BUREAU,
+        "370702",
+        "",
+        ("孙人社", "13905360004"),
+    ),
+    (
+        "hc_rsj",
+        "威海市环翠区人力资源和社会保障局",
+        OrgKind.HR_BUREAU,
+        "371002",
+        "",
+        ("周人社", "13906310004"),
+    ),
+    (
+        "hz_rsj",
+        "湖州市人力资源和社会保障局",
+        OrgKind.HR_BUREAU,
+        "330500",
+        "",
+        ("吴人社", "13957200004"),
+    ),
+    (
+        "wf_gc_office",
+        "潍坊市工程技术职务资格中级评审委员会办公室",
+        OrgKind.COMMITTEE_OFFICE,
+        "370700",
+        "",
+        ("郑办公室", "13905360005"),
+    ),
+    (
+        "hc_qw_office",
+        "威海市环翠区群众文化专业职务资格初级评审委员会办公室",
+        OrgKind.COMMITTEE_OFFICE,
+        "371002",
+        "",
+        ("冯办公室", "13906310005"),
+    ),
 ]
 
 COMMITTEES = [
-    ("潍坊市工程技术职务资格中级评审委员会", "engineering", "intermediate", "370700", "wf_gc_office"),
-    ("威海市环翠区群众文化专业职务资格初级评审委员会", "mass_culture", "junior", "371002",
-     "hc_qw_office"),
+    (
+        "潍坊市工程技术职务资格中级评审委员会",
+        "engineering",
+        "intermediate",
+        "370700",
+        "wf_gc_office",
+    ),
+    (
+        "威海市环翠区群众文化专业职务资格初级评审委员会",
+        "mass_culture",
+        "junior",
+        "371002",
+        "hc_qw_office",
+    ),
 ]
 
 APPLICANTS = [
@@ -96,11 +170,18 @@ class Command(BaseCommand):
                 defaults={"name": name, "level": _level_of(code), "parent": regions.get(parent)},
             )
             regions[code] = region
-        levels = {code: Level.objects.update_or_create(
-            code=code, defaults={"name": name, "rank": rank})[0] for code, name, rank in LEVELS}
-        series = {code: Series.objects.update_or_create(
-            code=code, defaults={"name": name, "sort_order": order})[0]
-            for code, name, order in SERIES}
+        levels = {
+            code: Level.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})[
+                0
+            ]
+            for code, name, rank in LEVELS
+        }
+        series = {
+            code: Series.objects.update_or_create(
+                code=code, defaults={"name": name, "sort_order": order}
+            )[0]
+            for code, name, order in SERIES
+        }
 
         admin = self._account("admin", "系统管理员", AccountKind.ADMINISTRATOR, ADMIN_PASSWORD)
         if not (admin.is_staff and admin.is_superuser):
@@ -110,9 +191,15 @@ class Command(BaseCommand):
         offices = {}
         for username, name, kind, region_code, uscc, (contact, phone) in ORGANIZATIONS:
             organization, _ = Organization.objects.update_or_create(
-                name=name, kind=kind,
-                defaults={"region": regions[region_code], "uscc": uscc, "contact_name": contact,
-                          "contact_phone": phone, "permission_status": PermissionStatus.APPROVED},
+                name=name,
+                kind=kind,
+                defaults={
+                    "region": regions[region_code],
+                    "uscc": uscc,
+                    "contact_name": contact,
+                    "contact_phone": phone,
+                    "permission_status": PermissionStatus.APPROVED,
+                },
             )
             if organization.name_confirmed_at is None:
                 organization.name_confirmed_at = timezone.now()
@@ -123,8 +210,13 @@ class Command(BaseCommand):
 
         for name, series_code, level_code, region_code, office in COMMITTEES:
             Committee.objects.update_or_create(
-                name=name, defaults={"series": series[series_code], "level": levels[level_code],
-                                     "region": regions[region_code], "office": offices[office]},
+                name=name,
+                defaults={
+                    "series": series[series_code],
+                    "level": levels[level_code],
+                    "region": regions[region_code],
+                    "office": offices[office],
+                },
             )
 
         for username, name, id_number, phone in APPLICANTS:
@@ -141,7 +233,10 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create(
-                username=username, name=name, kind=kind, phone=phone,
+                username=username,
+                name=name,
+                kind=kind,
+                phone=phone,
                 password=make_password(password),
             )
         return user
