@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from declarations.models import Level, Series
+from declarations.models import (
+    AttachmentSlot,
+    ContinuingEducationRecord,
+    Declaration,
+    DeclarationEvent,
+    DeclarationMethod,
+    Level,
+    Plan,
+    PlanSection,
+    ProfessionalQualification,
+    Series,
+    Specialty,
+    Title,
+)
 
 
 @admin.register(Level)
@@ -8,6 +21,91 @@ class LevelAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "rank")
 
 
+class TitleInline(admin.TabularInline):
+    model = Title
+    extra = 0
+
+
+class SpecialtyInline(admin.TabularInline):
+    model = Specialty
+    extra = 0
+
+
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "sort_order")
+    inlines = [TitleInline, SpecialtyInline]
+
+
+@admin.register(DeclarationMethod)
+class DeclarationMethodAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "requires_exception_kind", "allows_no_current_title")
+
+
+@admin.register(ProfessionalQualification)
+class ProfessionalQualificationAdmin(admin.ModelAdmin):
+    list_display = ("name", "series", "level")
+    list_filter = ("series", "level")
+
+
+@admin.register(ContinuingEducationRecord)
+class ContinuingEducationRecordAdmin(admin.ModelAdmin):
+    list_display = ("id_number", "year", "kind", "hours", "imported_at")
+    list_filter = ("year", "kind")
+    search_fields = ("id_number",)
+
+
+class PlanSectionInline(admin.TabularInline):
+    model = PlanSection
+    extra = 0
+    fields = ("code", "enabled", "sort_order", "required_fields")
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "series", "level", "region", "opens_at", "closes_at")
+    list_filter = ("year", "series", "level")
+    list_select_related = ("series", "level", "region")
+    filter_horizontal = ("methods",)
+    inlines = [PlanSectionInline]
+
+
+class AttachmentSlotInline(admin.TabularInline):
+    model = AttachmentSlot
+    extra = 0
+
+
+@admin.register(PlanSection)
+class PlanSectionAdmin(admin.ModelAdmin):
+    list_display = ("plan", "__str__", "enabled", "sort_order")
+    list_filter = ("plan",)
+    list_select_related = ("plan__series", "plan__level", "plan__region")
+    inlines = [AttachmentSlotInline]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ("applicant", "plan", "status", "holder", "round", "submitted_at")
+    list_filter = ("status", "plan")
+    list_select_related = ("applicant", "plan__series", "plan__level", "plan__region", "holder")
+    search_fields = ("applicant__name", "applicant__id_number")
+    readonly_fields = [f.name for f in Declaration._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DeclarationEvent)
+class DeclarationEventAdmin(admin.ModelAdmin):
+    list_display = ("declaration", "action", "from_status", "to_status", "actor", "created_at")
+    readonly_fields = [f.name for f in DeclarationEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

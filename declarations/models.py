@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from declarations.sections import SECTION_CHOICES, SECTIONS
 
 
 class Level(models.Model):
@@ -32,3 +37,435 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Title(models.Model):
+    """A title of a series and level: 工程技术 + 中级 → 工程师."""
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="titles", verbose_name=_("系列")
+    )
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="titles", verbose_name=_("级别")
+    )
+    name = models.CharField(_("职称名称"), max_length=40)
+
+    class Meta:
+        verbose_name = _("职称")
+        verbose_name_plural = _("职称")
+        ordering = ["series__sort_order", "level__rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "level", "name"], name="unique_title")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Specialty(models.Model):
+    """现从事专业: a specialty within a series (电力工程, 人工智能, 舞蹈, …)."""
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="specialties", verbose_name=_("系列")
+    )
+    name = models.CharField(_("专业名称"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("现从事专业")
+        verbose_name_plural = _("现从事专业")
+        ordering = ["series__sort_order", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["series", "name"], name="unique_specialty")]
+
+    def __str__(self):
+        return self.name
+
+
+class DeclarationMethod(models.Model):
+    """申报方式: 正常晋升, 破格, 改系列, 复合型人才评审, 高层次人才直评, …"""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # 破格 needs 破格情况 (学历破格 / 资历破格).
+    requires_exception_kind = models.BooleanField(_("需填写破格情况"), default=False)
+    # 高技能人才贯通 and 高层次人才直评 may declare with no current title ("无" / "其他").
+    allows_no_current_title = models.BooleanField(_("可无现职称"), default=False)
+
+    class Meta:
+        verbose_name = _("申报方式")
+        verbose_name_plural = _("申报方式")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProfessionalQualification(models.Model):
+    """A 职业资格 treated as equal to a title of a series and level (鲁人社办发〔2019〕14号)."""
+
+    name = models.CharField(_("职业资格名称"), max_length=80, unique=True)
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, verbose_name=_("对应系列"))
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, verbose_name=_("对应级别"))
+
+    class Meta:
+        verbose_name = _("职业资格")
+        verbose_name_plural = _("职业资格")
+        ordering = ["series__sort_order", "level__rank", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ContinuingEducationRecord(models.Model):
+    """Hours imported by an administrator (CSV: ID number, year, type, hours)."""
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("公需科目")
+        PROFESSIONAL = "professional", _("专业科目")
+
+    id_number = models.CharField(_("证件号码"), max_length=32, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("继续教育学时")
+        verbose_name_plural = _("继续教育学时")
+        ordering = ["id_number", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "year", "kind"], name="unique_ce_record")
+        ]
+
+    def __str__(self):
+        return f"{self.id_number} {self.year} {self.get_kind_display()} {self.hours}"
+
+
+class AchievementCategory(models.TextChoices):
+    PAPER = "paper", _("论文/著作")
+    PATENT = "patent", _("专利")
+    PROJECT = "project", _("课题")
+    AWARD = "award", _("获奖")
+    OTHER = "other", _("其他")
+
+
+class Plan(models.Model):
+    """申报计划: one year × series × level (× region) with its window and form configuration."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, verbose_name=_("系列"))
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, verbose_name=_("级别"))
+    region = models.ForeignKey(
+        "institutions.Region", on_delete=models.PROTECT, verbose_name=_("地区")
+    )
+    committee = models.ForeignKey(
+        "institutions.Committee", on_delete=models.PROTECT, verbose_name=_("评审委员会")
+    )
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    methods = models.ManyToManyField(
+        DeclarationMethod, verbose_name=_("开放的申报方式"), related_name="plans"
+    )
+    achievement_categories = models.JSONField(
+        _("成果类别"),
+        default=list,
+        blank=True,
+        help_text=_("可选：paper 论文/著作，patent 专利，project 课题，award 获奖，other 其他"),
+    )
+    achievements_limit = models.PositiveSmallIntegerField(_("代表性成果上限"), default=15)
+    statement_max_chars = models.PositiveSmallIntegerField(
+        _("工作成绩及表现字数上限"), default=1200
+    )
+    societies_max_chars = models.PositiveSmallIntegerField(_("学术团体字数上限"), default=50)
+    assessment_years = models.PositiveSmallIntegerField(_("考核年度数"), default=5)
+    ranking_required = models.BooleanField(_("须填写单位推荐排序"), default=False)
+    vague_words = models.CharField(
+        _("外语/计算机禁用的含糊词语"),
+        max_length=200,
+        blank=True,
+        help_text=_("以逗号分隔，例如：熟练,良好。留空则不检查。"),
+    )
+    ce_hours_required = models.PositiveSmallIntegerField(_("每年继续教育学时要求"), default=0)
+    ce_years = models.PositiveSmallIntegerField(_("继续教育统计年数"), default=5)
+
+    class Meta:
+        verbose_name = _("申报计划")
+        verbose_name_plural = _("申报计划")
+        ordering = ["-year", "series__sort_order", "level__rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "series", "level", "region"], name="unique_plan"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="plan_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年度 %(series)s %(level)s（%(region)s）") % {
+            "year": self.year,
+            "series": self.series.name,
+            "level": self.level.name,
+            "region": self.region.name,
+        }
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("截止时间必须晚于开始时间。")
+        if (
+            self.committee_id
+            and self.series_id
+            and self.level_id
+            and (
+                self.committee.series_id != self.series_id
+                or self.committee.level_id != self.level_id
+            )
+        ):
+            errors["committee"] = _("评审委员会的系列和级别必须与计划一致。")
+        categories = self.achievement_categories or []
+        if not isinstance(categories, list) or not categories:
+            errors["achievement_categories"] = _("请至少选择一个成果类别。")
+        elif unknown := set(categories) - set(AchievementCategory.values):
+            errors["achievement_categories"] = _("未知的成果类别：%(c)s") % {
+                "c": ", ".join(sorted(unknown))
+            }
+        elif len(set(categories)) != len(categories):
+            errors["achievement_categories"] = _("成果类别不能重复。")
+        if not 1 <= self.achievements_limit <= 50:
+            errors["achievements_limit"] = _("代表性成果上限应在1至50之间。")
+        if not 1 <= self.assessment_years <= 10:
+            errors["assessment_years"] = _("考核年度数应在1至10之间。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def vague_word_list(self):
+        return [w.strip() for w in self.vague_words.replace("，", ",").split(",") if w.strip()]
+
+    def is_open(self, at=None):
+        at = at or timezone.now()
+        return self.opens_at <= at <= self.closes_at
+
+
+class PlanSection(models.Model):
+    """One section of a plan's form: on or off, its order and which fields are required."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("模块"), max_length=30, choices=SECTION_CHOICES)
+    enabled = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    required_fields = models.JSONField(
+        _("必填字段"),
+        default=list,
+        blank=True,
+        help_text=_("该模块中设为必填的可选字段代码列表。"),
+    )
+
+    class Meta:
+        verbose_name = _("计划模块")
+        verbose_name_plural = _("计划模块")
+        ordering = ["plan", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_plan_section")]
+
+    def __str__(self):
+        spec = SECTIONS.get(self.code)
+        return str(spec.title if spec else self.code)
+
+    def clean(self):
+        spec = SECTIONS.get(self.code)
+        if spec is None:
+            raise ValidationError({"code": _("未知的模块代码：%(c)s") % {"c": self.code}})
+        fields = self.required_fields or []
+        if not isinstance(fields, list):
+            raise ValidationError({"required_fields": _("必填字段应为列表。")})
+        if unknown := set(fields) - set(spec.optional_fields):
+            raise ValidationError(
+                {
+                    "required_fields": _("这些字段不能设为必填或不存在：%(f)s")
+                    % {"f": ", ".join(sorted(unknown))}
+                }
+            )
+
+
+class AttachmentSlot(models.Model):
+    """An upload place of a section: 身份信息, 社保明细, 照片, 毕业证书, …"""
+
+    plan_section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="slots")
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=60)
+    hint = models.CharField(_("说明"), max_length=300, blank=True)
+    required = models.BooleanField(_("必须上传"), default=False)
+    multiple = models.BooleanField(_("可上传多个文件"), default=True)
+    is_photo = models.BooleanField(_("证件照"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("附件栏目")
+        verbose_name_plural = _("附件栏目")
+        ordering = ["plan_section", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["plan_section", "code"], name="unique_slot")]
+
+    def __str__(self):
+        return self.name
+
+
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审核")
+    UNDER_REVIEW = "under_review", _("审核中")
+    RETURNED = "returned", _("已退回")
+    REJECTED = "rejected", _("不通过")
+    PASSED = "passed", _("已通过待上报")
+    AT_COMMITTEE = "at_committee", _("评委会受理")
+
+
+EDITABLE_STATUSES = (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+
+
+class Declaration(models.Model):
+    """One applicant's filing for one plan."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("申报人"),
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="declarations", verbose_name=_("申报计划")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=DeclarationStatus.choices,
+        default=DeclarationStatus.DRAFT,
+        db_index=True,
+    )
+    # The organization that holds it now (the unit after submission, then upward).
+    holder = models.ForeignKey(
+        "institutions.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_declarations",
+        verbose_name=_("当前审核单位"),
+    )
+    declaring_unit = models.ForeignKey(
+        "institutions.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        verbose_name=_("申报单位"),
+    )
+    round = models.PositiveSmallIntegerField(_("提交次数"), default=0)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    review_started_at = models.DateTimeField(_("开始审核时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "plan"], name="one_declaration_per_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.applicant} · {self.plan}"
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATUSES
+
+
+class DeclarationSection(models.Model):
+    """The saved data of one section, as normalised by its form (JSON-safe values)."""
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="section_data"
+    )
+    code = models.CharField(_("模块"), max_length=30, choices=SECTION_CHOICES)
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("申报模块")
+        verbose_name_plural = _("申报模块")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "code"], name="unique_declaration_section"
+            )
+        ]
+
+
+class Submission(models.Model):
+    """What was submitted in one round: an immutable snapshot of the whole declaration."""
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="submissions"
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    snapshot = models.JSONField()
+
+    class Meta:
+        verbose_name = _("提交快照")
+        verbose_name_plural = _("提交快照")
+        ordering = ["declaration", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "round"], name="unique_submission")
+        ]
+
+    def __str__(self):
+        return f"{self.declaration_id}#{self.round}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("提交快照不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("提交快照不可删除。"))
+
+
+class DeclarationEvent(models.Model):
+    """Append-only audit trail: who did what, when, from which state to which, and why."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    organization = models.ForeignKey(
+        "institutions.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=20, choices=DeclarationStatus.choices)
+    to_status = models.CharField(max_length=20, choices=DeclarationStatus.choices)
+    reason = models.TextField(_("原因"), blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("申报记录")
+        verbose_name_plural = _("申报记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("审计记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("审计记录不可删除。"))

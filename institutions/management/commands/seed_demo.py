@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from applicants.models import AccountKind, IdType, User
 from applicants.validators import birth_date_and_gender
+from declarations import demo
 from declarations.models import Level, Series
 from institutions.models import (
     Committee,
@@ -208,8 +209,9 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, organization=organization)
             offices[username] = organization
 
+        committees = {}
         for name, series_code, level_code, region_code, office in COMMITTEES:
-            Committee.objects.update_or_create(
+            committees[name], _ = Committee.objects.update_or_create(
                 name=name,
                 defaults={
                     "series": series[series_code],
@@ -218,6 +220,9 @@ class Command(BaseCommand):
                     "office": offices[office],
                 },
             )
+
+        demo.load_catalog()
+        demo.load_plans(regions, committees)
 
         for username, name, id_number, phone in APPLICANTS:
             user = self._account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)

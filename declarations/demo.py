@@ -1,0 +1,273 @@
+"""Catalog and the two demo plans that differ (seed_demo calls load_catalog_and_plans)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from declarations.models import (
+    AchievementCategory,
+    AttachmentSlot,
+    DeclarationMethod,
+    Level,
+    Plan,
+    PlanSection,
+    ProfessionalQualification,
+    Series,
+    Specialty,
+    Title,
+)
+from declarations.sections import SECTION_LIST
+
+TITLES = {
+    "engineering": [
+        ("junior", "技术员"),
+        ("junior", "助理工程师"),
+        ("intermediate", "工程师"),
+        ("deputy_senior", "高级工程师"),
+        ("senior", "正高级工程师"),
+    ],
+    "mass_culture": [
+        ("junior", "助理馆员"),
+        ("intermediate", "馆员"),
+        ("deputy_senior", "副研究馆员"),
+        ("senior", "研究馆员"),
+    ],
+    "library": [("junior", "助理馆员"), ("intermediate", "馆员")],
+    "cultural_relics": [("junior", "助理馆员"), ("intermediate", "馆员")],
+    "art": [("junior", "三级演员"), ("intermediate", "二级演员")],
+    "fine_art": [("junior", "三级美术师"), ("intermediate", "二级美术师")],
+}
+SPECIALTIES = {
+    "engineering": [
+        "电力工程",
+        "电子信息",
+        "纺织工程",
+        "化工工程",
+        "机械电气",
+        "节能工程",
+        "汽车工程",
+        "轻工工程",
+        "人工智能",
+        "设备动力",
+        "食品工程",
+        "云计算",
+        "制冷空调",
+    ],
+    "mass_culture": ["舞蹈", "音乐", "戏剧", "美术", "文学", "群众文化活动组织"],
+}
+METHODS = [
+    ("normal", "正常晋升", False, False),
+    ("exceptional", "破格", True, False),
+    ("change_series", "改系列", False, False),
+    ("composite", "复合型人才评审", False, False),
+    ("high_level", "高层次人才直评", False, True),
+    ("exchange", "非企事业单位人员交流到企事业单位人员", False, False),
+    ("high_skill", "高技能人才贯通", False, True),
+]
+QUALIFICATIONS = [
+    ("一级建造师", "engineering", "intermediate"),
+    ("二级建造师", "engineering", "junior"),
+    ("注册安全工程师", "engineering", "intermediate"),
+    ("社会工作师", "mass_culture", "intermediate"),
+]
+
+# section code -> [(slot code, name, hint, required, multiple, is_photo)]
+COMMON_SLOTS = {
+    "basic_info": [
+        ("identity", "身份信息", "身份证正反面或护照主要信息页置于一张图片内", True, False, False),
+        ("photo", "照片", "近期证件照，JPEG，30KB～1MB，不小于215×300像素", True, False, True),
+    ],
+    "education": [
+        (
+            "education_record",
+            "学历证书电子注册备案表",
+            "学信网《教育部学历证书电子注册备案表》；无法查验的上传学历证书等",
+            True,
+            True,
+            False,
+        ),
+        ("degree_report", "学位认证报告", "2008年9月以后授予的国内学位须上传", False, True, False),
+    ],
+    "titles": [
+        ("title_certificate", "现专业技术职务资格证书", "或职业资格证书", True, True, False),
+        (
+            "appointment",
+            "聘书或聘任文件",
+            "初聘和现聘聘书须上传，与聘任年限相符",
+            False,
+            True,
+            False,
+        ),
+    ],
+    "admin_posts": [
+        ("post_documents", "任命文件", "行政职务任命文件等佐证材料", False, True, False)
+    ],
+    "assessments": [
+        ("assessment_forms", "年度考核表", "近五年年度考核表或档案部门证明", True, True, False),
+    ],
+    "language_computer": [("certificates", "外语/计算机证书", "", False, True, False)],
+    "work_experience": [
+        (
+            "special_experience",
+            "特殊经历佐证材料",
+            "援外、援藏、援疆、援青等经历",
+            False,
+            True,
+            False,
+        ),
+    ],
+    "achievements": [
+        (
+            "achievement_materials",
+            "成果材料",
+            "期刊封面、目录、正文，证书、立项或鉴定文件等原件扫描件",
+            True,
+            True,
+            False,
+        ),
+    ],
+    "societies": [("society_proof", "学术团体佐证材料", "聘书等", False, True, False)],
+    "other": [
+        (
+            "other_attachments",
+            "其他附件",
+            "系统中无对应栏目的材料，按“时间+内容”命名",
+            False,
+            True,
+            False,
+        )
+    ],
+}
+
+
+def _shanghai(*args):
+    return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def load_catalog():
+    series = {s.code: s for s in Series.objects.all()}
+    levels = {level.code: level for level in Level.objects.all()}
+    for series_code, titles in TITLES.items():
+        for level_code, name in titles:
+            Title.objects.get_or_create(
+                series=series[series_code], level=levels[level_code], name=name
+            )
+    for series_code, names in SPECIALTIES.items():
+        for order, name in enumerate(names):
+            Specialty.objects.update_or_create(
+                series=series[series_code], name=name, defaults={"sort_order": order}
+            )
+    for order, (code, name, exception, no_title) in enumerate(METHODS):
+        DeclarationMethod.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "sort_order": order,
+                "requires_exception_kind": exception,
+                "allows_no_current_title": no_title,
+            },
+        )
+    for name, series_code, level_code in QUALIFICATIONS:
+        ProfessionalQualification.objects.update_or_create(
+            name=name, defaults={"series": series[series_code], "level": levels[level_code]}
+        )
+
+
+def _configure_sections(plan, extra_slots):
+    for order, spec in enumerate(SECTION_LIST):
+        section, _ = PlanSection.objects.get_or_create(
+            plan=plan, code=spec.code, defaults={"sort_order": order}
+        )
+        slots = COMMON_SLOTS.get(spec.code, []) + extra_slots.get(spec.code, [])
+        for slot_order, (code, name, hint, required, multiple, is_photo) in enumerate(slots):
+            AttachmentSlot.objects.update_or_create(
+                plan_section=section,
+                code=code,
+                defaults={
+                    "name": name,
+                    "hint": hint,
+                    "required": required,
+                    "multiple": multiple,
+                    "is_photo": is_photo,
+                    "sort_order": slot_order,
+                },
+            )
+
+
+def load_plans(regions, committees):
+    """2026 工程技术 中级 潍坊 and 2026 群众文化 初级 威海环翠区, which differ on purpose."""
+    methods = {m.code: m for m in DeclarationMethod.objects.all()}
+    engineering, _ = Plan.objects.update_or_create(
+        year=2026,
+        series=Series.objects.get(code="engineering"),
+        level=Level.objects.get(code="intermediate"),
+        region=regions["370700"],
+        defaults={
+            "committee": committees["潍坊市工程技术职务资格中级评审委员会"],
+            "opens_at": _shanghai(2026, 10, 1),
+            "closes_at": _shanghai(2027, 1, 31, 17, 0),
+            "achievement_categories": [c.value for c in AchievementCategory],
+            "ranking_required": False,
+            "vague_words": "",
+            "ce_hours_required": 90,
+            "ce_years": 5,
+        },
+    )
+    engineering.methods.set(methods.values())
+    _configure_sections(
+        engineering,
+        {
+            "basic_info": [
+                ("social_security", "社保明细", "近6个月个人社保缴费明细", True, True, False)
+            ],
+        },
+    )
+    culture, _ = Plan.objects.update_or_create(
+        year=2026,
+        series=Series.objects.get(code="mass_culture"),
+        level=Level.objects.get(code="junior"),
+        region=regions["371002"],
+        defaults={
+            "committee": committees["威海市环翠区群众文化专业职务资格初级评审委员会"],
+            "opens_at": _shanghai(2026, 10, 1),
+            "closes_at": _shanghai(2027, 1, 31, 17, 0),
+            "achievement_categories": [
+                AchievementCategory.PAPER,
+                AchievementCategory.PROJECT,
+                AchievementCategory.AWARD,
+                AchievementCategory.OTHER,
+            ],
+            "ranking_required": True,
+            "vague_words": "熟练,良好,较好,一般,精通",
+            "ce_hours_required": 90,
+            "ce_years": 5,
+        },
+    )
+    culture.methods.set(
+        [
+            methods[c]
+            for c in (
+                "normal",
+                "exceptional",
+                "change_series",
+                "composite",
+                "high_level",
+                "exchange",
+            )
+        ]
+    )
+    _configure_sections(
+        culture,
+        {
+            "other": [
+                (
+                    "work_summary",
+                    "业务工作总结",
+                    "经单位主要负责人审核签字盖章、推荐委员会成员签字",
+                    True,
+                    False,
+                    False,
+                )
+            ],
+        },
+    )
+    return engineering, culture
