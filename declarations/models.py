@@ -402,6 +402,9 @@ class DeclarationSection(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.declaration_id}:{self.code}"
+
 
 class Submission(models.Model):
     """What was submitted in one round: an immutable snapshot of the whole declaration."""

@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from applicants.services import agree_commitment
+from declarations import demo
+from declarations.models import Plan
+from tests import factories
+
+
+@pytest.fixture
+def catalog(regions):
+    """Series, levels and the catalog as seeded, plus the engineering committee."""
+    from institutions.management.commands import seed_demo
+
+    for code, name, rank in seed_demo.LEVELS:
+        factories.LevelFactory(code=code, name=name, rank=rank)
+    for code, name, order in seed_demo.SERIES:
+        factories.SeriesFactory(code=code, name=name, sort_order=order)
+    demo.load_catalog()
+
+
+@pytest.fixture
+def engineering_committee(catalog, committee_office, regions):
+    return factories.CommitteeFactory(
+        name="潍坊市工程技术职务资格中级评审委员会",
+        series__code="engineering",
+        level__code="intermediate",
+        region=regions["370700"],
+        office=committee_office,
+    )
+
+
+@pytest.fixture
+def culture_committee(catalog, regions):
+    office = factories.OrganizationFactory(
+        name="威海市环翠区群众文化专业职务资格初级评审委员会办公室",
+        kind="committee_office",
+        region=regions["371002"],
+    )
+    return factories.CommitteeFactory(
+        name="威海市环翠区群众文化专业职务资格初级评审委员会",
+        series__code="mass_culture",
+        level__code="junior",
+        region=regions["371002"],
+        office=office,
+    )
+
+
+@pytest.fixture
+def plans(engineering_committee, culture_committee, regions):
+    engineering, culture = demo.load_plans(
+        regions,
+        {c.name: c for c in (engineering_committee, culture_committee)},
+    )
+    now = timezone.now()
+    Plan.objects.update(opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=30))
+    engineering.refresh_from_db()
+    culture.refresh_from_db()
+    return engineering, culture
+
+
+@pytest.fixture
+def engineering_plan(plans):
+    return plans[0]
+
+
+@pytest.fixture
+def committed_applicant(applicant):
+    agree_commitment(actor=applicant)
+    return applicant
