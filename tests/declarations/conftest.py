@@ -70,3 +70,22 @@ def engineering_plan(plans):
 def committed_applicant(applicant):
     agree_commitment(actor=applicant)
     return applicant
+
+
+@pytest.fixture
+def culture_plan(plans):
+    return plans[1]
+
+
+@pytest.fixture
+def engineering_declaration(committed_applicant, engineering_plan):
+    from declarations.services import create_declaration
+
+    return create_declaration(actor=committed_applicant, plan=engineering_plan)
+
+
+@pytest.fixture
+def culture_declaration(committed_applicant, culture_plan):
+    from declarations.services import create_declaration
+
+    return create_declaration(actor=committed_applicant, plan=culture_plan)

@@ -1,0 +1,127 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext as _
+
+ROWS_KEY = "rows"
+
+
+def to_json(value):
+    """cleaned_data value → something JSONField stores and a form accepts back as initial."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+class SectionForm(forms.Form):
+    """One section (or one row of a row section) of a declaration."""
+
+    def __init__(self, *args, declaration=None, plan_section=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.declaration = declaration
+        self.plan = declaration.plan if declaration is not None else None
+        if plan_section is not None:
+            for name in plan_section.required_fields or []:
+                if name in self.fields:
+                    self.fields[name].required = True
+        self.configure()
+
+    def configure(self):
+        """Adapt fields to the plan (choices, limits)."""
+
+    def to_data(self) -> dict:
+        return {
+            name: to_json(value)
+            for name, value in self.cleaned_data.items()
+            if name not in ("DELETE", "ORDER")
+        }
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Rows of a row section; the formset-level rules live in subclasses' clean_rows()."""
+
+    def __init__(self, *args, declaration=None, plan_section=None, **kwargs):
+        self.declaration = declaration
+        self.plan_section = plan_section
+        self.plan = declaration.plan if declaration is not None else None
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"declaration": self.declaration, "plan_section": self.plan_section}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            declaration=self.declaration,
+            plan_section=self.plan_section,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def kept_forms(self):
+        return [
+            f
+            for f in self.forms
+            if f.has_changed() and not (self.can_delete and self._should_delete_form(f))
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [f.cleaned_data for f in self.kept_forms()]
+        self.clean_rows(rows)
+
+    def clean_rows(self, rows):
+        pass
+
+    def to_data(self) -> dict:
+        return {ROWS_KEY: [f.to_data() for f in self.kept_forms()]}
+
+
+def rows_formset(form_class, formset_class=RowFormSet, max_num=50):
+    return forms.formset_factory(
+        form_class,
+        formset=formset_class,
+        extra=0,
+        can_delete=True,
+        max_num=max_num,
+        validate_max=True,
+        absolute_max=max_num + 5,
+    )
+
+
+def form_for_section(code, *, declaration, plan_section, data=None, saved=None):
+    """The bound or initial form (or formset) of a section."""
+    from declarations.forms.sections import SECTION_FORMS
+
+    form_class = SECTION_FORMS[code]
+    saved = saved or {}
+    if issubclass(form_class, forms.BaseFormSet):
+        return form_class(
+            data=data,
+            initial=None if data is not None else saved.get(ROWS_KEY, []),
+            prefix=code,
+            declaration=declaration,
+            plan_section=plan_section,
+        )
+    return form_class(
+        data=data,
+        initial=saved,
+        prefix=code,
+        declaration=declaration,
+        plan_section=plan_section,
+    )
+
+
+def too_long(limit):
+    return _("不能超过%(n)d个字。") % {"n": limit}
