@@ -7,4 +7,9 @@ app_name = "declarations"
 urlpatterns = [
     path("", views.index, name="index"),
     path("commitment/", views.commitment, name="commitment"),
+    path("new/<int:plan_pk>/", views.create, name="create"),
+    path("<int:pk>/", views.overview, name="overview"),
+    path("<int:pk>/sections/<slug:code>/", views.section, name="section"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

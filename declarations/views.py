@@ -1,10 +1,17 @@
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.forms import BaseFormSet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import services as applicant_services
 from applicants.views import personal_required
+from declarations import selectors, services
+from declarations.forms import SECTION_FORMS, form_for_section
+from declarations.models import Plan
+from declarations.sections import SECTIONS
 
 
 @personal_required
@@ -12,7 +19,16 @@ def index(request):
     """专业技术职称: the first entry shows the commitment (承诺书) until it is agreed."""
     if not applicant_services.has_agreed_commitment(request.user):
         return redirect("declarations:commitment")
-    return render(request, "declarations/index.html")
+    declarations = list(selectors.declarations_for_applicant(request.user))
+    taken = {d.plan_id for d in declarations}
+    return render(
+        request,
+        "declarations/index.html",
+        {
+            "declarations": declarations,
+            "plans": [p for p in selectors.open_plans() if p.pk not in taken],
+        },
+    )
 
 
 @personal_required
@@ -34,3 +50,119 @@ def commitment(request):
             "agreed": applicant_services.has_agreed_commitment(request.user),
         },
     )
+
+
+@personal_required
+@require_POST
+def create(request, plan_pk: int):
+    plan = get_object_or_404(Plan, pk=plan_pk)
+    try:
+        declaration = services.create_declaration(actor=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("declarations:index")
+    messages.success(request, _("已新增申报，请逐项填写并保存。"))
+    return redirect("declarations:overview", pk=declaration.pk)
+
+
+@personal_required
+def overview(request, pk: int):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    saved = {s.code for s in declaration.section_data.all()}
+    sections = [
+        {
+            "code": s.code,
+            "title": SECTIONS[s.code].title,
+            "saved": s.code in saved,
+            "readonly": SECTIONS[s.code].kind == "readonly",
+            "available": s.code in SECTION_FORMS,
+        }
+        for s in selectors.enabled_sections(declaration)
+        if s.code in SECTIONS
+    ]
+    return render(
+        request,
+        "declarations/overview.html",
+        {
+            "declaration": declaration,
+            "sections": sections,
+            "missing": services.missing_items(declaration) if declaration.is_editable else [],
+            "actions": services.available_actions(declaration, request.user),
+        },
+    )
+
+
+@personal_required
+@require_http_methods(["GET", "POST"])
+def section(request, pk: int, code: str):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    plan_section = next(
+        (s for s in selectors.enabled_sections(declaration) if s.code == code), None
+    )
+    if plan_section is None or code not in SECTION_FORMS:
+        raise Http404(_("该申报没有这个模块。"))
+    saved = declaration.section_data.filter(code=code).first()
+    saved_data = saved.data if saved else {}
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if "add_row" in data:
+            # Re-render with one more empty row, keeping everything typed so far.
+            total = f"{code}-TOTAL_FORMS"
+            data[total] = str(int(data.get(total, 0)) + 1)
+    form = form_for_section(
+        code, declaration=declaration, plan_section=plan_section, data=data, saved=saved_data
+    )
+    is_rows = isinstance(form, BaseFormSet)
+    if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
+        try:
+            services.save_section(
+                actor=request.user,
+                declaration=declaration,
+                code=code,
+                data=form.to_data(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("“%(t)s”已保存。") % {"t": SECTIONS[code].title})
+            return redirect("declarations:overview", pk=declaration.pk)
+    template = "declarations/_section_form.html" if request.htmx else "declarations/section.html"
+    return render(
+        request,
+        template,
+        {
+            "declaration": declaration,
+            "form": form,
+            "is_rows": is_rows,
+            "code": code,
+            "title": SECTIONS[code].title,
+            "editable": declaration.is_editable,
+        },
+    )
+
+
+@personal_required
+@require_POST
+def submit(request, pk: int):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    try:
+        services.submit_declaration(actor=request.user, declaration=declaration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("申报已提交至申报单位，请及时联系单位审核。"))
+    return redirect("declarations:overview", pk=declaration.pk)
+
+
+@personal_required
+@require_POST
+def withdraw(request, pk: int):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    try:
+        services.withdraw_declaration(actor=request.user, declaration=declaration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("申报已撤回，可以修改后重新提交。"))
+    return redirect("declarations:overview", pk=declaration.pk)
