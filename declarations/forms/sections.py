@@ -5,7 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from applicants.validators import validate_phone
+from declarations.forms.achievements import ACHIEVEMENT_FORMS
 from declarations.forms.base import RowFormSet, SectionForm, rows_formset, too_long
+from declarations.forms.history import HISTORY_FORMS
+from declarations.forms.info import INFO_FORMS
 
 NONE_WORD = "无"
 
@@ -162,6 +165,10 @@ class AssessmentFormSet(RowFormSet):
 
 
 SECTION_FORMS = {
+    # Sections built in their own modules register there (see declarations/forms/*.py).
+    **INFO_FORMS,
+    **HISTORY_FORMS,
+    **ACHIEVEMENT_FORMS,
     "basic_info": BasicInfoForm,
     "performance": PerformanceForm,
     "societies": SocietiesForm,

@@ -1,0 +1,3 @@
+"""Forms of achievements."""
+
+ACHIEVEMENT_FORMS = {}

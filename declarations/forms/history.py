@@ -1,0 +1,3 @@
+"""Forms of titles, admin_posts and work_experience."""
+
+HISTORY_FORMS = {}

@@ -1,0 +1,3 @@
+"""Forms of declaration_info and education."""
+
+INFO_FORMS = {}
