@@ -69,11 +69,15 @@ class RowFormSet(forms.BaseFormSet):
         return form
 
     def kept_forms(self):
-        return [
-            f
-            for f in self.forms
-            if f.has_changed() and not (self.can_delete and self._should_delete_form(f))
-        ]
+        """Rows to store: saved rows unless deleted, plus added rows that were filled in."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if index >= self.initial_form_count() and not form.has_changed():
+                continue
+            kept.append(form)
+        return kept
 
     def clean(self):
         if any(self.errors):

@@ -101,3 +101,34 @@ def test_submit_button_refuses_an_incomplete_declaration(login, engineering_decl
     assert "未完成" in response.content.decode()
     engineering_declaration.refresh_from_db()
     assert engineering_declaration.status == "draft"
+
+
+def test_saved_rows_survive_a_second_save_and_can_be_deleted(login, engineering_declaration):
+    client = login(engineering_declaration.applicant)
+    url = reverse("declarations:section", args=[engineering_declaration.pk, "assessments"])
+    row = {"post": "工程师", "grade": "优秀", "assessor": "本单位"}
+    client.post(
+        url,
+        {
+            "assessments-TOTAL_FORMS": "2",
+            "assessments-INITIAL_FORMS": "0",
+            **{f"assessments-0-{k}": v for k, v in {**row, "year": "2024"}.items()},
+            **{f"assessments-1-{k}": v for k, v in {**row, "year": "2025"}.items()},
+        },
+    )
+    saved = DeclarationSection.objects.get(code="assessments").data["rows"]
+    assert [r["year"] for r in saved] == [2024, 2025]
+    # The page shows the saved rows; posting them back unchanged keeps both.
+    page = client.get(url).content.decode()
+    assert 'name="assessments-INITIAL_FORMS" value="2"' in page
+    data = {
+        "assessments-TOTAL_FORMS": "2",
+        "assessments-INITIAL_FORMS": "2",
+        **{f"assessments-0-{k}": v for k, v in {**row, "year": "2024"}.items()},
+        **{f"assessments-1-{k}": v for k, v in {**row, "year": "2025"}.items()},
+    }
+    client.post(url, data)
+    assert len(DeclarationSection.objects.get(code="assessments").data["rows"]) == 2
+    client.post(url, {**data, "assessments-0-DELETE": "on"})
+    saved = DeclarationSection.objects.get(code="assessments").data["rows"]
+    assert [r["year"] for r in saved] == [2025]
