@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/sections/<slug:code>/", views.section, name="section"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path(
+        "<int:pk>/continuing-education/",
+        views.continuing_education_section,
+        name="continuing_education",
+    ),
+    path("ce/import/", views.continuing_education_import, name="ce_import"),
 ]

@@ -8,10 +8,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import services as applicant_services
 from applicants.views import personal_required
-from declarations import selectors, services
+from declarations import continuing_education, selectors, services
 from declarations.forms import SECTION_FORMS, form_for_section
+from declarations.forms.ce_import import ContinuingEducationImportForm
 from declarations.models import Plan
 from declarations.sections import SECTIONS
+from institutions.views import administrator_required
 
 
 @personal_required
@@ -96,6 +98,8 @@ def overview(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def section(request, pk: int, code: str):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    if code == "continuing_education":
+        return redirect("declarations:continuing_education", pk=declaration.pk)
     plan_section = next(
         (s for s in selectors.enabled_sections(declaration) if s.code == code), None
     )
@@ -115,12 +119,16 @@ def section(request, pk: int, code: str):
     )
     is_rows = isinstance(form, BaseFormSet)
     if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
+        extra = {}
+        if code == "declaration_info":
+            extra["declaring_unit"] = form.cleaned_data["declaring_unit"]
         try:
             services.save_section(
                 actor=request.user,
                 declaration=declaration,
                 code=code,
                 data=form.to_data(),
+                **extra,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -166,3 +174,43 @@ def withdraw(request, pk: int):
     else:
         messages.success(request, _("申报已撤回，可以修改后重新提交。"))
     return redirect("declarations:overview", pk=declaration.pk)
+
+
+@personal_required
+def continuing_education_section(request, pk: int):
+    """近五年继续教育: read-only, hours per year against the plan's requirement."""
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    code = "continuing_education"
+    if not any(s.code == code for s in selectors.enabled_sections(declaration)):
+        raise Http404(_("该申报没有这个模块。"))
+    return render(
+        request,
+        "declarations/continuing_education.html",
+        {
+            "declaration": declaration,
+            "title": SECTIONS[code].title,
+            "summary": continuing_education.summary_for(declaration),
+        },
+    )
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def continuing_education_import(request):
+    """The administrator imports hours from a CSV file; a bad row refuses the whole file."""
+    form = ContinuingEducationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = continuing_education.import_records(
+                form.cleaned_data["text"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("已导入%(n)d条：新增%(c)d条，更新%(u)d条。")
+                % {"n": result.total, "c": result.created, "u": result.updated},
+            )
+            return redirect("declarations:ce_import")
+    return render(request, "declarations/ce_import.html", {"form": form})

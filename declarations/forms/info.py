@@ -1,3 +1,472 @@
-"""Forms of declaration_info and education."""
+"""Forms of declaration_info (申报信息) and education (学历信息).
 
-INFO_FORMS = {}
+Rules from the engineering filing guide (二) 2–3 and the culture series guide 三 1–9.
+"""
+
+import re
+from datetime import date
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from declarations.computations import whole_years
+from declarations.forms.base import SectionForm
+from declarations.models import DeclarationMethod, Specialty, Title
+from institutions.models import Organization
+from institutions.selectors import authorized_units
+
+MAX_PROFESSIONAL_YEARS = 60
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+RANKING_PATTERN = re.compile(r"(\d{1,4})/(\d{1,4})")
+
+
+def parse_ranking(value: str) -> str:
+    """单位推荐排序 "N/M" (N-th of M recommended, 1 ≤ N ≤ M) → normalised "N/M"."""
+    text = re.sub(r"\s+", "", value).replace("／", "/")
+    match = RANKING_PATTERN.fullmatch(text)
+    if match is None:
+        raise forms.ValidationError(
+            _(
+                "单位推荐排序的格式为“名次/推荐人数”，例如在5人中排第3名填“3/5”，"
+                "单位仅推荐1人的填“1/1”。"
+            )
+        )
+    place, total = int(match[1]), int(match[2])
+    if not 1 <= place <= total:
+        raise forms.ValidationError(
+            _("单位推荐排序“%(v)s”有误：名次应在1至推荐人数之间，例如“3/5”。") % {"v": value}
+        )
+    return f"{place}/{total}"
+
+
+# 是否是工作单位
+WORK_UNIT_YES = "是"
+PERSONNEL_AGENCY = "人事代理"
+LABOUR_DISPATCH = "劳务派遣"
+PERSONAL_AGENCY = "个人代理"
+WORK_RELATION_CHOICES = [
+    ("", "---------"),
+    (WORK_UNIT_YES, _l("是")),
+    (PERSONNEL_AGENCY, _l("人事代理")),
+    (LABOUR_DISPATCH, _l("劳务派遣")),
+    (PERSONAL_AGENCY, _l("个人代理")),
+]
+NEEDS_WORK_UNIT = (PERSONNEL_AGENCY, LABOUR_DISPATCH)
+
+EXCEPTION_KIND_CHOICES = [
+    ("", "---------"),
+    ("学历破格", _l("学历破格")),
+    ("资历破格", _l("资历破格")),
+]
+
+YES, NO = "是", "否"
+YES_NO_CHOICES = [(NO, _l("否")), (YES, _l("是"))]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A declaring unit among the authorized units, shown as the search shows it."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.region.full_name}）"
+
+
+class UnitSearchSelect(forms.Select):
+    """A select plus a fuzzy-search input whose htmx request fills the select's options.
+
+    Only the empty choice and the chosen unit are rendered: there may be thousands of authorized
+    units, the rest come from /org/units/search/?q=… as <option> elements.
+    """
+
+    template_name = "declarations/widgets/unit_search_select.html"
+    search_url = reverse_lazy("institutions:unit_search")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = str(self.search_url)
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        every = self.choices
+        queryset = getattr(every, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        pks = [v for v in value if re.fullmatch(r"[0-9]+", str(v))]
+        empty = [] if every.field.empty_label is None else [("", every.field.empty_label)]
+        self.choices = empty + [every.choice(obj) for obj in queryset.filter(pk__in=pks)]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = every
+
+
+class DeclarationInfoForm(SectionForm):
+    year = forms.IntegerField(
+        label=_l("年度"),
+        widget=forms.NumberInput(attrs={"readonly": True}),
+        help_text=_l("按申报计划的年度填写，不可修改。"),
+    )
+    ranking = forms.CharField(
+        label=_l("单位推荐排序"),
+        required=False,
+        max_length=20,
+        help_text=_l("格式“名次/推荐人数”：在5人中排第3名填“3/5”，单位仅推荐1人的填“1/1”。"),
+        error_messages={"required": _l("本计划须填写单位推荐排序，此项不得为空。")},
+    )
+    level = forms.CharField(label=_l("申报级别"), required=False, disabled=True)
+    series = forms.CharField(label=_l("申报系列"), required=False, disabled=True)
+    title = forms.ModelChoiceField(
+        label=_l("申报职称"),
+        queryset=Title.objects.none(),
+        error_messages={"invalid_choice": _l("请从下拉框中选择本计划的申报职称。")},
+    )
+    specialty = forms.ModelChoiceField(
+        label=_l("现从事专业"),
+        queryset=Specialty.objects.none(),
+        required=False,
+        help_text=_l("按本人实际从事的专业选择相关或相近的专业。"),
+        error_messages={"invalid_choice": _l("请从下拉框中选择本系列的专业。")},
+    )
+    method = forms.ModelChoiceField(
+        label=_l("申报方式"),
+        queryset=DeclarationMethod.objects.none(),
+        help_text=_l("符合正常申报条件的选“正常晋升”；年限、学历或资历不满足条件的选“破格”。"),
+        error_messages={"invalid_choice": _l("本计划未开放该申报方式，请重新选择。")},
+    )
+    exception_kind = forms.ChoiceField(
+        label=_l("破格情况"),
+        choices=EXCEPTION_KIND_CHOICES,
+        required=False,
+        help_text=_l("申报方式为“破格”时须选填：学历破格或资历破格。"),
+    )
+    declaring_unit = UnitChoiceField(
+        label=_l("申报单位"),
+        queryset=Organization.objects.none(),
+        widget=UnitSearchSelect,
+        empty_label=_l("请先在上方输入单位名称查找"),
+        help_text=_l(
+            "须选择与本人建立正式人事劳动（聘用）关系的单位，原则上与社保缴费单位一致。"
+            "找不到本单位的，请联系单位确认是否已注册并获得职称评审权限。"
+        ),
+        error_messages={
+            "invalid_choice": _l("所选单位不存在或尚未获得职称评审权限，请输入单位名称查找后选择。")
+        },
+    )
+    is_work_unit = forms.ChoiceField(
+        label=_l("是否是工作单位"),
+        choices=WORK_RELATION_CHOICES,
+        help_text=_l(
+            "申报单位是本人实际工作单位的选“是”；否则选“人事代理”“劳务派遣”或“个人代理”"
+            "（自由职业者）。"
+        ),
+    )
+    work_unit = forms.CharField(
+        label=_l("工作单位"),
+        required=False,
+        max_length=100,
+        help_text=_l(
+            "选“人事代理”“劳务派遣”的，填写实际工作单位全称；选“是”的不填，个人代理无需填写。"
+        ),
+    )
+    entrusted_review = forms.ChoiceField(
+        label=_l("是否委托评审"),
+        choices=YES_NO_CHOICES,
+        initial=NO,
+        help_text=_l("原则上选择“否”，确需委托的按实际情况填写。"),
+    )
+    first_work_date = forms.DateField(
+        label=_l("参加工作时间"), widget=date_input(), help_text=_l("按首次参加工作时间填写。")
+    )
+    professional_years = forms.IntegerField(
+        label=_l("专业工作年限"),
+        min_value=0,
+        max_value=MAX_PROFESSIONAL_YEARS,
+        error_messages={
+            "invalid": _l("专业工作年限请填写整数年（按周年计算）。"),
+            "min_value": _l("专业工作年限应在0至60年之间。"),
+            "max_value": _l("专业工作年限应在0至60年之间。"),
+        },
+        help_text=_l("实际从事专业技术工作的年限，按周年计算；中间中断的扣除间断时间累计计算。"),
+    )
+
+    def configure(self):
+        plan = self.plan
+        if plan is None:
+            return
+        titles = Title.objects.filter(series_id=plan.series_id, level_id=plan.level_id)
+        self.fields["title"].queryset = titles
+        self.fields["specialty"].queryset = Specialty.objects.filter(series_id=plan.series_id)
+        self.fields["method"].queryset = plan.methods.all()
+        self.fields["declaring_unit"].queryset = authorized_units()
+        self.fields["ranking"].required = plan.ranking_required
+        if not plan.ranking_required:
+            self.fields["ranking"].help_text = _(
+                "本计划不要求填写；填写的须为“名次/推荐人数”格式，例如“3/5”。"
+            )
+        self.fields["professional_years"].help_text = _(
+            "实际从事专业技术工作的年限，按周年计算，截止到%(y)d年12月31日；"
+            "中间中断的扣除间断时间累计计算。"
+        ) % {"y": plan.year}
+        initial = {
+            **self.initial,
+            "year": plan.year,
+            "level": plan.level.name,
+            "series": plan.series.name,
+        }
+        if not initial.get("title") and len(only := list(titles[:2])) == 1:
+            initial["title"] = only[0].pk
+        self.initial = initial
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.plan is not None and year != self.plan.year:
+            raise forms.ValidationError(
+                _("年度应为申报计划的年度“%(y)d”。") % {"y": self.plan.year}
+            )
+        return year
+
+    def clean_ranking(self):
+        value = self.cleaned_data["ranking"].strip()
+        return parse_ranking(value) if value else ""
+
+    def clean_work_unit(self):
+        return self.cleaned_data["work_unit"].strip()
+
+    def clean(self):
+        data = super().clean()
+        self._check_exception_kind(data)
+        self._check_work_unit(data)
+        self._check_professional_years(data)
+        return data
+
+    def _check_exception_kind(self, data):
+        method, kind = data.get("method"), data.get("exception_kind")
+        if method is None:
+            return
+        if method.requires_exception_kind and not kind:
+            self.add_error(
+                "exception_kind",
+                _("申报方式为“%(m)s”时须选填破格情况（学历破格或资历破格）。") % {"m": method},
+            )
+        elif not method.requires_exception_kind and kind:
+            self.add_error(
+                "exception_kind",
+                _("只有破格申报才填写破格情况，申报方式为“%(m)s”时请留空。") % {"m": method},
+            )
+
+    def _check_work_unit(self, data):
+        relation, work_unit = data.get("is_work_unit"), data.get("work_unit")
+        if relation in NEEDS_WORK_UNIT and not work_unit:
+            self.add_error(
+                "work_unit",
+                _("“是否是工作单位”选择“%(r)s”的，须填写实际工作单位。") % {"r": relation},
+            )
+        elif relation == WORK_UNIT_YES and work_unit:
+            self.add_error(
+                "work_unit",
+                _("“是否是工作单位”选择“是”时申报单位即为工作单位，“工作单位”不填写。"),
+            )
+
+    def _check_professional_years(self, data):
+        if self.plan is None:
+            return
+        cutoff = date(self.plan.year, 12, 31)
+        started, years = data.get("first_work_date"), data.get("professional_years")
+        if started is None:
+            return
+        if started > cutoff:
+            self.add_error(
+                "first_work_date",
+                _("参加工作时间不能晚于%(d)s。") % {"d": cutoff.isoformat()},
+            )
+            return
+        most = whole_years([(started, None)], self.plan.year)
+        if years is not None and years > most:
+            self.add_error(
+                "professional_years",
+                _(
+                    "专业工作年限按周年计算至%(d)s，自参加工作时间%(s)s起最多%(n)d年，"
+                    "当前填写%(v)d年。"
+                )
+                % {"d": cutoff.isoformat(), "s": started.isoformat(), "n": most, "v": years},
+            )
+
+
+# 学历信息
+EDUCATION_LEVEL_CHOICES = [
+    ("", "---------"),
+    ("博士研究生", _l("博士研究生")),
+    ("硕士研究生", _l("硕士研究生")),
+    ("大学本科", _l("大学本科")),
+    ("大学专科", _l("大学专科")),
+    ("中专", _l("中专")),
+    ("技工院校", _l("技工院校")),
+    ("高中及以下", _l("高中及以下")),
+    ("大学普通班", _l("大学普通班（1970—1976年入学）")),
+    ("党校研究生", _l("中央（省、市委）党校研究生")),
+    ("党校大学", _l("中央（省、市委）党校大学")),
+    ("党校大专", _l("中央（省、市委）党校大专")),
+    ("省业余大学", _l("省业余大学")),
+    ("省业余大专", _l("省业余大专")),
+]
+# The levels registered in 学信网 (中国高等教育学生信息网); the others are verified elsewhere
+# (党校教育网, 技工院校证书查询系统) or by the certificate itself.
+CHSI_LEVELS = frozenset({"博士研究生", "硕士研究生", "大学本科", "大学专科"})
+# 2001年之后取得的国内学历 need the 学信网 code: graduated in 2002 or later.
+CHSI_FIRST_YEAR = 2002
+
+DEGREE_CHOICES = [
+    ("", "---------"),
+    ("博士", _l("博士")),
+    ("硕士", _l("硕士")),
+    ("学士", _l("学士")),
+    ("无", _l("无")),
+]
+DOMESTIC = "国内"
+ORIGIN_CHOICES = [("", "---------"), (DOMESTIC, _l("国内")), ("国（境）外", _l("国（境）外"))]
+
+BLOCK_FIELDS = ("school", "major", "education", "degree", "graduated_on", "origin", "chsi_code")
+BLOCKS = (("full_time", _l("全日制学历")), ("review", _l("评审依据学历")))
+CHSI_CODE_PATTERN = re.compile(r"[A-Z0-9]+")
+
+
+def school_field(label):
+    return forms.CharField(label=label, max_length=100, help_text=_l("按毕业证书填写全称。"))
+
+
+def major_field(label):
+    return forms.CharField(label=label, max_length=100)
+
+
+def education_field(label):
+    return forms.ChoiceField(label=label, choices=EDUCATION_LEVEL_CHOICES)
+
+
+def degree_field(label):
+    return forms.ChoiceField(label=label, choices=DEGREE_CHOICES, required=False)
+
+
+def graduated_on_field(label):
+    return forms.DateField(label=label, widget=date_input())
+
+
+def origin_field(label):
+    return forms.ChoiceField(
+        label=label,
+        choices=ORIGIN_CHOICES,
+        help_text=_l("国（境）外学历须上传教育部留学服务中心出具的学历学位认证书。"),
+    )
+
+
+def chsi_code_field(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=32,
+        help_text=_l(
+            "《教育部学历证书电子注册备案表》上的在线验证码；2001年之后取得的国内学历"
+            "（研究生、本科、专科）必填。"
+        ),
+    )
+
+
+class EducationForm(SectionForm):
+    full_time_school = school_field(_l("全日制-毕业院校"))
+    full_time_major = major_field(_l("全日制-专业"))
+    full_time_education = education_field(_l("全日制-学历"))
+    full_time_degree = degree_field(_l("全日制-学位"))
+    full_time_graduated_on = graduated_on_field(_l("全日制-毕业时间"))
+    full_time_origin = origin_field(_l("全日制-国内/国（境）外"))
+    full_time_chsi_code = chsi_code_field(_l("全日制学历-学信网验证码"))
+    same_as_full_time = forms.BooleanField(
+        label=_l("评审依据学历同全日制学历"),
+        required=False,
+        help_text=_l("勾选后以全日制学历作为评审依据学历，下面各项无需填写。"),
+    )
+    review_school = school_field(_l("评审依据-毕业院校"))
+    review_major = major_field(_l("评审依据-专业"))
+    review_education = education_field(_l("评审依据-学历"))
+    review_degree = degree_field(_l("评审依据-学位"))
+    review_graduated_on = graduated_on_field(_l("评审依据-毕业时间"))
+    review_origin = origin_field(_l("评审依据-国内/国（境）外"))
+    review_chsi_code = chsi_code_field(_l("评审依据学历-学信网验证码"))
+
+    def configure(self):
+        if self.is_bound and self._same_as_full_time():
+            # The review block is copied from the full-time one: what the plan requires of the
+            # review block is required of the full-time block instead.
+            for name in BLOCK_FIELDS:
+                review = self.fields[f"review_{name}"]
+                if review.required:
+                    self.fields[f"full_time_{name}"].required = True
+                    review.required = False
+
+    def _same_as_full_time(self):
+        field = self.fields["same_as_full_time"]
+        return field.widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("same_as_full_time")
+        )
+
+    def _clean_graduated_on(self, name):
+        graduated = self.cleaned_data[name]
+        if graduated and graduated > timezone.localdate():
+            raise forms.ValidationError(_("毕业时间不能晚于今天。"))
+        return graduated
+
+    def clean_full_time_graduated_on(self):
+        return self._clean_graduated_on("full_time_graduated_on")
+
+    def clean_review_graduated_on(self):
+        return self._clean_graduated_on("review_graduated_on")
+
+    def _clean_chsi_code(self, name):
+        code = re.sub(r"\s+", "", self.cleaned_data[name]).upper()
+        if code and CHSI_CODE_PATTERN.fullmatch(code) is None:
+            raise forms.ValidationError(_("学信网验证码只能包含字母和数字。"))
+        return code
+
+    def clean_full_time_chsi_code(self):
+        return self._clean_chsi_code("full_time_chsi_code")
+
+    def clean_review_chsi_code(self):
+        return self._clean_chsi_code("review_chsi_code")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("same_as_full_time"):
+            for name in BLOCK_FIELDS:
+                # Whatever was typed in the review block is replaced by the full-time values.
+                self._errors.pop(f"review_{name}", None)
+                data[f"review_{name}"] = data.get(f"full_time_{name}")
+        blocks = BLOCKS[:1] if data.get("same_as_full_time") else BLOCKS
+        for prefix, block in blocks:
+            self._check_chsi_code(data, prefix, block)
+        return data
+
+    def _check_chsi_code(self, data, prefix, block):
+        graduated = data.get(f"{prefix}_graduated_on")
+        if (
+            data.get(f"{prefix}_origin") == DOMESTIC
+            and data.get(f"{prefix}_education") in CHSI_LEVELS
+            and graduated is not None
+            and graduated.year >= CHSI_FIRST_YEAR
+            and not data.get(f"{prefix}_chsi_code")
+        ):
+            self.add_error(
+                f"{prefix}_chsi_code",
+                _(
+                    "2001年之后取得的国内学历须填写学信网验证码（%(b)s毕业于%(y)d年）："
+                    "请在学信网生成《教育部学历证书电子注册备案表》，填写其在线验证码。"
+                )
+                % {"b": block, "y": graduated.year},
+            )
+
+
+INFO_FORMS = {"declaration_info": DeclarationInfoForm, "education": EducationForm}
