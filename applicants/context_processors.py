@@ -25,6 +25,7 @@ def _menu(user):
             (_("管理首页"), reverse("institutions:admin_home")),
             (_("单位（部门）"), reverse("institutions:organization_list")),
             (_("创建部门账号"), reverse("institutions:create_organization_account")),
+            (_("导入继续教育学时"), reverse("declarations:ce_import")),
             (_("管理后台"), reverse("admin:index")),
         ]
     else:

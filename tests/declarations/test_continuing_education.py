@@ -332,3 +332,8 @@ def test_page_queries_do_not_grow_with_years_of_records(
     with django_assert_max_num_queries(len(one_year)):
         page = client.get(url).content.decode()
     assert page.count("badge bg-success") == 4
+
+
+def test_administrator_navigation_links_to_the_import_page(login, administrator):
+    page = login(administrator).get(reverse("institutions:admin_home")).content.decode()
+    assert reverse("declarations:ce_import") in page and "导入继续教育学时" in page
