@@ -18,6 +18,7 @@ from applicants.forms import (
 )
 from applicants.models import IdType, PasswordResetCode
 from applicants.roles import home_url_for, role_of
+from declarations.selectors import declarations_for_applicant
 
 REGISTRATION_SESSION_KEY = "pending_personal_registration"
 RESET_SESSION_KEY = "password_reset_id"
@@ -119,6 +120,7 @@ def dashboard(request):
         "applicants/dashboard.html",
         {
             "has_commitment": services.has_agreed_commitment(request.user),
+            "declarations": declarations_for_applicant(request.user),
         },
     )
 

@@ -436,6 +436,13 @@ class Submission(models.Model):
         raise ValidationError(_("提交快照不可删除。"))
 
 
+EVENT_LABELS = {
+    "create": _("新增申报"),
+    "submit": _("提交申报"),
+    "withdraw": _("撤回申报"),
+}
+
+
 class DeclarationEvent(models.Model):
     """Append-only audit trail: who did what, when, from which state to which, and why."""
 
@@ -472,3 +479,7 @@ class DeclarationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录不可删除。"))
+
+    @property
+    def action_label(self):
+        return EVENT_LABELS.get(self.action, self.action)

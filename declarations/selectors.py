@@ -37,3 +37,8 @@ def get_declaration_for_applicant(user, pk: int) -> Declaration:
 
 def enabled_sections(declaration):
     return [s for s in declaration.plan.sections.all() if s.enabled]
+
+
+def timeline(declaration):
+    """Every step of the declaration, oldest first, with who acted and where it went."""
+    return declaration.events.select_related("actor", "organization").order_by("created_at", "pk")

@@ -214,3 +214,13 @@ def continuing_education_import(request):
             )
             return redirect("declarations:ce_import")
     return render(request, "declarations/ce_import.html", {"form": form})
+
+
+@personal_required
+def timeline(request, pk: int):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    return render(
+        request,
+        "declarations/timeline.html",
+        {"declaration": declaration, "events": selectors.timeline(declaration)},
+    )
