@@ -440,6 +440,7 @@ EVENT_LABELS = {
     "create": _("新增申报"),
     "submit": _("提交申报"),
     "withdraw": _("撤回申报"),
+    "reuse": _("复用以往申报信息"),
 }
 
 

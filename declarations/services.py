@@ -264,6 +264,73 @@ def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
     return declaration
 
 
+REUSABLE_SECTIONS = ("education", "titles", "work_experience", "achievements")
+
+
+def previous_declaration(declaration: Declaration) -> Declaration | None:
+    """The applicant's latest other declaration with something worth copying."""
+    return (
+        Declaration.objects.filter(
+            applicant_id=declaration.applicant_id, section_data__code__in=REUSABLE_SECTIONS
+        )
+        .exclude(pk=declaration.pk)
+        .select_related("plan__series", "plan__level", "plan__region")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def reuse_previous(*, actor, declaration: Declaration) -> tuple[list[str], list[str]]:
+    """Copy education, titles, work experience and achievements from the previous declaration.
+
+    Each copied section is validated again under this plan's rules; a section that no longer
+    passes is not copied and is named so the applicant fills it in. Returns (copied, refused).
+    """
+    from declarations.forms import form_for_section
+    from declarations.forms.base import saved_to_post
+
+    declaration = _lock(declaration)
+    if actor.pk != declaration.applicant_id:
+        raise PermissionDenied(_("只能修改本人的申报。"))
+    if not declaration.is_editable:
+        raise ValidationError(_("申报已提交，不能修改。"))
+    _require_open(declaration.plan)
+    source = previous_declaration(declaration)
+    if source is None:
+        raise ValidationError(_("没有可复用的以往申报。"))
+    plan_sections = {s.code: s for s in declaration.plan.sections.all() if s.enabled}
+    copied, refused = [], []
+    for section in source.section_data.filter(code__in=REUSABLE_SECTIONS).order_by("code"):
+        plan_section = plan_sections.get(section.code)
+        if plan_section is None:
+            continue
+        is_rows = SECTIONS[section.code].kind == "rows"
+        form = form_for_section(
+            section.code,
+            declaration=declaration,
+            plan_section=plan_section,
+            data=saved_to_post(section.code, section.data, rows=is_rows),
+        )
+        if not form.is_valid():
+            refused.append(section.code)
+            continue
+        DeclarationSection.objects.update_or_create(
+            declaration=declaration, code=section.code, defaults={"data": form.to_data()}
+        )
+        copied.append(section.code)
+    _record(
+        declaration,
+        action="reuse",
+        actor=actor,
+        from_status=declaration.status,
+        source=source.pk,
+        copied=copied,
+        refused=refused,
+    )
+    return copied, refused
+
+
 @transaction.atomic
 def withdraw_declaration(*, actor, declaration: Declaration) -> Declaration:
     declaration = _lock(declaration)

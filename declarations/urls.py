@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.overview, name="overview"),
     path("<int:pk>/sections/<slug:code>/", views.section, name="section"),
     path("<int:pk>/timeline/", views.timeline, name="timeline"),
+    path("<int:pk>/reuse/", views.reuse, name="reuse"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path(

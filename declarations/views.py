@@ -89,6 +89,9 @@ def overview(request, pk: int):
             "declaration": declaration,
             "sections": sections,
             "missing": services.missing_items(declaration) if declaration.is_editable else [],
+            "previous": services.previous_declaration(declaration)
+            if declaration.is_editable
+            else None,
             "actions": services.available_actions(declaration, request.user),
         },
     )
@@ -224,3 +227,26 @@ def timeline(request, pk: int):
         "declarations/timeline.html",
         {"declaration": declaration, "events": selectors.timeline(declaration)},
     )
+
+
+@personal_required
+@require_POST
+def reuse(request, pk: int):
+    declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    try:
+        copied, refused = services.reuse_previous(actor=request.user, declaration=declaration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if copied:
+            messages.success(
+                request,
+                _("已复用：%(s)s。") % {"s": "、".join(str(SECTIONS[c].title) for c in copied)},
+            )
+        if refused:
+            messages.warning(
+                request,
+                _("以下模块不符合本计划的要求，未复用，请重新填写：%(s)s。")
+                % {"s": "、".join(str(SECTIONS[c].title) for c in refused)},
+            )
+    return redirect("declarations:overview", pk=declaration.pk)

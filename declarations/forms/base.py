@@ -129,3 +129,23 @@ def form_for_section(code, *, declaration, plan_section, data=None, saved=None):
 
 def too_long(limit):
     return _("不能超过%(n)d个字。") % {"n": limit}
+
+
+def saved_to_post(code: str, saved: dict, *, rows: bool) -> dict:
+    """Stored section data → the POST data its form expects (to re-validate copied data)."""
+
+    def field_values(prefix, values):
+        post = {}
+        for name, value in values.items():
+            if value is None or value is False:
+                continue
+            post[f"{prefix}-{name}"] = "on" if value is True else str(value)
+        return post
+
+    if not rows:
+        return field_values(code, saved)
+    items = saved.get(ROWS_KEY, [])
+    post = {f"{code}-TOTAL_FORMS": str(len(items)), f"{code}-INITIAL_FORMS": "0"}
+    for index, row in enumerate(items):
+        post.update(field_values(f"{code}-{index}", row))
+    return post
