@@ -157,7 +157,7 @@ def parse_records(csv_text: str) -> list[ContinuingEducationRecord]:
                 except ValidationError as error:
                     problems.extend(error.messages)
             if problems:
-                errors.append(_("第%(l)d行：") % {"l": line} + "".join(problems))
+                errors.append(_("第%(l)d行：") % {"l": line} + " ".join(problems))
                 continue
             key = (values["id_number"], values["year"], values["kind"])
             if key in first_line:
