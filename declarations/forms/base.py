@@ -2,7 +2,9 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
 ROWS_KEY = "rows"
@@ -19,18 +21,94 @@ def to_json(value):
     return value
 
 
+class Shared:
+    """What the rows of one formset read from the database, read once and handed to every row
+    form (a form made on its own has its own): a page's queries then do not grow with its rows."""
+
+    def __init__(self):
+        self._values = {}
+
+    def get(self, key, load):
+        """The value under key, from load() the first time it is asked for."""
+        if key not in self._values:
+            self._values[key] = load()
+        return self._values[key]
+
+
+class SharedChoiceIterator(ModelChoiceIterator):
+    """The options of a SharedModelChoiceField, from its shared objects instead of a query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.shared_objects().values():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.shared_objects()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.shared_objects())
+
+
+class SharedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose queryset is read once per formset, for the options shown and for
+    the choice checked, where a ModelChoiceField queries for each row and each of the two.
+
+    The rows of one formset share the objects, so they must all have the same queryset."""
+
+    iterator = SharedChoiceIterator
+    shared = None
+    shared_key = None
+
+    def share(self, shared, key):
+        self.shared, self.shared_key = shared, key
+
+    def shared_objects(self) -> dict:
+        """The queryset's objects by their value (pk, or to_field_name)."""
+        if self.shared is None:
+            self.share(Shared(), "choices")
+        return self.shared.get(
+            ("choices", self.shared_key),
+            lambda: {self.prepare_value(obj): obj for obj in self.queryset},
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        model = self.queryset.model
+        if isinstance(value, model):
+            value = self.prepare_value(value)
+        key_field = model._meta.get_field(self.to_field_name) if self.to_field_name else None
+        try:
+            key = (key_field or model._meta.pk).to_python(value)
+            return self.shared_objects()[key]
+        except (KeyError, TypeError, ValueError, ValidationError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class SectionForm(forms.Form):
     """One section (or one row of a row section) of a declaration."""
 
-    def __init__(self, *args, declaration=None, plan_section=None, **kwargs):
+    def __init__(self, *args, declaration=None, plan_section=None, shared=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.declaration = declaration
         self.plan = declaration.plan if declaration is not None else None
+        # Read once per formset: see Shared.
+        self.shared = shared if shared is not None else Shared()
         if plan_section is not None:
             for name in plan_section.required_fields or []:
                 if name in self.fields:
                     self.fields[name].required = True
         self.configure()
+        for name, field in self.fields.items():
+            if isinstance(field, SharedModelChoiceField):
+                field.share(self.shared, name)
 
     def configure(self):
         """Adapt fields to the plan (choices, limits)."""
@@ -50,10 +128,16 @@ class RowFormSet(forms.BaseFormSet):
         self.declaration = declaration
         self.plan_section = plan_section
         self.plan = declaration.plan if declaration is not None else None
+        # One for all the rows, so that what each row reads is read once (see Shared).
+        self.shared = Shared()
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {"declaration": self.declaration, "plan_section": self.plan_section}
+        return {
+            "declaration": self.declaration,
+            "plan_section": self.plan_section,
+            "shared": self.shared,
+        }
 
     @property
     def empty_form(self):
@@ -64,6 +148,7 @@ class RowFormSet(forms.BaseFormSet):
             use_required_attribute=False,
             declaration=self.declaration,
             plan_section=self.plan_section,
+            shared=self.shared,
         )
         self.add_fields(form, None)
         return form

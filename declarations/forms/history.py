@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from declarations.computations import add_months, whole_years
-from declarations.forms.base import ROWS_KEY, RowFormSet, SectionForm, rows_formset
+from declarations.forms.base import (
+    ROWS_KEY,
+    RowFormSet,
+    SectionForm,
+    SharedModelChoiceField,
+    rows_formset,
+)
 from declarations.models import (
     DeclarationMethod,
     Level,
@@ -78,11 +84,21 @@ def _no_title_methods() -> str:
     return "、".join(f"“{n}”" for n in names)
 
 
+def _title_catalog() -> dict:
+    """The catalog's titles by (series id, name), in the catalog's order, with their levels."""
+    catalog = {}
+    for title in Title.objects.select_related("level"):
+        catalog.setdefault((title.series_id, title.name), []).append(title)
+    return catalog
+
+
 class TitleRowForm(SectionForm):
-    level = forms.ModelChoiceField(
+    # The choices, the catalog and the declared method are read once for all the rows of the
+    # formset (self.shared), not once per row.
+    level = SharedModelChoiceField(
         label=_l("职称级别"), queryset=Level.objects.all(), required=False
     )
-    series = forms.ModelChoiceField(
+    series = SharedModelChoiceField(
         label=_l("职称系列"), queryset=Series.objects.all(), required=False
     )
     title = forms.CharField(
@@ -112,7 +128,7 @@ class TitleRowForm(SectionForm):
         disabled=True,
         help_text=_l("保存时按周年自动计算到申报年度12月31日。"),
     )
-    qualification = forms.ModelChoiceField(
+    qualification = SharedModelChoiceField(
         label=_l("职业资格"),
         queryset=ProfessionalQualification.objects.all(),
         required=False,
@@ -129,8 +145,11 @@ class TitleRowForm(SectionForm):
         # 聘任时间 may be made required by the plan, but never for a row with no title.
         self.appointed_required = self.fields["appointed_on"].required
         self.fields["appointed_on"].required = False
-        names = list(dict.fromkeys(Title.objects.values_list("name", flat=True)))
+        names = list(dict.fromkeys(name for _series, name in self._catalog()))
         self.fields["title"].widget.options = [*names, *NO_TITLE_WORDS]
+
+    def _catalog(self) -> dict:
+        return self.shared.get("title_catalog", _title_catalog)
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()
@@ -187,7 +206,7 @@ class TitleRowForm(SectionForm):
         """ "无"/"其他" only for the methods that allow it, or with a 职业资格 as the basis."""
         if qualification is not None:
             return
-        method = declared_method(self.declaration)
+        method = self.shared.get("declared_method", lambda: declared_method(self.declaration))
         if method is None:
             self.add_error(
                 "title",
@@ -195,7 +214,7 @@ class TitleRowForm(SectionForm):
                     "现专业技术职称填“无”或“其他”仅限%(methods)s申报方式，"
                     "请先填写并保存“申报信息”（申报方式）。"
                 )
-                % {"methods": _no_title_methods()},
+                % {"methods": self.shared.get("no_title_methods", _no_title_methods)},
             )
         elif not method.allows_no_current_title:
             self.add_error(
@@ -204,14 +223,17 @@ class TitleRowForm(SectionForm):
                     "申报方式为“%(method)s”，不能填写无现专业技术职称；仅%(methods)s可填“无”。"
                     "以考试取得的职业资格申报的，请选择对应的职业资格。"
                 )
-                % {"method": method.name, "methods": _no_title_methods()},
+                % {
+                    "method": method.name,
+                    "methods": self.shared.get("no_title_methods", _no_title_methods),
+                },
             )
 
     def _check_catalog_level(self, title, series, level):
         """A title of the catalog must carry its own level within its series."""
         if series is None or level is None:
             return
-        levels = list(Title.objects.filter(series=series, name=title).select_related("level"))
+        levels = self._catalog().get((series.pk, title), [])
         if levels and all(t.level_id != level.pk for t in levels):
             self.add_error(
                 "level",
