@@ -7,6 +7,8 @@ from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
+from declarations.sections import SECTIONS
+
 ROWS_KEY = "rows"
 
 
@@ -131,6 +133,12 @@ class RowFormSet(forms.BaseFormSet):
         # One for all the rows, so that what each row reads is read once (see Shared).
         self.shared = Shared()
         super().__init__(*args, **kwargs)
+
+    @property
+    def min_rows(self) -> int:
+        """Rows the section needs to be complete; 0: it is saved with no row when there is none."""
+        spec = SECTIONS.get(self.plan_section.code) if self.plan_section is not None else None
+        return spec.min_rows if spec is not None else 0
 
     def get_form_kwargs(self, index):
         return {
