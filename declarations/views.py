@@ -117,11 +117,17 @@ def section(request, pk: int, code: str):
             # Re-render with one more empty row, keeping everything typed so far.
             total = f"{code}-TOTAL_FORMS"
             data[total] = str(int(data.get(total, 0)) + 1)
+        elif data.get("remove_row", "").isdigit():
+            # Mark the row deleted and re-render; the deletion is stored with the next save.
+            data[f"{code}-{data['remove_row']}-DELETE"] = "on"
+    editing_rows = request.method == "POST" and (
+        "add_row" in request.POST or "remove_row" in request.POST
+    )
     form = form_for_section(
         code, declaration=declaration, plan_section=plan_section, data=data, saved=saved_data
     )
     is_rows = isinstance(form, BaseFormSet)
-    if request.method == "POST" and "add_row" not in request.POST and form.is_valid():
+    if request.method == "POST" and not editing_rows and form.is_valid():
         extra = {}
         if code == "declaration_info":
             extra["declaring_unit"] = form.cleaned_data["declaring_unit"]

@@ -161,6 +161,12 @@ class RowFormSet(forms.BaseFormSet):
         self.add_fields(form, None)
         return form
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # Rows are removed with the row's own button; the flag travels hidden.
+            form.fields["DELETE"].widget = forms.HiddenInput()
+
     def kept_forms(self):
         """Rows to store: saved rows unless deleted, plus added rows that were filled in."""
         kept = []

@@ -132,3 +132,23 @@ def test_saved_rows_survive_a_second_save_and_can_be_deleted(login, engineering_
     client.post(url, {**data, "assessments-0-DELETE": "on"})
     saved = DeclarationSection.objects.get(code="assessments").data["rows"]
     assert [r["year"] for r in saved] == [2025]
+
+
+def test_remove_row_hides_it_and_the_next_save_drops_it(login, engineering_declaration):
+    client = login(engineering_declaration.applicant)
+    url = reverse("declarations:section", args=[engineering_declaration.pk, "assessments"])
+    row = {"post": "工程师", "grade": "优秀", "assessor": "本单位"}
+    data = {
+        "assessments-TOTAL_FORMS": "2",
+        "assessments-INITIAL_FORMS": "0",
+        **{f"assessments-0-{k}": v for k, v in {**row, "year": "2024"}.items()},
+        **{f"assessments-1-{k}": v for k, v in {**row, "year": "2025"}.items()},
+    }
+    response = client.post(url, {**data, "remove_row": "0"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert not DeclarationSection.objects.exists()  # nothing saved by removing a row
+    assert page.count('data-testid="row"') == 2 and page.count("d-none") >= 1
+    assert 'name="assessments-0-DELETE" value="on"' in page
+    client.post(url, {**data, "assessments-0-DELETE": "on"})
+    saved = DeclarationSection.objects.get(code="assessments").data["rows"]
+    assert [r["year"] for r in saved] == [2025]
