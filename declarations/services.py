@@ -157,12 +157,43 @@ def save_section(
     return section
 
 
-def missing_items(declaration: Declaration) -> list[dict]:
-    """Everything that stops submission, each with the section it belongs to.
+def _section_problems(declaration, plan_section, data) -> list[str]:
+    """Re-check saved data with the section's form under the plan as it is configured now."""
+    from declarations.forms import SECTION_FORMS, form_for_section
+    from declarations.forms.base import saved_to_post
 
-    Sections are validated by their forms when saved, so a saved section is a valid one; what
-    remains is a section never saved, or a row section with too few rows.
-    """
+    if plan_section.code not in SECTION_FORMS:
+        return []
+    is_rows = SECTIONS[plan_section.code].kind == "rows"
+    form = form_for_section(
+        plan_section.code,
+        declaration=declaration,
+        plan_section=plan_section,
+        data=saved_to_post(plan_section.code, data, rows=is_rows),
+    )
+    if form.is_valid():
+        return []
+
+    def field_messages(one_form, prefix=""):
+        messages = []
+        for name, errors in one_form.errors.items():
+            field = one_form.fields.get(name)
+            label = f"{field.label}：" if field is not None and field.label else ""
+            messages.extend(f"{prefix}{label}{error}" for error in errors)
+        return messages
+
+    if not is_rows:
+        return field_messages(form)
+    problems = list(form.non_form_errors())
+    for index, row in enumerate(form.forms):
+        problems.extend(field_messages(row, _("第%(n)d条 ") % {"n": index + 1}))
+    return problems
+
+
+def missing_items(declaration: Declaration) -> list[dict]:
+    """Everything that stops submission, each with the section it belongs to: sections never
+    saved, row sections with too few rows, and saved data that no longer passes its form (the
+    plan's configuration may have changed since, or the data was copied from elsewhere)."""
     enabled = [
         s
         for s in declaration.plan.sections.all()
@@ -177,7 +208,8 @@ def missing_items(declaration: Declaration) -> list[dict]:
             missing.append(
                 {"section": spec.code, "title": spec.title, "message": _("尚未填写并保存")}
             )
-        elif spec.kind == "rows" and len(data.get("rows", [])) < spec.min_rows:
+            continue
+        if spec.kind == "rows" and len(data.get("rows", [])) < spec.min_rows:
             missing.append(
                 {
                     "section": spec.code,
@@ -185,6 +217,11 @@ def missing_items(declaration: Declaration) -> list[dict]:
                     "message": _("至少需要填写%(n)d条") % {"n": spec.min_rows},
                 }
             )
+            continue
+        missing.extend(
+            {"section": spec.code, "title": spec.title, "message": problem}
+            for problem in _section_problems(declaration, plan_section, data)
+        )
     if declaration.declaring_unit_id is None and "declaration_info" in saved:
         missing.append(
             {

@@ -42,6 +42,7 @@ DEFAULT_PO = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 # fmt: off
 TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+    "第%(n)d条 ": "Row %(n)d: ",
     "删除此行": "Remove this row",
     "暂无记录。需要填写的请点击“添加一行”；没有的不必添加，直接点击“保存”即可。": (
         "No rows yet. Click “Add a row” to fill one in; if there is nothing to add, just click “Save”."

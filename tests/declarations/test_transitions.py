@@ -14,28 +14,14 @@ from declarations.models import (
     Plan,
     Submission,
 )
-from declarations.sections import SECTIONS
 from tests import factories
 
 
 def fill_everything(declaration, unit):
-    """Save every enabled editable section with minimal data (forms validate real input)."""
-    for section in declaration.plan.sections.filter(enabled=True):
-        spec = SECTIONS[section.code]
-        if spec.kind == "readonly":
-            continue
-        data = (
-            {"rows": [{"n": i} for i in range(spec.min_rows)]}
-            if spec.kind == "rows"
-            else {"filled": True}
-        )
-        services.save_section(
-            actor=declaration.applicant,
-            declaration=declaration,
-            code=spec.code,
-            data=data,
-            declaring_unit=unit if spec.code == "declaration_info" else None,
-        )
+    """Save every section with valid data, as a person could through the forms."""
+    from tests.declarations.builders import fill_valid
+
+    fill_valid(declaration, unit)
 
 
 @pytest.fixture
@@ -127,6 +113,21 @@ def test_submit_refused_while_anything_is_missing(declaration):
     assert not Submission.objects.exists()
 
 
+def test_saved_data_that_no_longer_passes_the_plan_is_listed(engineering_declaration, unit):
+    fill_everything(engineering_declaration, unit)
+    # The administrator makes a field required after the applicant saved the section.
+    section = engineering_declaration.plan.sections.get(code="work_experience")
+    section.required_fields = ["summary"]
+    section.save()
+    missing = services.missing_items(engineering_declaration)
+    assert [m["section"] for m in missing] == ["work_experience"]
+    assert "第1条" in missing[0]["message"] and "经历简介" in missing[0]["message"]
+    with pytest.raises(ValidationError, match="经历简介"):
+        services.submit_declaration(
+            actor=engineering_declaration.applicant, declaration=engineering_declaration
+        )
+
+
 def test_submit_sends_it_to_the_unit_with_a_snapshot(declaration, unit):
     fill_everything(declaration, unit)
     services.submit_declaration(actor=declaration.applicant, declaration=declaration)
@@ -135,7 +136,7 @@ def test_submit_sends_it_to_the_unit_with_a_snapshot(declaration, unit):
     assert declaration.holder == unit
     assert declaration.round == 1
     snapshot = declaration.submissions.get(round=1).snapshot
-    assert snapshot["sections"]["societies"] == {"filled": True}
+    assert snapshot["sections"]["societies"] == {"text": "中国机械工程学会会员"}
     assert snapshot["applicant"]["id_number"] == declaration.applicant.id_number
     event = declaration.events.get(action="submit")
     assert (event.from_status, event.to_status, event.organization) == ("draft", "submitted", unit)
@@ -205,7 +206,7 @@ def test_returned_declaration_resubmits_and_keeps_the_first_round(declaration, u
     )
     services.submit_declaration(actor=declaration.applicant, declaration=declaration)
     first, second = declaration.submissions.order_by("round")
-    assert first.snapshot["sections"]["societies"] == {"filled": True}
+    assert first.snapshot["sections"]["societies"] == {"text": "中国机械工程学会会员"}
     assert second.snapshot["sections"]["societies"] == {"text": "修改后"}
     with pytest.raises(ValidationError):
         first.save()
