@@ -1,0 +1,163 @@
+"""Every write on attachments: upload (quick checks in the request), deep check (in a task),
+delete, and the sweep that re-queues checks a dead worker left behind."""
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from attachments import validation
+from attachments.detection import detect_kind
+from attachments.models import MAX_UPLOAD_BYTES, Attachment
+from declarations.models import AttachmentSlot, Declaration
+
+logger = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=10)
+MAX_CHECK_ATTEMPTS = 5
+
+
+def _editable_declaration(actor, declaration) -> Declaration:
+    declaration = (
+        Declaration.objects.select_for_update().select_related("plan").get(pk=declaration.pk)
+    )
+    if actor.pk != declaration.applicant_id:
+        raise PermissionDenied(_("只能修改本人的申报。"))
+    if not declaration.is_editable:
+        raise ValidationError(_("申报已提交，附件不能再上传、删除或替换。"))
+    now = timezone.now()
+    if not declaration.plan.opens_at <= now <= declaration.plan.closes_at:
+        raise ValidationError(_("申报计划不在开放时间内，附件不能修改。"))
+    return declaration
+
+
+def clean_original_name(name: str) -> str:
+    """Keep only the last path component, without control characters, at most 120 characters."""
+    name = (name or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    if not name:
+        return "file"
+    if len(name) > 120:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[: 120 - len(extension) - 1] + dot + extension) if dot else name[:120]
+    return name
+
+
+@transaction.atomic
+def upload_attachment(*, actor, declaration, slot: AttachmentSlot, uploaded_file) -> Attachment:
+    """Refuse what is plainly wrong at once; store the rest as "checking" and queue the check."""
+    declaration = _editable_declaration(actor, declaration)
+    if slot.plan_section.plan_id != declaration.plan_id:
+        raise PermissionDenied(_("该附件栏目不属于本申报。"))
+    size = uploaded_file.size
+    if size == 0:
+        raise ValidationError(_("文件是空的（0字节），请重新选择。"))
+    if size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("文件大小为%(s).1fMB，超过5MB的上限，请压缩或拆分后上传。")
+            % {"s": size / 1024 / 1024}
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    kind = detect_kind(head)
+    if kind is None:
+        raise ValidationError(
+            _("只支持 jpg、png、gif、pdf 格式的文件；该文件的实际内容不是这些格式。")
+        )
+    if slot.is_photo and kind != "jpeg":
+        raise ValidationError(_("证件照须为 JPEG（.jpg）格式。"))
+    existing = Attachment.objects.filter(declaration=declaration, slot=slot)
+    if not slot.multiple:
+        # One file only: the new file replaces the old one.
+        for old in existing:
+            _delete_files(old)
+        existing.delete()
+    attachment = Attachment(
+        declaration=declaration,
+        slot=slot,
+        original_name=clean_original_name(uploaded_file.name),
+        size=size,
+        kind=kind,
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", uploaded_file, save=False)
+    attachment.save()
+    queue_check(attachment)
+    return attachment
+
+
+def queue_check(attachment: Attachment):
+    from attachments.tasks import check_attachment
+
+    transaction.on_commit(lambda: check_attachment.delay(attachment.pk))
+
+
+def _delete_files(attachment: Attachment):
+    for field in (attachment.file, attachment.thumbnail):
+        if field:
+            transaction.on_commit(lambda f=field.name, s=field.storage: s.delete(f))
+
+
+@transaction.atomic
+def delete_attachment(*, actor, attachment: Attachment):
+    _editable_declaration(actor, attachment.declaration)
+    _delete_files(attachment)
+    attachment.delete()
+
+
+def check_attachment(*, attachment_id: int) -> Attachment | None:
+    """The deep check. Idempotent: a file already decided is left as it is."""
+    with transaction.atomic():
+        attachment = (
+            Attachment.objects.select_for_update(skip_locked=True)
+            .select_related("slot")
+            .filter(pk=attachment_id)
+            .first()
+        )
+        if attachment is None or attachment.status != Attachment.Status.CHECKING:
+            return attachment
+        attachment.check_attempts += 1
+        attachment.save(update_fields=["check_attempts"])
+    with attachment.file.open("rb") as handle:
+        result = validation.inspect(handle, kind=attachment.kind, photo=attachment.slot.is_photo)
+    with transaction.atomic():
+        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        if attachment.status != Attachment.Status.CHECKING:
+            return attachment
+        attachment.status = Attachment.Status.VALID if result.ok else Attachment.Status.REJECTED
+        attachment.reason = result.reason[:300]
+        attachment.sha256 = result.sha256
+        attachment.page_count = result.page_count
+        attachment.width, attachment.height = result.width, result.height
+        attachment.checked_at = timezone.now()
+        fields = ["status", "reason", "sha256", "page_count", "width", "height", "checked_at"]
+        if result.thumbnail:
+            attachment.thumbnail.save("thumb.jpg", ContentFile(result.thumbnail), save=False)
+            fields.append("thumbnail")
+        attachment.save(update_fields=fields)
+    return attachment
+
+
+def requeue_stuck_checks(*, older_than: timedelta = STUCK_AFTER) -> int:
+    """Files left "checking" (a worker died, the broker lost the message) are queued again;
+    after MAX_CHECK_ATTEMPTS they are rejected with a reason rather than retried for ever."""
+    cutoff = timezone.now() - older_than
+    stuck = Attachment.objects.filter(status=Attachment.Status.CHECKING, created_at__lt=cutoff)
+    given_up = stuck.filter(check_attempts__gte=MAX_CHECK_ATTEMPTS).update(
+        status=Attachment.Status.REJECTED,
+        reason=_("文件多次检查未能完成，请重新上传。"),
+        checked_at=timezone.now(),
+    )
+    if given_up:
+        logger.warning("gave up checking %d attachments", given_up)
+    from attachments.tasks import check_attachment
+
+    ids = list(stuck.filter(check_attempts__lt=MAX_CHECK_ATTEMPTS).values_list("pk", flat=True))
+    for pk in ids:
+        check_attachment.delay(pk)
+    return len(ids)
