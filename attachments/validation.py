@@ -45,10 +45,7 @@ class Result:
 def inspect(handle, *, kind: str, photo: bool = False) -> Result:
     data = handle.read()
     digest = hashlib.sha256(data).hexdigest()
-    if kind == "pdf":
-        result = _inspect_pdf(data)
-    else:
-        result = _inspect_image(data, kind=kind, photo=photo)
+    result = _inspect_pdf(data) if kind == "pdf" else _inspect_image(data, kind=kind, photo=photo)
     result.sha256 = digest
     return result
 
