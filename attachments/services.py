@@ -23,7 +23,9 @@ MAX_CHECK_ATTEMPTS = 5
 
 def _editable_declaration(actor, declaration) -> Declaration:
     declaration = (
-        Declaration.objects.select_for_update().select_related("plan").get(pk=declaration.pk)
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("plan")
+        .get(pk=declaration.pk)
     )
     if actor.pk != declaration.applicant_id:
         raise PermissionDenied(_("只能修改本人的申报。"))
@@ -43,7 +45,9 @@ def clean_original_name(name: str) -> str:
         return "file"
     if len(name) > 120:
         stem, dot, extension = name.rpartition(".")
-        name = (stem[: 120 - len(extension) - 1] + dot + extension) if dot else name[:120]
+        # A long "extension" (a dot early in a long name) is not one: cut the whole name.
+        keep = dot and stem and len(extension) <= 10
+        name = (stem[: 120 - len(extension) - 1] + dot + extension) if keep else name[:120]
     return name
 
 
@@ -110,11 +114,16 @@ def delete_attachment(*, actor, attachment: Attachment):
     attachment.delete()
 
 
-def check_attachment(*, attachment_id: int) -> Attachment | None:
-    """The deep check. Idempotent: a file already decided is left as it is."""
+def check_attachment(*, attachment_id: int, after_claim=None) -> Attachment | None:
+    """The deep check. Idempotent: a file already decided is left as it is.
+
+    ``after_claim(attachment)`` runs once the attempt is counted and before the file is read
+    (the task uses it for a test-only delay, so a test can kill a worker mid-check)."""
     with transaction.atomic():
+        # Lock the attachment row only (of=self): locking the joined slot too would make the
+        # check wait for, or with skip_locked silently skip, any upload into the same slot.
         attachment = (
-            Attachment.objects.select_for_update(skip_locked=True)
+            Attachment.objects.select_for_update(of=("self",))
             .select_related("slot")
             .filter(pk=attachment_id)
             .first()
@@ -123,6 +132,8 @@ def check_attachment(*, attachment_id: int) -> Attachment | None:
             return attachment
         attachment.check_attempts += 1
         attachment.save(update_fields=["check_attempts"])
+    if after_claim is not None:
+        after_claim(attachment)
     with attachment.file.open("rb") as handle:
         result = validation.inspect(handle, kind=attachment.kind, photo=attachment.slot.is_photo)
     with transaction.atomic():

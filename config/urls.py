@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("applicants.urls")),
     path("org/", include("institutions.urls")),
     path("declarations/", include("declarations.urls")),
+    path("attachments/", include("attachments.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

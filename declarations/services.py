@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from applicants.services import has_agreed_commitment
+from attachments.models import Attachment
 from declarations.models import (
+    AttachmentSlot,
     Declaration,
     DeclarationEvent,
     DeclarationSection,
@@ -56,7 +58,9 @@ def available_actions(declaration: Declaration, user) -> list[str]:
 
 def _lock(declaration: Declaration) -> Declaration:
     return (
-        Declaration.objects.select_for_update()
+        # Lock only the declaration row: locking the joined plan would make every submission
+        # to the same plan wait for each other at the deadline.
+        Declaration.objects.select_for_update(of=("self",))
         .select_related("plan", "applicant")
         .get(pk=declaration.pk)
     )
@@ -190,37 +194,56 @@ def _section_problems(declaration, plan_section, data) -> list[str]:
     return problems
 
 
+def _slot_problems(declaration, enabled) -> dict[int, list[str]]:
+    """Attachment problems by plan section id: each required slot without a valid file, and
+    each slot with a file still being checked. Two queries for the whole declaration."""
+    slots = list(
+        AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in enabled]).order_by(
+            "sort_order", "pk"
+        )
+    )
+    if not slots:
+        return {}
+    statuses: dict[int, set[str]] = {}
+    for slot_id, status in Attachment.objects.filter(declaration_id=declaration.pk).values_list(
+        "slot_id", "status"
+    ):
+        statuses.setdefault(slot_id, set()).add(status)
+    problems: dict[int, list[str]] = {}
+    for slot in slots:
+        found = statuses.get(slot.pk, set())
+        if Attachment.Status.CHECKING in found:
+            message = _("“%(slot)s”：文件检查中，请稍候") % {"slot": slot.name}
+        elif slot.required and Attachment.Status.VALID not in found:
+            if Attachment.Status.REJECTED in found:
+                message = _("“%(slot)s”的文件不合格，请重新上传") % {"slot": slot.name}
+            else:
+                message = _("请上传“%(slot)s”") % {"slot": slot.name}
+        else:
+            continue
+        problems.setdefault(slot.plan_section_id, []).append(message)
+    return problems
+
+
 def missing_items(declaration: Declaration) -> list[dict]:
     """Everything that stops submission, each with the section it belongs to: sections never
-    saved, row sections with too few rows, and saved data that no longer passes its form (the
-    plan's configuration may have changed since, or the data was copied from elsewhere)."""
+    saved, row sections with too few rows, saved data that no longer passes its form (the
+    plan's configuration may have changed since, or the data was copied from elsewhere),
+    required attachment slots without a valid file, and files still being checked."""
     enabled = [
         s
         for s in declaration.plan.sections.all()
         if s.enabled and s.code in SECTIONS and SECTIONS[s.code].kind != "readonly"
     ]
     saved = {s.code: s.data for s in declaration.section_data.all()}
+    slot_problems = _slot_problems(declaration, enabled)
     missing = []
     for plan_section in sorted(enabled, key=lambda s: s.sort_order):
         spec = SECTIONS[plan_section.code]
-        data = saved.get(spec.code)
-        if data is None:
-            missing.append(
-                {"section": spec.code, "title": spec.title, "message": _("尚未填写并保存")}
-            )
-            continue
-        if spec.kind == "rows" and len(data.get("rows", [])) < spec.min_rows:
-            missing.append(
-                {
-                    "section": spec.code,
-                    "title": spec.title,
-                    "message": _("至少需要填写%(n)d条") % {"n": spec.min_rows},
-                }
-            )
-            continue
+        missing.extend(_data_problems(declaration, plan_section, spec, saved.get(spec.code)))
         missing.extend(
-            {"section": spec.code, "title": spec.title, "message": problem}
-            for problem in _section_problems(declaration, plan_section, data)
+            {"section": spec.code, "title": spec.title, "message": message}
+            for message in slot_problems.get(plan_section.pk, [])
         )
     if declaration.declaring_unit_id is None and "declaration_info" in saved:
         missing.append(
@@ -231,6 +254,44 @@ def missing_items(declaration: Declaration) -> list[dict]:
             }
         )
     return missing
+
+
+def _data_problems(declaration, plan_section, spec, data) -> list[dict]:
+    if data is None:
+        return [{"section": spec.code, "title": spec.title, "message": _("尚未填写并保存")}]
+    if spec.kind == "rows" and len(data.get("rows", [])) < spec.min_rows:
+        return [
+            {
+                "section": spec.code,
+                "title": spec.title,
+                "message": _("至少需要填写%(n)d条") % {"n": spec.min_rows},
+            }
+        ]
+    return [
+        {"section": spec.code, "title": spec.title, "message": problem}
+        for problem in _section_problems(declaration, plan_section, data)
+    ]
+
+
+def snapshot_attachments(declaration: Declaration) -> list[dict]:
+    """The files of the declaration as submitted: what each round's snapshot records."""
+    return [
+        {
+            "section": section_code,
+            "slot": slot_code,
+            "name": name,
+            "sha256": sha256,
+            "size": size,
+            "status": status,
+        }
+        for section_code, slot_code, name, sha256, size, status in Attachment.objects.filter(
+            declaration_id=declaration.pk
+        )
+        .order_by("slot__plan_section__sort_order", "slot__sort_order", "created_at", "pk")
+        .values_list(
+            "slot__plan_section__code", "slot__code", "original_name", "sha256", "size", "status"
+        )
+    ]
 
 
 def build_snapshot(declaration: Declaration) -> dict:
@@ -247,6 +308,7 @@ def build_snapshot(declaration: Declaration) -> dict:
         },
         "declaring_unit": declaration.declaring_unit_id,
         "sections": {s.code: s.data for s in declaration.section_data.order_by("code")},
+        "attachments": snapshot_attachments(declaration),
     }
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import services as applicant_services
 from applicants.views import personal_required
+from attachments import selectors as attachment_selectors
 from declarations import continuing_education, selectors, services
 from declarations.forms import SECTION_FORMS, form_for_section
 from declarations.forms.ce_import import ContinuingEducationImportForm
@@ -144,19 +145,20 @@ def section(request, pk: int, code: str):
         else:
             messages.success(request, _("“%(t)s”已保存。") % {"t": SECTIONS[code].title})
             return redirect("declarations:overview", pk=declaration.pk)
-    template = "declarations/_section_form.html" if request.htmx else "declarations/section.html"
-    return render(
-        request,
-        template,
-        {
-            "declaration": declaration,
-            "form": form,
-            "is_rows": is_rows,
-            "code": code,
-            "title": SECTIONS[code].title,
-            "editable": declaration.is_editable,
-        },
-    )
+    context = {
+        "declaration": declaration,
+        "form": form,
+        "is_rows": is_rows,
+        "code": code,
+        "title": SECTIONS[code].title,
+        "editable": declaration.is_editable,
+    }
+    if request.htmx:
+        return render(request, "declarations/_section_form.html", context)
+    # The section's attachment slots, each with this declaration's files (upload, status,
+    # delete and download are attachments' views).
+    context["slots"] = attachment_selectors.slots_with_files(declaration, plan_section)
+    return render(request, "declarations/section.html", context)
 
 
 @personal_required

@@ -11,8 +11,13 @@ from tests import factories
 PASSWORD = factories.PASSWORD
 
 
+@pytest.fixture(scope="session")
+def _private_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private-media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, monkeypatch):
+def _test_settings(settings, monkeypatch, _private_media_root):
     # django-simple-captcha copies its settings at import; "PASSED" is the test-mode answer.
     settings.CAPTCHA_TEST_MODE = True
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
@@ -20,6 +25,11 @@ def _test_settings(settings, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
+        # Uploads in tests never land in var/private (tests/attachments uses one dir per test).
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": _private_media_root},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     sms.outbox.clear()

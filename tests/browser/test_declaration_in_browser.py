@@ -1,17 +1,24 @@
-"""A person in Chromium fills in a whole declaration, section by section, and submits it.
+"""A person in Chromium fills in a whole declaration, section by section, uploads every required
+file and submits it.
 
-Everything is typed, chosen and clicked on the pages; the database is only read to check.
+Everything is typed, chosen, uploaded and clicked on the pages; the database is only read to
+check (and, once, a file's check is run from the test to show the page following it).
 """
 
+import base64
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from attachments import services as attachment_services
+from attachments.models import Attachment
 from declarations.models import Declaration, Plan
+from tests.attachments.conftest import jpeg_bytes, pdf_bytes
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,14 +131,78 @@ def error_of(page, field_id):
     return page.locator(f"#section-form #div_{field_id} .invalid-feedback")
 
 
+class Files:
+    """Files a person has on disk: scans (PDF), a proper ID photo, and some that are refused."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def write(self, name, content):
+        path = self.folder / name
+        path.write_bytes(content)
+        return path
+
+    def scan(self, name, pages=1):
+        return self.write(name, pdf_bytes(pages))
+
+    def photo(self, name="证件照.jpg", size=(300, 420)):
+        return self.write(name, jpeg_bytes(size))
+
+
+@pytest.fixture
+def files(tmp_path):
+    return Files(tmp_path)
+
+
+def slot_card(page, code):
+    return page.locator(f"[data-testid=slot][data-slot='{code}']")
+
+
+def file_row(page, code, name):
+    return slot_card(page, code).locator("[data-testid=attachment]", has_text=name)
+
+
+def upload_files(page, code, *paths, status="valid"):
+    """Choose the files in the slot's file input; the page uploads them (one request each, with a
+    progress bar) and each row reaches `status` without a reload."""
+    card = slot_card(page, code)
+    expect(card.locator(".upload-submit")).to_be_hidden()  # the script took over the form
+    card.locator("input[type=file]").set_input_files([str(path) for path in paths])
+    for path in paths:
+        expect(file_row(page, code, path.name)).to_have_attribute("data-status", status)
+
+
+def drop_file(page, code, path, mime="application/pdf"):
+    """Drag a file from the desktop and drop it on the slot."""
+    data = base64.b64encode(path.read_bytes()).decode()
+    transfer = page.evaluate_handle(
+        """([name, data, mime]) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, {type: mime}));
+            return transfer;
+        }""",
+        [path.name, data, mime],
+    )
+    card = slot_card(page, code)
+    card.dispatch_event("dragenter", {"dataTransfer": transfer})
+    card.dispatch_event("dragover", {"dataTransfer": transfer})
+    expect(card).to_have_class(re.compile(r"\bdrag-over\b"))
+    card.dispatch_event("drop", {"dataTransfer": transfer})
+    expect(file_row(page, code, path.name)).to_have_attribute("data-status", "valid")
+
+
 # ---------------------------------------------------------------- tests
 
 
-def test_engineering_applicant_fills_every_section_and_submits(page, live_server):
+def test_engineering_applicant_fills_every_section_and_submits(
+    page, live_server, files, monkeypatch
+):
     seed_with_open_plans()
     start_declaration(page, "zhangsan", "2026年度 工程技术 中级")
     missing = missing_count(page)
-    assert missing == 12
+    # 12 sections to fill and 7 required attachment slots.
+    assert missing == 19
 
     open_section(page, "申报信息")
     expect(page.locator("[name='declaration_info-year']")).to_have_value("2026")
@@ -179,6 +250,7 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
             "same_as_full_time": True,
         },
     )
+    upload_files(page, "education_record", files.scan("2008 学历证书电子注册备案表.pdf", pages=2))
     missing = save_section(page, missing)
 
     open_section(page, "现专业技术职称及职业资格")
@@ -195,6 +267,7 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
             }
         ],
     )
+    upload_files(page, "title_certificate", files.scan("助理工程师资格证书.pdf"))
     missing = save_section(page, missing)
 
     # No administrative post: the section is saved with no row.
@@ -211,6 +284,14 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
             {"year": str(year), "post": "助理工程师", "grade": grade, "assessor": "潍坊华东机械"}
             for year, grade in ((2023, "合格"), (2024, "优秀"), (2025, "合格"))
         ],
+    )
+    # Several files at once into a slot that takes several.
+    upload_files(
+        page,
+        "assessment_forms",
+        files.scan("2023年度考核表.pdf"),
+        files.scan("2024年度考核表.pdf"),
+        files.scan("2025年度考核表.pdf"),
     )
     missing = save_section(page, missing)
 
@@ -260,6 +341,22 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
             },
         ],
     )
+    # A slow check (no worker has picked it up yet): the row says 检查中 and asks again every
+    # 2 seconds; when the check is done the row turns 有效 without a reload.
+    with monkeypatch.context() as slow:
+        slow.setattr(attachment_services, "queue_check", lambda attachment: None)
+        upload_files(
+            page, "achievement_materials", files.scan("论文及专利证书.pdf"), status="checking"
+        )
+    row = file_row(page, "achievement_materials", "论文及专利证书.pdf")
+    expect(row.locator("[data-testid=attachment-status]")).to_have_text("检查中")
+    expect(row).to_have_attribute("hx-trigger", "every 2s")
+    attachment_services.check_attachment(
+        attachment_id=Attachment.objects.get(original_name="论文及专利证书.pdf").pk
+    )
+    expect(row).to_have_attribute("data-status", "valid", timeout=10_000)
+    expect(row.locator("[data-testid=attachment-status]")).to_have_text("有效")
+    expect(row).not_to_have_attribute("hx-trigger", "every 2s")
     missing = save_section(page, missing)
 
     open_section(page, "任现职以来主要专业技术工作成绩及表现")
@@ -285,6 +382,43 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
     open_section(page, "基本信息")
     expect(page.locator("[name='basic_info-phone']")).to_have_value("13800000001")
     fill(page, "basic_info", {"email": "zhangsan@example.com", "ethnicity": "汉族"})
+    # A program renamed .jpg is refused in the request, with the reason; nothing is listed.
+    slot_card(page, "identity").locator("input[type=file]").set_input_files(
+        str(files.write("身份证.jpg", b"MZ\x90\x00" + b"\x00" * 2000))
+    )
+    expect(slot_card(page, "identity").locator("[data-testid=upload-error]")).to_contain_text(
+        "只支持 jpg、png、gif、pdf"
+    )
+    expect(slot_card(page, "identity").locator("[data-testid=attachment]")).to_have_count(0)
+    upload_files(page, "identity", files.scan("身份证正反面.pdf"))
+    expect(slot_card(page, "identity").locator("[data-testid=upload-error]")).to_have_count(0)
+    # A landscape photo passes the quick checks but is rejected by the deep check, with why.
+    upload_files(page, "photo", files.photo("横向照片.jpg", size=(420, 300)), status="rejected")
+    expect(
+        file_row(page, "photo", "横向照片.jpg").locator("[data-testid=attachment-reason]")
+    ).to_contain_text("宽高比")
+    # The photo slot takes one file: the proper photo replaces the rejected one.
+    upload_files(page, "photo", files.photo("证件照.jpg"))
+    expect(slot_card(page, "photo").locator("[data-testid=attachment]")).to_have_count(1)
+    expect(file_row(page, "photo", "证件照.jpg").locator("img.attachment-thumb")).to_be_visible()
+    upload_files(
+        page,
+        "social_security",
+        files.scan("社保明细（2026年1-3月）.pdf"),
+        files.scan("社保明细（2026年4-6月）.pdf"),
+    )
+    # The download carries the Chinese name.
+    with page.expect_download() as download:
+        file_row(page, "social_security", "社保明细（2026年1-3月）.pdf").get_by_role(
+            "link", name="下载"
+        ).click()
+    assert unquote(download.value.suggested_filename) == "社保明细（2026年1-3月）.pdf"
+    # Delete the second statement, after confirming.
+    page.once("dialog", lambda dialog: dialog.accept())
+    file_row(page, "social_security", "社保明细（2026年4-6月）.pdf").get_by_role(
+        "button", name="删除"
+    ).click()
+    expect(slot_card(page, "social_security").locator("[data-testid=attachment]")).to_have_count(1)
     missing = save_section(page, missing)
 
     open_section(page, "其他附件")
@@ -296,9 +430,15 @@ def test_engineering_applicant_fills_every_section_and_submits(page, live_server
     declaration = Declaration.objects.get(applicant__username="zhangsan")
     assert declaration.declaring_unit.name == "潍坊华东机械制造有限公司"
     assert declaration.section_data.get(code="declaration_info").data["professional_years"] == 18
+    submitted = declaration.submissions.get(round=1).snapshot["attachments"]
+    assert sorted(f["slot"] for f in submitted) == sorted(
+        ["identity", "photo", "social_security", "education_record", "title_certificate"]
+        + ["assessment_forms"] * 3
+        + ["achievement_materials"]
+    )
 
 
-def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, live_server):
+def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, live_server, files):
     seed_with_open_plans()
     start_declaration(page, "lisi", "2026年度 群众文化 初级")
     missing = missing_count(page)
@@ -342,6 +482,7 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
             "same_as_full_time": True,
         },
     )
+    upload_files(page, "education_record", files.scan("学历证书.pdf"))
     missing = save_section(page, missing)
 
     # Changes series: the current title is an engineering one.
@@ -359,6 +500,7 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
             }
         ],
     )
+    upload_files(page, "title_certificate", files.scan("助理工程师证书.pdf"))
     missing = save_section(page, missing)
 
     open_section(page, "现任（含兼任）行政职务")
@@ -373,6 +515,7 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
             {"year": "2025", "post": "专业技术岗位", "grade": "优秀", "assessor": "环翠区文化馆"},
         ],
     )
+    upload_files(page, "assessment_forms", files.scan("2024-2025年度考核表.pdf", pages=2))
     missing = save_section(page, missing)
 
     open_section(page, "工作经历")
@@ -412,6 +555,7 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
             }
         ],
     )
+    upload_files(page, "achievement_materials", files.scan("获奖证书.pdf"))
     missing = save_section(page, missing)
 
     open_section(page, "任现职以来主要专业技术工作成绩及表现")
@@ -441,10 +585,56 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
 
     open_section(page, "基本信息")
     expect(page.locator("[name='basic_info-phone']")).to_have_value("13800000002")
+    upload_files(page, "identity", files.scan("身份证.pdf"))
+    upload_files(page, "photo", files.photo())
     missing = save_section(page, missing)
 
     open_section(page, "其他附件")
+    # The work summary is dragged from the desktop onto its slot.
+    drop_file(page, "work_summary", files.scan("业务工作总结（签字盖章）.pdf", pages=3))
     missing = save_section(page, missing)
     assert missing == 0
 
     submit_and_check_timeline(page, "威海市环翠区文化馆")
+
+
+def test_uploads_work_without_javascript(browser, live_server, files):
+    """With scripts off the slot is a plain form: choose files, click 上传, the page comes back
+    with the files listed; 删除 is a plain form too."""
+    seed_with_open_plans()
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        start_declaration(page, "zhangsan", "2026年度 工程技术 中级")
+        open_section(page, "基本信息")
+        card = slot_card(page, "social_security")
+        expect(card.locator(".upload-submit")).to_be_visible()
+        card.locator("input[type=file]").set_input_files(
+            [str(files.scan("社保明细1.pdf")), str(files.scan("社保明细2.pdf"))]
+        )
+        card.get_by_role("button", name="上传").click()
+        expect(page.locator(".alert-success").first).to_contain_text("已上传2个文件")
+        for name in ("社保明细1.pdf", "社保明细2.pdf"):
+            expect(file_row(page, "social_security", name)).to_have_attribute(
+                "data-status", "valid"
+            )
+        # A refused file: the reason is on the page, nothing is listed.
+        card = slot_card(page, "identity")
+        card.locator("input[type=file]").set_input_files(
+            str(files.write("身份证.pdf", b"<html><script>alert(1)</script></html>"))
+        )
+        card.get_by_role("button", name="上传").click()
+        expect(page.locator(".alert-danger").first).to_contain_text("“身份证.pdf”未上传")
+        expect(slot_card(page, "identity").locator("[data-testid=attachment]")).to_have_count(0)
+        file_row(page, "social_security", "社保明细2.pdf").get_by_role(
+            "button", name="删除"
+        ).click()
+        expect(page.locator(".alert-success").first).to_contain_text("已删除“社保明细2.pdf”")
+        expect(
+            slot_card(page, "social_security").locator("[data-testid=attachment]")
+        ).to_have_count(1)
+    finally:
+        context.close()

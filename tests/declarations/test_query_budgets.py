@@ -38,23 +38,26 @@ PAGES = ("overview", *SECTION_FORMS, "continuing_education")
 
 # Queries measured (SQLite), the same with 1 and with 30 rows (1 and MOST rows for a save):
 #   every request: session, user, the declaration (with plan, applicant, holder, unit);
-#   GET  overview 8 (+ saved sections, plan sections, missing_items' plan sections and saved
-#        sections, previous_declaration); section pages 5 (+ plan sections, the saved section);
-#        declaration_info 9 (+ titles, methods, the chosen unit, specialties); titles 9 (+ title
-#        catalog, levels, series, qualifications: once per formset, not per row — before the
-#        fix 4 queries per row, 125 with 30 rows);
+#   GET  overview 10 (+ saved sections, plan sections, missing_items' plan sections, saved
+#        sections, attachment slots and the declaration's file statuses, previous_declaration);
+#        section pages 5 (+ plan sections, the saved section) and the section's attachment
+#        slots: +1 for a section without slots (performance: 6), +2 with slots (the slots and
+#        their files in one prefetch, however many files: 7);
+#        declaration_info 10 (+ titles, methods, the chosen unit, specialties; no slot);
+#        titles 11 (+ title catalog, levels, series, qualifications: once per formset, not per
+#        row — before the fix 4 queries per row, 125 with 30 rows; slots and files);
 #        continuing_education 5 (+ plan sections, the applicant's hours).
 #   POST a save is the GET's queries without rendering, plus 2 savepoints, the locked declaration,
 #        the section's update_or_create (select, update) and updated_at: 13 for every section,
 #        declaration_info 16 (+ the chosen title, method and unit looked up), titles 17 (+ the
 #        4 shared reads above, not 5 queries per row as before: 63 for 10 rows).
-#   "添加一行" re-renders the posted rows with the GET's queries.
+#   "添加一行" re-renders the posted rows with the GET's queries (the form only: no slots).
 # Budgets are the measured numbers plus 2; growth with rows fails the equality whatever the budget.
-# The overview re-checks every saved section with its form (missing_items): 16 measured, the
+# The overview re-checks every saved section with its form (missing_items): 18 measured, the
 # declaration-info lookups and the titles catalog once each, not per row.
-GET_BUDGET = {"overview": 18, "declaration_info": 11, "titles": 11}
+GET_BUDGET = {"overview": 20, "declaration_info": 12, "titles": 13}
 POST_BUDGET = {"declaration_info": 18, "titles": 19}
-GET_DEFAULT_BUDGET = 7
+GET_DEFAULT_BUDGET = 9
 POST_DEFAULT_BUDGET = 15
 
 
