@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from institutions.models import Committee, Membership, Organization, PermissionApplication, Region
+from institutions.models import (
+    Committee,
+    Membership,
+    Organization,
+    PermissionApplication,
+    Region,
+    RoutingPath,
+)
 
 
 @admin.register(Region)
@@ -37,3 +44,10 @@ class CommitteeAdmin(admin.ModelAdmin):
     list_display = ("name", "series", "level", "region", "office", "is_active")
     list_filter = ("series", "level", "is_active")
     list_select_related = ("series", "level", "region", "office")
+
+
+@admin.register(RoutingPath)
+class RoutingPathAdmin(admin.ModelAdmin):
+    list_display = ("organization", "series", "level", "target", "committee", "status")
+    list_filter = ("status", "series", "level")
+    list_select_related = ("organization", "series", "level", "target", "committee")

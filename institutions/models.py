@@ -211,3 +211,84 @@ class Committee(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RoutingPath(models.Model):
+    """申报路径: an approved edge organization → parent organization (or → committee) for one
+    series and level. Reporting always follows the effective path."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        EFFECTIVE = "effective", _("已生效")
+        REJECTED = "rejected", _("未通过")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="paths", verbose_name=_("申请单位")
+    )
+    series = models.ForeignKey(
+        "declarations.Series", on_delete=models.PROTECT, verbose_name=_("系列")
+    )
+    level = models.ForeignKey(
+        "declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别")
+    )
+    target = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_paths",
+        verbose_name=_("上级部门"),
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_paths",
+        verbose_name=_("评审委员会"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reason = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("申报路径")
+        verbose_name_plural = _("申报路径")
+        ordering = ["-applied_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target__isnull=False, committee__isnull=True)
+                    | models.Q(target__isnull=True, committee__isnull=False)
+                ),
+                name="path_has_one_destination",
+            ),
+            # One effective (and one pending) path per organization, series and level.
+            models.UniqueConstraint(
+                fields=["organization", "series", "level"],
+                name="one_effective_path",
+                condition=models.Q(status="effective"),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "series", "level"],
+                name="one_pending_path",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        destination = self.committee or self.target
+        return f"{self.organization} → {destination}（{self.series} {self.level}）"
+
+    @property
+    def destination_name(self):
+        return (self.committee or self.target).name

@@ -76,3 +76,19 @@ def search_authorized_units(query: str, limit: int = 20):
 
 def regions_for_choice():
     return Region.objects.order_by("code")
+
+
+def effective_path(organization, series, level):
+    """The path reporting follows for this series and level, or None."""
+    from institutions.models import RoutingPath
+
+    return (
+        RoutingPath.objects.select_related("target", "committee")
+        .filter(
+            organization=organization,
+            series=series,
+            level=level,
+            status=RoutingPath.Status.EFFECTIVE,
+        )
+        .first()
+    )

@@ -16,6 +16,7 @@ from institutions.models import (
     PermissionApplication,
     PermissionStatus,
     Region,
+    RoutingPath,
 )
 from institutions.selectors import responsible_bureau
 
@@ -265,3 +266,92 @@ def create_organization_account(
         raise ValidationError(_("已存在同名或同代码的有权限单位，请核对后重试。")) from None
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.MANAGER)
     return organization
+
+
+# --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
+
+# Which kinds of organization may apply for a path to which kinds of destination.
+PATH_TARGETS = {
+    OrgKind.UNIT: (OrgKind.SUPERVISING, OrgKind.REPORTING),
+    OrgKind.SUPERVISING: (OrgKind.SUPERVISING, OrgKind.REPORTING),
+}
+
+
+def _member_of(actor, organization_id) -> bool:
+    return Membership.objects.filter(user=actor, organization_id=organization_id).exists()
+
+
+@transaction.atomic
+def apply_for_path(*, actor, organization, series, level, target=None, committee=None):
+    """A unit or department applies for a path upward; a reporting department for its committee
+    path. The destination approves it (the committee office or an administrator for a
+    committee path)."""
+    if not _member_of(actor, organization.pk):
+        raise PermissionDenied(_("只能为本单位申请路径。"))
+    if (target is None) == (committee is None):
+        raise ValidationError(_("请选择一个上级部门或评审委员会。"))
+    if committee is not None:
+        if organization.kind != OrgKind.REPORTING:
+            raise ValidationError(_("只有呈报部门可以申请评委会路径。"))
+        if committee.series_id != series.pk or committee.level_id != level.pk:
+            raise ValidationError(_("所选评审委员会与申请的系列、级别不一致。"))
+    else:
+        allowed = PATH_TARGETS.get(organization.kind, ())
+        if target.kind not in allowed:
+            raise ValidationError(
+                _("%(k)s只能向主管部门或呈报部门申请路径。")
+                % {"k": organization.get_kind_display()}
+                if allowed
+                else _("呈报部门请申请评委会路径。")
+            )
+        if target.pk == organization.pk:
+            raise ValidationError(_("不能向本单位申请路径。"))
+    existing = RoutingPath.objects.filter(
+        organization=organization,
+        series=series,
+        level=level,
+        status__in=[RoutingPath.Status.PENDING, RoutingPath.Status.EFFECTIVE],
+    ).first()
+    if existing is not None:
+        raise ValidationError(
+            _("该系列、级别已有%(s)s的路径（→ %(d)s），无需重复申请。")
+            % {"s": existing.get_status_display(), "d": existing.destination_name}
+        )
+    try:
+        with transaction.atomic():
+            return RoutingPath.objects.create(
+                organization=organization,
+                series=series,
+                level=level,
+                target=target,
+                committee=committee,
+                applied_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(_("该系列、级别的路径申请已存在，请刷新页面。")) from None
+
+
+@transaction.atomic
+def decide_path(*, actor, path, approve: bool, reason: str = ""):
+    path = (
+        RoutingPath.objects.select_for_update(of=("self",))
+        .select_related("committee")
+        .get(pk=path.pk)
+    )
+    if path.committee_id is not None:
+        allowed = actor.is_administrator or _member_of(actor, path.committee.office_id)
+    else:
+        allowed = _member_of(actor, path.target_id)
+    if not allowed:
+        raise PermissionDenied(_("只能审核申请到本部门的路径。"))
+    if path.status != RoutingPath.Status.PENDING:
+        raise ValidationError(_("该路径申请已处理，请刷新页面。"))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("不通过时必须填写原因。")})
+    path.status = RoutingPath.Status.EFFECTIVE if approve else RoutingPath.Status.REJECTED
+    path.decided_by = actor
+    path.decided_at = timezone.now()
+    path.reason = reason
+    path.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return path

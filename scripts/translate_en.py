@@ -42,6 +42,20 @@ DEFAULT_PO = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 # fmt: off
 TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+    '已生效': 'Effective',
+    '上级部门': 'Parent department',
+    '申报路径': 'Routing path',
+    '只能为本单位申请路径。': 'You can only apply for paths for your own organization.',
+    '请选择一个上级部门或评审委员会。': 'Choose one parent department or one evaluation committee.',
+    '只有呈报部门可以申请评委会路径。': 'Only a reporting department can apply for a committee path.',
+    '所选评审委员会与申请的系列、级别不一致。': 'The chosen committee does not match the series and level applied for.',
+    '%(k)s只能向主管部门或呈报部门申请路径。': 'A %(k)s can only apply for a path to a supervising or reporting department.',
+    '呈报部门请申请评委会路径。': 'A reporting department applies for a committee path.',
+    '不能向本单位申请路径。': 'You cannot apply for a path to your own organization.',
+    '该系列、级别已有%(s)s的路径（→ %(d)s），无需重复申请。': 'This series and level already has a path that is %(s)s (→ %(d)s); there is no need to apply again.',
+    '该系列、级别的路径申请已存在，请刷新页面。': 'A path application for this series and level already exists; please refresh the page.',
+    '只能审核申请到本部门的路径。': 'You can only decide paths applied for to your own department.',
+    '该路径申请已处理，请刷新页面。': 'This path application has already been decided; please refresh the page.',
     'JavaScript 脚本': 'JavaScript',
     '启动外部程序的操作（Launch）': 'an action that starts another program (Launch)',
     '嵌入的文件（EmbeddedFiles）': 'embedded files (EmbeddedFiles)',
