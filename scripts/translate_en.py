@@ -42,6 +42,8 @@ DEFAULT_PO = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 # fmt: off
 TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+    '该申请已处理：': 'This application has been decided: ',
+    '审核意见：': 'Comments: ',
     '已生效': 'Effective',
     '上级部门': 'Parent department',
     '申报路径': 'Routing path',

@@ -252,3 +252,15 @@ def test_unauthorized_duplicates_are_allowed_to_exist(regions, unit):
         permission_status=PermissionStatus.PENDING,
     )
     assert Organization.objects.filter(uscc=unit.uscc).count() == 2
+
+
+def test_a_decided_application_shows_its_decision_not_the_form(login, application, bureau_reviewer):
+    client = login(bureau_reviewer)
+    pending = client.get(f"/org/permission/{application.pk}/").content.decode()
+    assert 'name="decision"' in pending
+    services.decide_permission(
+        actor=bureau_reviewer, application=application, approve=False, reason="材料不全"
+    )
+    page = client.get(f"/org/permission/{application.pk}/").content.decode()
+    assert 'data-testid="decided"' in page and "材料不全" in page
+    assert 'name="decision"' not in page
