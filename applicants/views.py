@@ -15,6 +15,7 @@ from applicants.forms import (
     PasswordResetVerifyForm,
     PersonalRegistrationForm,
     ProfileForm,
+    add_service_errors,
 )
 from applicants.models import IdType, PasswordResetCode
 from applicants.roles import home_url_for, role_of
@@ -150,8 +151,7 @@ def profile(request):
                 gender=data.get("gender", ""),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("基本信息已保存。"))
             return redirect("applicants:profile")
@@ -165,8 +165,7 @@ def password_reset_request(request):
         try:
             reset = services.request_password_reset(identifier=form.cleaned_data["identifier"])
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            add_service_errors(form, error)
         else:
             request.session[RESET_SESSION_KEY] = reset.pk
             phone = reset.phone
@@ -199,8 +198,7 @@ def password_reset_verify(request):
                 new_password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field, errors)
+            add_service_errors(form, error)
         else:
             del request.session[RESET_SESSION_KEY]
             messages.success(request, _("密码已重置，请使用新密码登录。"))

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applicants.forms import add_service_errors
 from institutions import selectors, services
 from institutions.forms import (
     OrganizationAccountForm,
@@ -29,14 +30,6 @@ def administrator_required(view):
 
     wrapped.__name__ = view.__name__
     return wrapped
-
-
-def _form_errors_from(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,7 +155,7 @@ def permission_decide(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("已处理“%(n)s”的权限申请。") % {"n": application.organization.name}
@@ -198,7 +191,7 @@ def organization_profile(request):
                 name=None if organization.name_locked else form.cleaned_data["name"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("单位信息已保存。"))
             return redirect("institutions:organization_profile")
@@ -274,7 +267,7 @@ def create_organization_account(request):
                 uscc=data["uscc"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
