@@ -6,7 +6,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
-from declarations.models import AttachmentSlot, DeclarationEvent
+from declarations.models import AttachmentSlot
+from review.models import Review, ReviewState
 
 
 def _nothing():
@@ -18,8 +19,8 @@ def visible_declarations_q(user, prefix: str = "") -> Q:
     points at one (prefix "declaration__"):
 
     * its applicant;
-    * an organization the user acts for that holds it now (holder) or held it before (the
-      organization of any of its DeclarationEvents);
+    * an organization the user acts for that holds it now (holder) or held it before (it has
+      a review row there that was not withdrawn);
     * the office of the committee of its plan, once it has been submitted.
     Everyone else (other applicants, unrelated units, administrators) sees nothing."""
     if user is None or not user.is_authenticated:
@@ -29,9 +30,10 @@ def visible_declarations_q(user, prefix: str = "") -> Q:
     from institutions.models import Membership
 
     organizations = Membership.objects.filter(user=user).values("organization_id")
-    held_before = DeclarationEvent.objects.filter(
+    # Every organization the declaration reached has a review row (its queue entry).
+    held_before = Review.objects.filter(
         declaration=OuterRef(f"{prefix}pk"), organization__in=organizations
-    )
+    ).exclude(state=ReviewState.WITHDRAWN)
     return (
         Q(**{f"{prefix}holder__in": organizations})
         # The committee office only once the applicant has submitted (never a private draft).

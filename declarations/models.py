@@ -361,6 +361,15 @@ class Declaration(models.Model):
         related_name="declarations",
         verbose_name=_("申报单位"),
     )
+    # Set when the reporting department reports it to its committee.
+    committee = models.ForeignKey(
+        "institutions.Committee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        verbose_name=_("评审委员会"),
+    )
     round = models.PositiveSmallIntegerField(_("提交次数"), default=0)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     review_started_at = models.DateTimeField(_("开始审核时间"), null=True, blank=True)
@@ -441,6 +450,11 @@ EVENT_LABELS = {
     "submit": _("提交申报"),
     "withdraw": _("撤回申报"),
     "reuse": _("复用以往申报信息"),
+    "review_start": _("开始审核"),
+    "pass": _("审核通过"),
+    "return": _("退回修改"),
+    "reject": _("审核不通过"),
+    "report": _("上报"),
 }
 
 

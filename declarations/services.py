@@ -352,6 +352,9 @@ def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
         submitted_at=now,
         snapshot=build_snapshot(declaration),
     )
+    from review.services import receive_submission
+
+    receive_submission(declaration=declaration)
     _record(
         declaration,
         action="submit",
@@ -441,6 +444,9 @@ def withdraw_declaration(*, actor, declaration: Declaration) -> Declaration:
     declaration.status = TRANSITIONS["withdraw"].target
     declaration.holder = None
     declaration.save(update_fields=["status", "holder", "updated_at"])
+    from review.services import withdraw_submission
+
+    withdraw_submission(declaration=declaration, organization_id=holder.pk)
     _record(
         declaration, action="withdraw", actor=actor, from_status=from_status, organization=holder
     )

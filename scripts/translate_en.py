@@ -891,6 +891,21 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
 }
 # fmt: on
 
+
+def _load_extra_translations() -> None:
+    """Merge scripts/translations/*.py (each defines TRANSLATIONS): one file per feature, so
+    parallel work does not edit one dictionary."""
+    import importlib.util
+
+    for path in sorted((Path(__file__).resolve().parent / "translations").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"_translations_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        TRANSLATIONS.update(getattr(module, "TRANSLATIONS", {}))
+
+
+_load_extra_translations()
+
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 _ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\r": "\r"}
 _FIELD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*")\s*$')

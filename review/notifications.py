@@ -1,0 +1,59 @@
+"""Telling the applicant about review decisions: an SMS to the registered phone and, when the
+account has one, an email. Runs in a Celery task after the decision has committed."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from applicants.services import queue_sms
+from declarations.models import DeclarationEvent
+
+
+def _message(event: DeclarationEvent) -> str | None:
+    declaration = event.declaration
+    values = {"plan": declaration.plan, "org": event.organization or ""}
+    if event.action == "pass":
+        return _("您的职称申报“%(plan)s”已通过%(org)s审核。") % values
+    if event.action == "return":
+        return (
+            _("您的职称申报“%(plan)s”被%(org)s退回修改，请登录平台查看退回原因，修改后重新提交。")
+            % values
+        )
+    if event.action == "reject":
+        return _("您的职称申报“%(plan)s”未通过%(org)s审核，原因：%(reason)s") % {
+            **values,
+            "reason": event.reason,
+        }
+    return None
+
+
+@transaction.atomic
+def notify_applicant(*, event_id: int) -> None:
+    event = DeclarationEvent.objects.select_related(
+        "declaration__plan__series",
+        "declaration__plan__level",
+        "declaration__plan__region",
+        "declaration__applicant",
+        "organization",
+    ).get(pk=event_id)
+    applicant = event.declaration.applicant
+    # Messages go out in Chinese whatever language the reviewer's request used.
+    with override(settings.LANGUAGE_CODE):
+        body = _message(event)
+        if body is None:
+            return
+        sms_body = _("【职称申报】%(body)s") % {"body": body}
+        if applicant.phone:
+            queue_sms(phone=applicant.phone, body=sms_body)
+        if applicant.email:
+            link = settings.SITE_URL + reverse("declarations:timeline", args=[event.declaration_id])
+            send_mail(
+                subject=_("职称申报审核结果通知"),
+                message=_("%(name)s：\n\n%(body)s\n\n查看详情：%(link)s")
+                % {"name": applicant.name, "body": body, "link": link},
+                from_email=None,
+                recipient_list=[applicant.email],
+            )

@@ -1,0 +1,176 @@
+"""Queries the review pages use: queues with their filters and counts, and the one
+fetch-with-permission helper for a declaration under review."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from declarations.models import Declaration, DeclarationEvent, Submission
+from institutions.selectors import require_organization
+from review.models import QUEUE_STATES, PublicNotice, Review, ReviewState, SectionResult
+from review.services import REVIEWING_KINDS
+
+# Committee offices see the declarations reported to them (their inbox) the same way.
+QUEUE_KINDS = (*REVIEWING_KINDS, "committee_office")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    year: int | None = None
+    series: int | None = None
+    level: int | None = None
+    state: str | None = None
+    q: str = ""
+
+
+def _filtered(organization, f: QueueFilter, *, with_state: bool = True):
+    reviews = Review.objects.filter(organization=organization).exclude(state=ReviewState.WITHDRAWN)
+    if f.year:
+        reviews = reviews.filter(declaration__plan__year=f.year)
+    if f.series:
+        reviews = reviews.filter(declaration__plan__series_id=f.series)
+    if f.level:
+        reviews = reviews.filter(declaration__plan__level_id=f.level)
+    if f.q:
+        q = f.q.strip()
+        reviews = reviews.filter(
+            Q(declaration__applicant__name__icontains=q)
+            | Q(declaration__applicant__id_number__iexact=q)
+        )
+    if with_state and f.state:
+        reviews = reviews.filter(state=f.state)
+    return reviews
+
+
+def queue(organization, f: QueueFilter):
+    """The organization's queue: one row per declaration it holds or has held."""
+    return (
+        _filtered(organization, f)
+        .select_related(
+            "declaration__applicant",
+            "declaration__plan__series",
+            "declaration__plan__level",
+            "declaration__declaring_unit",
+            "declaration__holder",
+            "received_from",
+        )
+        .order_by("-arrived_at", "-pk")
+    )
+
+
+def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
+    """How many declarations in each queue state under the other filters (one query)."""
+    counts = dict.fromkeys(QUEUE_STATES, 0)
+    for row in (
+        _filtered(organization, f, with_state=False)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    ):
+        if row["state"] in counts:
+            counts[row["state"]] = row["n"]
+    return counts
+
+
+def reportable_ids(organization, f: QueueFilter) -> list[int]:
+    """Ids of the declarations matching the filter that this organization may report now."""
+    return list(
+        _filtered(organization, f, with_state=False)
+        .filter(
+            state=ReviewState.PASSED,
+            declaration__holder=organization,
+            declaration__status="passed",
+        )
+        .values_list("declaration_id", flat=True)
+    )
+
+
+def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
+    """A declaration the user's organization holds or has held, with that organization's review
+    row. Anything else, including an id that exists elsewhere, is not found."""
+    organization = require_organization(user, *QUEUE_KINDS)
+    review = (
+        Review.objects.select_related(
+            "declaration__applicant",
+            "declaration__plan__series",
+            "declaration__plan__level",
+            "declaration__plan__region",
+            "declaration__declaring_unit",
+            "declaration__holder",
+            "declaration__committee",
+            "organization",
+            "received_from",
+        )
+        .filter(declaration_id=pk, organization=organization)
+        .exclude(state=ReviewState.WITHDRAWN)
+        .first()
+    )
+    if review is None:
+        raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。"))
+    return review.declaration, review
+
+
+def round_results(declaration: Declaration, organization) -> dict[str, SectionResult]:
+    """This organization's section results in the declaration's current round, by section."""
+    return {
+        r.code: r
+        for r in SectionResult.objects.filter(
+            declaration=declaration, organization=organization, round=declaration.round
+        )
+    }
+
+
+def returned_round(declaration: Declaration) -> int | None:
+    """The round before this one, if it ended with a return (so the reviewer can see what
+    changed since)."""
+    if declaration.round < 2:
+        return None
+    returned = DeclarationEvent.objects.filter(
+        declaration=declaration, action="return", details__round=declaration.round - 1
+    ).exists()
+    return declaration.round - 1 if returned else None
+
+
+def snapshots(declaration: Declaration, rounds) -> dict[int, dict]:
+    return dict(
+        Submission.objects.filter(declaration=declaration, round__in=list(rounds)).values_list(
+            "round", "snapshot"
+        )
+    )
+
+
+def return_events(declaration: Declaration):
+    """Every return of the declaration, newest first, with who returned it."""
+    return (
+        DeclarationEvent.objects.filter(declaration=declaration, action="return")
+        .select_related("organization", "actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def latest_return(declaration: Declaration) -> DeclarationEvent | None:
+    """The return the applicant is working on now (only while the declaration is returned)."""
+    if declaration.status != "returned":
+        return None
+    return return_events(declaration).first()
+
+
+def notices_for(organization, plan=None):
+    notices = PublicNotice.objects.filter(organization=organization).select_related(
+        "plan__series", "plan__level", "plan__region", "created_by"
+    )
+    if plan is not None:
+        notices = notices.filter(plan=plan)
+    return notices.annotate(people=Count("declarations")).order_by("-created_at")
+
+
+def get_notice_for_unit(user, pk: int) -> PublicNotice:
+    organization = require_organization(user, "unit")
+    try:
+        return PublicNotice.objects.select_related(
+            "plan__series", "plan__level", "plan__region", "organization"
+        ).get(pk=pk, organization=organization)
+    except PublicNotice.DoesNotExist:
+        raise Http404(_("未找到该公示。")) from None

@@ -1,0 +1,5 @@
+# ruff: noqa: E501
+"""English for the review chain (issue 5): queues, review page, notices, reporting."""
+
+TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+}

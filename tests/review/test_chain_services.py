@@ -1,0 +1,254 @@
+"""The review chain's services end to end: section results, return and resubmission, pass,
+public notice, batch reporting along the paths up to the committee office's inbox."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from applicants.models import SmsMessage
+from declarations.models import DeclarationStatus as S
+from declarations.services import save_section, submit_declaration
+from review import services
+from review.models import Holiday, PublicNotice, Review, ReviewState, SectionResult
+
+pytestmark = pytest.mark.django_db
+
+
+def notice_no_objection(actor, declaration, days_ago=14):
+    start = timezone.localdate() - datetime.timedelta(days=days_ago)
+    notice = services.record_notice(
+        actor=actor,
+        organization=declaration.holder,
+        plan=declaration.plan,
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=9),
+        declaration_ids=[declaration.pk],
+    )
+    return services.record_notice_outcome(actor=actor, notice=notice, outcome="no_objection")
+
+
+def test_whole_chain_with_one_return(
+    submitted,
+    chain,
+    unit,
+    unit_reviewer,
+    department_reviewer,
+    reporting_reviewer,
+    committed_applicant,
+    supervising_department,
+    reporting_department,
+    committee_office,
+    engineering_committee,
+    django_capture_on_commit_callbacks,
+):
+    declaration = submitted
+    assert Review.objects.get(declaration=declaration, organization=unit).state == "pending"
+
+    services.record_section_result(
+        actor=unit_reviewer,
+        declaration=declaration,
+        code="education",
+        passed=False,
+        reason="学历证书扫描件不清晰",
+    )
+    declaration.refresh_from_db()
+    assert declaration.status == S.UNDER_REVIEW and declaration.review_started_at
+    with pytest.raises(ValidationError, match="学历信息"):
+        services.pass_declaration(actor=unit_reviewer, declaration=declaration)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_declaration(actor=unit_reviewer, declaration=declaration)
+    declaration.refresh_from_db()
+    assert declaration.status == S.RETURNED and declaration.holder is None
+    event = declaration.events.get(action="return")
+    assert event.details["sections"][0]["reason"] == "学历证书扫描件不清晰"
+    # The applicant was told: one SMS; email only when the account has one.
+    assert SmsMessage.objects.filter(
+        phone=committed_applicant.phone, body__contains="退回"
+    ).exists()
+
+    # The applicant fixes the section and resubmits: back at the unit, round 2.
+    education = declaration.section_data.get(code="education").data
+    save_section(
+        actor=committed_applicant, declaration=declaration, code="education", data=education
+    )
+    submit_declaration(actor=committed_applicant, declaration=declaration)
+    declaration.refresh_from_db()
+    review = Review.objects.get(declaration=declaration, organization=unit)
+    assert (declaration.round, review.state, review.round) == (2, "pending", 2)
+    # Round 1's reason is kept.
+    assert SectionResult.objects.get(round=1, code="education").reason == "学历证书扫描件不清晰"
+
+    services.pass_declaration(actor=unit_reviewer, declaration=declaration, opinion="同意推荐")
+    declaration.refresh_from_db()
+    assert declaration.status == S.PASSED
+    assert SectionResult.objects.filter(round=2, organization=unit, passed=True).count() >= 10
+
+    with pytest.raises(ValidationError, match="公示"):
+        services.report_declarations(
+            actor=unit_reviewer, organization=unit, declaration_ids=[declaration.pk]
+        )
+    notice_no_objection(unit_reviewer, declaration)
+    [batch] = services.report_declarations(
+        actor=unit_reviewer, organization=unit, declaration_ids=[declaration.pk]
+    )
+    declaration.refresh_from_db()
+    assert batch.to_organization == supervising_department and batch.count == 1
+    assert declaration.holder == supervising_department and declaration.status == S.UNDER_REVIEW
+    assert Review.objects.get(declaration=declaration, organization=unit).state == "reported"
+    assert (
+        Review.objects.get(declaration=declaration, organization=supervising_department).state
+        == "pending"
+    )
+
+    services.pass_declaration(actor=department_reviewer, declaration=declaration)
+    services.report_declarations(
+        actor=department_reviewer,
+        organization=supervising_department,
+        declaration_ids=[declaration.pk],
+    )
+    services.pass_declaration(actor=reporting_reviewer, declaration=declaration)
+    services.report_declarations(
+        actor=reporting_reviewer,
+        organization=reporting_department,
+        declaration_ids=[declaration.pk],
+    )
+    declaration.refresh_from_db()
+    assert declaration.status == S.AT_COMMITTEE
+    assert declaration.holder == committee_office
+    assert declaration.committee == engineering_committee
+    inbox = Review.objects.get(declaration=declaration, organization=committee_office)
+    assert inbox.state == ReviewState.PENDING and inbox.received_from == reporting_department
+    actions = list(declaration.events.values_list("action", flat=True))
+    assert actions == [
+        "create",
+        "submit",
+        "review_start",
+        "return",
+        "submit",
+        "pass",
+        "report",
+        "pass",
+        "report",
+        "pass",
+        "report",
+    ]
+
+
+def test_wrong_organization_cannot_review(submitted, department_reviewer, outsider):
+    for actor in (department_reviewer, outsider):
+        with pytest.raises(PermissionDenied):
+            services.pass_declaration(actor=actor, declaration=submitted)
+        with pytest.raises(PermissionDenied):
+            services.record_section_result(
+                actor=actor, declaration=submitted, code="education", passed=True
+            )
+
+
+def test_failed_section_needs_reason_and_reject_needs_reason(submitted, unit_reviewer):
+    with pytest.raises(ValidationError, match="必须填写"):
+        services.record_section_result(
+            actor=unit_reviewer, declaration=submitted, code="education", passed=False, reason=" "
+        )
+    with pytest.raises(ValidationError, match="必须填写原因"):
+        services.reject_declaration(actor=unit_reviewer, declaration=submitted, reason="")
+    with pytest.raises(ValidationError, match="不通过"):
+        services.return_declaration(actor=unit_reviewer, declaration=submitted, reason="")
+    submitted.refresh_from_db()
+    assert submitted.status == S.SUBMITTED
+
+    services.reject_declaration(actor=unit_reviewer, declaration=submitted, reason="不具备申报资格")
+    submitted.refresh_from_db()
+    assert submitted.status == S.REJECTED
+    assert submitted.events.last().reason == "不具备申报资格"
+    with pytest.raises(ValidationError, match="不能"):
+        services.pass_declaration(actor=unit_reviewer, declaration=submitted)
+
+
+def test_withdrawn_declaration_leaves_the_queue(submitted, committed_applicant, unit):
+    from declarations.services import withdraw_declaration
+
+    withdraw_declaration(actor=committed_applicant, declaration=submitted)
+    assert Review.objects.get(declaration=submitted, organization=unit).state == "withdrawn"
+
+
+def test_decision_emails_applicant_with_an_address(
+    submitted, unit_reviewer, committed_applicant, django_capture_on_commit_callbacks
+):
+    committed_applicant.email = "zhangsan@example.com"
+    committed_applicant.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pass_declaration(actor=unit_reviewer, declaration=submitted)
+    assert len(mail.outbox) == 1
+    assert "已通过" in mail.outbox[0].body and "/timeline/" in mail.outbox[0].body
+
+
+# --- public notice: at least 5 working days --------------------------------------------------
+
+
+@pytest.fixture
+def passed(submitted, unit_reviewer):
+    return services.pass_declaration(actor=unit_reviewer, declaration=submitted)
+
+
+def record(actor, declaration, start, end):
+    return services.record_notice(
+        actor=actor,
+        organization=declaration.holder,
+        plan=declaration.plan,
+        starts_on=start,
+        ends_on=end,
+        declaration_ids=[declaration.pk],
+    )
+
+
+def test_notice_of_five_working_days_is_accepted(passed, unit_reviewer):
+    monday = datetime.date(2026, 11, 2)
+    notice = record(unit_reviewer, passed, monday, monday + datetime.timedelta(days=4))
+    assert notice.declarations.get() == passed
+
+
+def test_notice_over_a_weekend_needs_more_days(passed, unit_reviewer):
+    wednesday = datetime.date(2026, 11, 4)
+    with pytest.raises(ValidationError, match="只有4个工作日"):
+        record(unit_reviewer, passed, wednesday, wednesday + datetime.timedelta(days=5))
+    assert not PublicNotice.objects.exists()
+    record(unit_reviewer, passed, wednesday, wednesday + datetime.timedelta(days=6))
+
+
+def test_holidays_do_not_count_and_moved_workdays_do(passed, unit_reviewer):
+    # 2026-10-01..07 National Day; Saturday 2026-10-10 is a moved working day (调休).
+    for day in range(1, 8):
+        Holiday.objects.create(date=datetime.date(2026, 10, day), name="国庆节")
+    with pytest.raises(ValidationError, match="只有3个工作日"):
+        record(unit_reviewer, passed, datetime.date(2026, 9, 28), datetime.date(2026, 10, 7))
+    Holiday.objects.create(date=datetime.date(2026, 10, 10), name="国庆调休", is_workday=True)
+    # Thu 8, Fri 9, Sat 10 (moved working day), Mon 12, Tue 13.
+    notice = record(unit_reviewer, passed, datetime.date(2026, 10, 8), datetime.date(2026, 10, 13))
+    assert notice.days == 6
+
+
+def test_notice_outcome_only_after_it_ends_and_objection_needs_note(passed, unit_reviewer):
+    today = timezone.localdate()
+    notice = record(unit_reviewer, passed, today, today + datetime.timedelta(days=10))
+    with pytest.raises(ValidationError, match="公示尚未结束"):
+        services.record_notice_outcome(actor=unit_reviewer, notice=notice, outcome="no_objection")
+    past = record(
+        unit_reviewer,
+        passed,
+        today - datetime.timedelta(days=20),
+        today - datetime.timedelta(days=10),
+    )
+    with pytest.raises(ValidationError, match="异议情况"):
+        services.record_notice_outcome(actor=unit_reviewer, notice=past, outcome="objection")
+    services.record_notice_outcome(
+        actor=unit_reviewer, notice=past, outcome="objection", note="有群众反映业绩造假，正在核查"
+    )
+    # An objection does not let the declaration be reported.
+    with pytest.raises(ValidationError, match="无异议"):
+        services.report_declarations(
+            actor=unit_reviewer, organization=passed.holder, declaration_ids=[passed.pk]
+        )
