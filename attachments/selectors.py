@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from declarations.models import AttachmentSlot
-from review.models import Review, ReviewState
+from review.models import Review
 
 
 def _nothing():
@@ -20,8 +20,7 @@ def visible_declarations_q(user, prefix: str = "") -> Q:
 
     * its applicant;
     * an organization the user acts for that holds it now (holder) or held it before (it has
-      a review row there that was not withdrawn);
-    * the office of the committee of its plan, once it has been submitted.
+      a review row there, even if the applicant withdrew it: the unit keeps what it was sent);
     Everyone else (other applicants, unrelated units, administrators) sees nothing."""
     if user is None or not user.is_authenticated:
         return _nothing()
@@ -33,13 +32,9 @@ def visible_declarations_q(user, prefix: str = "") -> Q:
     # Every organization the declaration reached has a review row (its queue entry).
     held_before = Review.objects.filter(
         declaration=OuterRef(f"{prefix}pk"), organization__in=organizations
-    ).exclude(state=ReviewState.WITHDRAWN)
-    return (
-        Q(**{f"{prefix}holder__in": organizations})
-        # The committee office only once the applicant has submitted (never a private draft).
-        | Q(**{f"{prefix}plan__committee__office__in": organizations, f"{prefix}round__gte": 1})
-        | Q(Exists(held_before))
     )
+    # The committee office is no exception: it sees a declaration once it was reported to it.
+    return Q(**{f"{prefix}holder__in": organizations}) | Q(Exists(held_before))
 
 
 def get_attachment_for_viewer(user, pk: int) -> Attachment:

@@ -250,9 +250,18 @@ def test_the_unit_of_a_withdrawn_declaration_keeps_what_it_was_sent(
     assert as_user(client, unit_reviewer).get(download_url(attachment)).status_code == 200
 
 
-def test_the_committee_office_can_download(client, submitted, committee_office_user):
+def test_the_committee_office_sees_only_what_was_reported_to_it(
+    client, submitted, committee_office_user, committee_office
+):
+    from review.models import Review
+
     attachment = submitted.attachments.get(slot__code="photo")
-    response = as_user(client, committee_office_user).get(download_url(attachment, inline=True))
+    office = as_user(client, committee_office_user)
+    # Submitted to the unit: not yet the committee office's business.
+    assert office.get(download_url(attachment, inline=True)).status_code == 404
+    # Reported up to the committee (its office's inbox row): now it may.
+    Review.objects.create(declaration=submitted, organization=committee_office, round=1)
+    response = office.get(download_url(attachment, inline=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
 
