@@ -25,6 +25,7 @@ def _menu(user):
             (_("管理首页"), reverse("institutions:admin_home")),
             (_("单位（部门）"), reverse("institutions:organization_list")),
             (_("创建部门账号"), reverse("institutions:create_organization_account")),
+            (_("路径审核"), reverse("institutions:path_queue")),
             (_("导入继续教育学时"), reverse("declarations:ce_import")),
             (_("管理后台"), reverse("admin:index")),
         ]
@@ -35,6 +36,10 @@ def _menu(user):
         items = [(_("单位首页"), reverse("institutions:dashboard"))]
         if role == OrgKind.HR_BUREAU:
             items.append((_("权限审核"), reverse("institutions:permission_queue")))
+        if role in (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING):
+            items.append((_("申报路径"), reverse("institutions:path_list")))
+        if role in (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.COMMITTEE_OFFICE):
+            items.append((_("路径审核"), reverse("institutions:path_queue")))
         items.append((_("单位信息"), reverse("institutions:organization_profile")))
     return {"role": role, "role_label": role_label, "items": items, "organization": organization}
 

@@ -8,7 +8,9 @@ from stdnum.cn import uscc as uscc_check
 from applicants.forms import CaptchaMixin, PasswordPairMixin
 from applicants.models import User
 from applicants.validators import validate_phone, validate_username
-from institutions.models import Organization, OrgKind, Region
+from declarations.models import Level, Series
+from institutions import selectors
+from institutions.models import Organization, OrgKind, Region, RoutingPath
 from institutions.services import UnitRegistration
 
 
@@ -186,3 +188,116 @@ class OrganizationAccountForm(PasswordPairMixin):
         if not self.errors:
             self.check_password_strength(User(username=cleaned.get("username", "")))
         return cleaned
+
+
+# --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
+
+PATH_STATUS_ALL = "all"
+
+
+class PathFilterForm(forms.Form):
+    """The GET filters above a path list: series, level and 是否生效."""
+
+    series = forms.ModelChoiceField(
+        label=_l("职称系列"),
+        queryset=Series.objects.all(),
+        required=False,
+        empty_label=_l("全部系列"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    level = forms.ModelChoiceField(
+        label=_l("职称级别"),
+        queryset=Level.objects.all(),
+        required=False,
+        empty_label=_l("全部级别"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_l("是否生效"),
+        choices=[*RoutingPath.Status.choices, (PATH_STATUS_ALL, _l("全部"))],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, data, *, default_status: str = PATH_STATUS_ALL):
+        data = data.copy()
+        if not data.get("status"):
+            data["status"] = default_status
+        self.default_status = default_status
+        super().__init__(data)
+
+    def filters(self) -> dict:
+        """series, level and status for selectors.filter_paths; a bad value filters nothing
+        (the status falls back to the page's default)."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        status = cleaned.get("status") or self.default_status
+        return {
+            "series": cleaned.get("series"),
+            "level": cleaned.get("level"),
+            "status": "" if status == PATH_STATUS_ALL else status,
+        }
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.get_kind_display()}，{obj.region.full_name}）"
+
+
+class CommitteeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.series.name} · {obj.level.name}）"
+
+
+class PathApplicationForm(forms.Form):
+    """新增路径: series, level and the destination. A reporting department chooses a committee,
+    units and supervising departments the department above them."""
+
+    series = forms.ModelChoiceField(label=_l("职称系列"), queryset=Series.objects.all())
+    level = forms.ModelChoiceField(label=_l("职称级别"), queryset=Level.objects.all())
+    target = DepartmentChoiceField(
+        label=_l("选择单位"),
+        queryset=Organization.objects.none(),
+        help_text=_l("选择本单位的上级业务主管部门或呈报部门。"),
+    )
+    committee = CommitteeChoiceField(
+        label=_l("评审委员会"),
+        queryset=selectors.active_committees().order_by(
+            "series__sort_order", "level__rank", "region__code", "name"
+        ),
+        help_text=_l("选择与所申请系列、级别一致的评审委员会。"),
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization.kind == OrgKind.REPORTING:
+            del self.fields["target"]
+        else:
+            del self.fields["committee"]
+            self.fields["target"].queryset = selectors.path_destinations(organization)
+
+    def destination(self) -> dict:
+        """target= or committee=, as services.apply_for_path takes it."""
+        if "committee" in self.fields:
+            return {"committee": self.cleaned_data["committee"]}
+        return {"target": self.cleaned_data["target"]}
+
+
+class PathDecisionForm(forms.Form):
+    """生效 or 不通过, chosen by the button pressed; the reason is checked by the service."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _l("生效")), ("reject", _l("不通过"))],
+        label=_l("审核结果"),
+        error_messages={
+            "required": _l("请选择“生效”或“不通过”。"),
+            "invalid_choice": _l("请选择“生效”或“不通过”。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_l("审核意见"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_l("选择“不通过”时必须填写原因，申请单位将看到此意见。"),
+    )

@@ -1,14 +1,19 @@
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from applicants.roles import primary_membership
 from institutions.models import (
+    Committee,
     Organization,
     OrgKind,
     PermissionApplication,
     PermissionStatus,
     Region,
+    RoutingPath,
 )
 
 
@@ -80,8 +85,6 @@ def regions_for_choice():
 
 def effective_path(organization, series, level):
     """The path reporting follows for this series and level, or None."""
-    from institutions.models import RoutingPath
-
     return (
         RoutingPath.objects.select_related("target", "committee")
         .filter(
@@ -92,3 +95,132 @@ def effective_path(organization, series, level):
         )
         .first()
     )
+
+
+# --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
+
+# Organizations that apply for paths of their own, and those that decide paths addressed to them.
+PATH_APPLICANT_KINDS = (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING)
+PATH_DECIDER_KINDS = (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.COMMITTEE_OFFICE)
+
+
+def _paths():
+    return RoutingPath.objects.select_related(
+        "organization",
+        "organization__region",
+        "series",
+        "level",
+        "target",
+        "committee",
+        "committee__office",
+        "applied_by",
+        "decided_by",
+    )
+
+
+def filter_paths(queryset, *, series=None, level=None, status=None):
+    if series is not None:
+        queryset = queryset.filter(series=series)
+    if level is not None:
+        queryset = queryset.filter(level=level)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def organization_paths(organization):
+    """The paths an organization applied for (its 申报路径 list), newest first."""
+    return _paths().filter(organization=organization).order_by("-applied_at", "-pk")
+
+
+def path_queue_for(user):
+    """Every path the user may decide: paths addressed to their department, committee paths of
+    their committee office's committees, or (administrators) all committee paths."""
+    if user.is_authenticated and user.is_administrator:
+        queryset = _paths().filter(committee__isnull=False)
+    else:
+        organization = require_organization(user, *PATH_DECIDER_KINDS)
+        if organization.kind == OrgKind.COMMITTEE_OFFICE:
+            queryset = _paths().filter(committee__office=organization)
+        else:
+            queryset = _paths().filter(target=organization)
+    return queryset.order_by("-applied_at", "-pk")
+
+
+def get_path_for_decider(user, pk: int) -> RoutingPath:
+    """One path, only if it sits in the user's queue (404 otherwise, 403 for other roles)."""
+    try:
+        return path_queue_for(user).get(pk=pk)
+    except RoutingPath.DoesNotExist:
+        raise Http404(_("未找到该路径申请。")) from None
+
+
+def path_destinations(organization=None):
+    """Departments a unit or supervising department may choose as its next level up."""
+    queryset = Organization.objects.filter(
+        kind__in=[OrgKind.SUPERVISING, OrgKind.REPORTING],
+        permission_status=PermissionStatus.APPROVED,
+    ).select_related("region")
+    if organization is not None:
+        queryset = queryset.exclude(pk=organization.pk)
+    return queryset.order_by("region__code", "name")
+
+
+def active_committees():
+    return Committee.objects.filter(is_active=True).select_related("series", "level", "office")
+
+
+def path_apply_url(series=None, level=None) -> str:
+    url = reverse("institutions:path_apply")
+    query = {key: obj.pk for key, obj in (("series", series), ("level", level)) if obj is not None}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def path_decider_name(path: RoutingPath) -> str:
+    """Who decides the path: the target department, or the committee's office."""
+    return path.committee.office.name if path.committee_id else path.target.name
+
+
+def open_paths(organization, series_id, level_id):
+    """The organization's pending and effective paths for one series and level."""
+    return _paths().filter(
+        organization=organization,
+        series_id=series_id,
+        level_id=level_id,
+        status__in=[RoutingPath.Status.PENDING, RoutingPath.Status.EFFECTIVE],
+    )
+
+
+def missing_path_message(organization, series, level) -> tuple[str, str]:
+    """What to tell an organization that has no effective path for this series and level, and
+    where to apply for one (the 路径申请 page, filled in with the series and level)."""
+    label = f"{series.name} {level.name}"
+    pending = (
+        RoutingPath.objects.select_related("target", "committee", "committee__office")
+        .filter(
+            organization=organization,
+            series=series,
+            level=level,
+            status=RoutingPath.Status.PENDING,
+        )
+        .first()
+    )
+    if pending is not None and pending.committee_id:
+        message = _(
+            "本单位「%(sl)s」的评委会路径（→ %(d)s）尚未生效，正在等待“%(who)s”审核，"
+            "审核生效后方可上报。如长时间未生效，请联系该部门。"
+        ) % {"sl": label, "d": pending.committee.name, "who": pending.committee.office.name}
+    elif pending is not None:
+        message = _(
+            "本单位「%(sl)s」的申报路径尚未生效，正在等待“%(who)s”审核，"
+            "审核生效后方可上报。如长时间未生效，请联系该部门。"
+        ) % {"sl": label, "who": pending.target.name}
+    elif organization.kind == OrgKind.REPORTING:
+        message = _(
+            "本单位尚无「%(sl)s」的生效评委会路径，请先申请评委会路径并等待评委会办事机构审核生效。"
+        ) % {"sl": label}
+    else:
+        message = _("本单位尚无「%(sl)s」的生效申报路径，请先申请路径并等待上级部门审核生效。") % {
+            "sl": label
+        }
+    return message, path_apply_url(series, level)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,10 +14,13 @@ from institutions import selectors, services
 from institutions.forms import (
     OrganizationAccountForm,
     OrganizationProfileForm,
+    PathApplicationForm,
+    PathDecisionForm,
+    PathFilterForm,
     PermissionDecisionForm,
     UnitRegistrationForm,
 )
-from institutions.models import Organization, OrgKind, PermissionApplication, Region
+from institutions.models import Organization, OrgKind, PermissionApplication, Region, RoutingPath
 
 UNIT_REGISTRATION_SESSION_KEY = "pending_unit_registration"
 
@@ -283,3 +287,137 @@ def unit_search(request):
     """Fuzzy search among authorized units (htmx), for the declaring-unit field."""
     units = selectors.search_authorized_units(request.GET.get("q", ""))
     return render(request, "institutions/_unit_options.html", {"units": units})
+
+
+# --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
+
+PATHS_PER_PAGE = 20
+
+
+@login_required
+def path_list(request):
+    """申报路径: the organization's own paths, filtered by series, level and 是否生效."""
+    organization = selectors.require_organization(request.user, *selectors.PATH_APPLICANT_KINDS)
+    filter_form = PathFilterForm(request.GET)
+    paths = selectors.filter_paths(
+        selectors.organization_paths(organization), **filter_form.filters()
+    )
+    page = Paginator(paths, PATHS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "institutions/path_list.html",
+        {"organization": organization, "filter_form": filter_form, "page": page},
+    )
+
+
+def _prefill(query) -> dict:
+    """series and level ids from the address; anything that is not a plausible id is ignored."""
+    return {
+        key: query[key]
+        for key in ("series", "level")
+        if query.get(key, "").isdigit() and len(query[key]) <= 9
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def path_apply(request):
+    """新增路径 (?series=&level= fill the form in, as the "no effective path" message links)."""
+    organization = selectors.require_organization(request.user, *selectors.PATH_APPLICANT_KINDS)
+    prefill = _prefill(request.GET)
+    form = PathApplicationForm(request.POST or None, initial=prefill, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            path = services.apply_for_path(
+                actor=request.user,
+                organization=organization,
+                series=form.cleaned_data["series"],
+                level=form.cleaned_data["level"],
+                **form.destination(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("路径申请已提交，等待“%(who)s”审核，生效后方可上报。")
+                % {"who": selectors.path_decider_name(path)},
+            )
+            return redirect("institutions:path_list")
+    existing = []
+    if request.method == "GET" and len(prefill) == 2:
+        existing = selectors.open_paths(organization, prefill["series"], prefill["level"])
+    return render(
+        request,
+        "institutions/path_apply.html",
+        {"organization": organization, "form": form, "existing": existing},
+    )
+
+
+@login_required
+def path_queue(request):
+    """路径审核: paths addressed to the department, the office's committees, or (administrators)
+    every committee path. Pending first by default."""
+    queue = selectors.path_queue_for(request.user)
+    filter_form = PathFilterForm(request.GET, default_status=RoutingPath.Status.PENDING)
+    filters = filter_form.filters()
+    status = filters.pop("status", "")
+    queue = selectors.filter_paths(queue, **filters)
+    counts = dict(
+        queue.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    page = Paginator(selectors.filter_paths(queue, status=status), PATHS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    keep = {key: request.GET[key] for key in ("series", "level") if request.GET.get(key)}
+    tabs = [
+        (value, label, counts.get(value, 0), urlencode({**keep, "status": value}))
+        for value, label in RoutingPath.Status.choices
+    ]
+    tabs.append(("", _("全部"), sum(counts.values()), urlencode({**keep, "status": "all"})))
+    return render(
+        request,
+        "institutions/path_queue.html",
+        {
+            "organization": (
+                None
+                if request.user.is_administrator
+                else selectors.organization_for_user(request.user)
+            ),
+            "filter_form": filter_form,
+            "page": page,
+            "status": status,
+            "tabs": tabs,
+            "pending_count": counts.get(RoutingPath.Status.PENDING, 0),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def path_decide(request, pk: int):
+    """One path with its 生效 / 不通过 buttons; the decision itself is a POST."""
+    path = selectors.get_path_for_decider(request.user, pk)
+    form = PathDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decided = services.decide_path(
+                actor=request.user,
+                path=path,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("“%(o)s”的%(sl)s路径审核结果：%(s)s。")
+                % {
+                    "o": path.organization.name,
+                    "sl": f"{path.series.name} {path.level.name}",
+                    "s": decided.get_status_display(),
+                },
+            )
+            return redirect("institutions:path_queue")
+    return render(request, "institutions/path_decide.html", {"path": path, "form": form})

@@ -10,6 +10,8 @@ from tests import factories
 
 PASSWORD = factories.PASSWORD
 
+pytest_plugins = ["tests.plan_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def _private_media_root(tmp_path_factory):

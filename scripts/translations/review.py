@@ -1,5 +1,3 @@
-# ruff: noqa: E501
 """English for the review chain (issue 5): queues, review page, notices, reporting."""
 
-TRANSLATIONS: dict[str, str | tuple[str, str]] = {
-}
+TRANSLATIONS: dict[str, str | tuple[str, str]] = {}

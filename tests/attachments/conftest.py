@@ -4,18 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.declarations.conftest import (  # noqa: F401  (fixtures shared with declarations)
-    catalog,
-    committed_applicant,
-    culture_committee,
-    culture_declaration,
-    culture_plan,
-    engineering_committee,
-    engineering_declaration,
-    engineering_plan,
-    plans,
-)
-
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):

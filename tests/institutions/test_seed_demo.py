@@ -6,14 +6,22 @@ import pytest
 from django.core.management import call_command
 
 from applicants.models import User
-from declarations.models import Level, Series
+from declarations.models import Level, Plan, Series
+from institutions import selectors
 from institutions.management.commands import seed_demo
-from institutions.models import Committee, Membership, Organization, OrgKind, Region
+from institutions.models import (
+    Committee,
+    Membership,
+    Organization,
+    OrgKind,
+    Region,
+    RoutingPath,
+)
 from tests.institutions.helpers import login_form
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Region, Organization, Membership, Committee, User, Level, Series]
+MODELS = [Region, Organization, Membership, Committee, User, Level, Series, RoutingPath]
 
 ROLE_LABELS = {
     OrgKind.UNIT: "用人单位",
@@ -45,6 +53,7 @@ def test_running_twice_changes_nothing(db, capsys):
 
     assert _counts() == first
     assert first["Committee"] == 2
+    assert first["RoutingPath"] == len(seed_demo.PATHS) == 6
     assert first["Organization"] == len(seed_demo.ORGANIZATIONS)
     assert first["Membership"] == len(seed_demo.ORGANIZATIONS)
     # admin + one per organization + the demo applicants
@@ -58,6 +67,80 @@ def test_running_again_repairs_a_changed_demo_organization(seeded):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert Organization.objects.get(name="威海市环翠区文化馆").is_authorized
+
+
+def _chain(unit_name, plan):
+    """Follow the effective paths from the unit up to a committee: names along the way."""
+    organization = Organization.objects.get(name=unit_name)
+    names = [organization.name]
+    for _ in range(5):
+        path = selectors.effective_path(organization, plan.series, plan.level)
+        assert path is not None, f"{organization.name} has no effective path"
+        if path.committee_id:
+            names.append(path.committee.name)
+            return names
+        organization = path.target
+        names.append(organization.name)
+    raise AssertionError(f"no committee reached: {names}")
+
+
+@pytest.mark.parametrize(
+    ("unit_name", "series_code", "level_code", "chain"),
+    [
+        (
+            "潍坊华东机械制造有限公司",
+            "engineering",
+            "intermediate",
+            [
+                "潍坊华东机械制造有限公司",
+                "潍坊市潍城区工业和信息化局",
+                "潍坊市工业和信息化局",
+                "潍坊市工程技术职务资格中级评审委员会",
+            ],
+        ),
+        (
+            "威海市环翠区文化馆",
+            "mass_culture",
+            "junior",
+            [
+                "威海市环翠区文化馆",
+                "威海市环翠区文化和旅游局",
+                "威海市文化和旅游局",
+                "威海市环翠区群众文化专业职务资格初级评审委员会",
+            ],
+        ),
+    ],
+)
+def test_effective_paths_lead_each_demo_unit_to_its_plans_committee(
+    seeded, unit_name, series_code, level_code, chain
+):
+    plan = Plan.objects.get(series__code=series_code, level__code=level_code)
+
+    assert _chain(unit_name, plan) == chain
+    assert chain[-1] == plan.committee.name
+    kinds = [Organization.objects.get(name=name).kind for name in chain[1:-1]]
+    assert kinds == [OrgKind.SUPERVISING, OrgKind.REPORTING]
+
+
+def test_seeded_paths_are_effective_and_decided_by_their_destination(seeded):
+    for path in RoutingPath.objects.select_related("target", "committee__office", "decided_by"):
+        assert path.status == RoutingPath.Status.EFFECTIVE
+        decider = path.committee.office if path.committee_id else path.target
+        assert decider.memberships.filter(user=path.decided_by).exists()
+        assert path.organization.memberships.filter(user=path.applied_by).exists()
+
+
+def test_running_again_repoints_a_changed_demo_path(seeded):
+    unit = Organization.objects.get(name="潍坊华东机械制造有限公司")
+    RoutingPath.objects.filter(organization=unit).update(
+        target=Organization.objects.get(name="潍坊市工业和信息化局")
+    )
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    path = RoutingPath.objects.get(organization=unit)
+    assert path.target.name == "潍坊市潍城区工业和信息化局"
+    assert path.status == RoutingPath.Status.EFFECTIVE
 
 
 @pytest.mark.parametrize(

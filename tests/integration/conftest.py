@@ -13,16 +13,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.declarations.conftest import (  # noqa: F401  (declarations for the attachment tests)
-    catalog,
-    committed_applicant,
-    culture_committee,
-    engineering_committee,
-    engineering_declaration,
-    engineering_plan,
-    plans,
-)
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -6,16 +6,6 @@ import pytest
 from declarations.services import submit_declaration
 from institutions.models import RoutingPath
 from tests.declarations.builders import fill_valid
-from tests.declarations.conftest import (  # noqa: F401  (fixtures shared with declarations)
-    catalog,
-    committed_applicant,
-    culture_committee,
-    culture_plan,
-    engineering_committee,
-    engineering_declaration,
-    engineering_plan,
-    plans,
-)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Demo data: regions, one account per role, the two seeded committees. Safe to run again."""
+"""Demo data: regions, one account per role, the two seeded committees and the effective routing
+paths from each demo unit up to its plan's committee. Safe to run again."""
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -16,6 +17,7 @@ from institutions.models import (
     OrgKind,
     PermissionStatus,
     Region,
+    RoutingPath,
 )
 
 DEMO_PASSWORD = "Demo@2026"
@@ -88,6 +90,22 @@ ORGANIZATIONS = [
         ("钱呈报", "13905360003"),
     ),
     (
+        "hc_wlj",
+        "威海市环翠区文化和旅游局",
+        OrgKind.SUPERVISING,
+        "371002",
+        "113710020041234565",
+        ("陈主管", "13906310002"),
+    ),
+    (
+        "wh_wlj",
+        "威海市文化和旅游局",
+        OrgKind.REPORTING,
+        "371000",
+        "113710000041234568",
+        ("褚呈报", "13906310003"),
+    ),
+    (
         "wc_rsj",
         "潍坊市潍城区人力资源和社会保障局",
         OrgKind.HR_BUREAU,
@@ -146,6 +164,17 @@ COMMITTEES = [
     ),
 ]
 
+# Effective routing paths, so a declaration can travel unit → supervising → reporting → committee
+# for both demo plans: (organization's account, series, level, target's account or committee name).
+PATHS = [
+    ("wf_unit", "engineering", "intermediate", "wc_gxj"),
+    ("wc_gxj", "engineering", "intermediate", "wf_gxj"),
+    ("wf_gxj", "engineering", "intermediate", "潍坊市工程技术职务资格中级评审委员会"),
+    ("wh_unit", "mass_culture", "junior", "hc_wlj"),
+    ("hc_wlj", "mass_culture", "junior", "wh_wlj"),
+    ("wh_wlj", "mass_culture", "junior", "威海市环翠区群众文化专业职务资格初级评审委员会"),
+]
+
 APPLICANTS = [
     # username, name, resident ID, phone
     ("zhangsan", "张三", "370702198503151232", "13800000001"),
@@ -190,6 +219,7 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
 
         offices = {}
+        accounts = {}
         for username, name, kind, region_code, uscc, (contact, phone) in ORGANIZATIONS:
             organization, _ = Organization.objects.update_or_create(
                 name=name,
@@ -208,9 +238,12 @@ class Command(BaseCommand):
             user = self._account(username, contact, AccountKind.ORGANIZATION, DEMO_PASSWORD, phone)
             Membership.objects.get_or_create(user=user, organization=organization)
             offices[username] = organization
+            accounts[username] = user
 
         committees = {}
+        committee_offices = {}
         for name, series_code, level_code, region_code, office in COMMITTEES:
+            committee_offices[name] = office
             committees[name], _ = Committee.objects.update_or_create(
                 name=name,
                 defaults={
@@ -224,6 +257,19 @@ class Command(BaseCommand):
         demo.load_catalog()
         demo.load_plans(regions, committees)
 
+        for username, series_code, level_code, destination in PATHS:
+            committee = committees.get(destination)
+            decider = committee_offices[destination] if committee else destination
+            self._effective_path(
+                offices[username],
+                series[series_code],
+                levels[level_code],
+                target=None if committee else offices[destination],
+                committee=committee,
+                applied_by=accounts[username],
+                decided_by=accounts[decider],
+            )
+
         for username, name, id_number, phone in APPLICANTS:
             user = self._account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)
             if user.id_number != id_number:
@@ -233,6 +279,32 @@ class Command(BaseCommand):
                 user.save(update_fields=["id_type", "id_number", "birth_date", "gender"])
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _effective_path(self, organization, series, level, *, target, committee, **people):
+        """The one effective path for the series and level, pointed at the demo destination."""
+        path = RoutingPath.objects.filter(
+            organization=organization,
+            series=series,
+            level=level,
+            status=RoutingPath.Status.EFFECTIVE,
+        ).first()
+        if path is None:
+            RoutingPath.objects.create(
+                organization=organization,
+                series=series,
+                level=level,
+                target=target,
+                committee=committee,
+                status=RoutingPath.Status.EFFECTIVE,
+                decided_at=timezone.now(),
+                **people,
+            )
+        elif (path.target_id, path.committee_id) != (
+            target.pk if target else None,
+            committee.pk if committee else None,
+        ):
+            path.target, path.committee = target, committee
+            path.save(update_fields=["target", "committee"])
 
     def _account(self, username, name, kind, password, phone=""):
         user = User.objects.filter(username=username).first()

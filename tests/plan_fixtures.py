@@ -1,3 +1,6 @@
+"""Catalog, committees, the two demo plans and declarations on them: shared by every test package
+(registered in tests/conftest.py)."""
+
 from datetime import timedelta
 
 import pytest
