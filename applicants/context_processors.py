@@ -37,6 +37,12 @@ def _menu(user):
         if role == OrgKind.HR_BUREAU:
             items.append((_("权限审核"), reverse("institutions:permission_queue")))
         if role in (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING):
+            items.append((_("申报审核与上报"), reverse("review:queue")))
+        if role == OrgKind.UNIT:
+            items.append((_("公示"), reverse("review:notice_list")))
+        if role == OrgKind.COMMITTEE_OFFICE:
+            items.append((_("评委会收件箱"), reverse("review:queue")))
+        if role in (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING):
             items.append((_("申报路径"), reverse("institutions:path_list")))
         if role in (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.COMMITTEE_OFFICE):
             items.append((_("路径审核"), reverse("institutions:path_queue")))

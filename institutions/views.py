@@ -99,6 +99,14 @@ def dashboard(request):
         ).count()
     if organization.kind == OrgKind.COMMITTEE_OFFICE:
         context["committees"] = organization.committees.select_related("series", "level")
+    from review.models import ReviewState
+    from review.selectors import QUEUE_KINDS, QueueFilter, queue_counts
+
+    if organization.kind in QUEUE_KINDS:
+        counts = queue_counts(organization, QueueFilter())
+        context["review_counts"] = [
+            (state, ReviewState(state).label, n) for state, n in counts.items()
+        ]
     return render(request, "institutions/dashboard.html", context)
 
 

@@ -3,11 +3,11 @@ fetch-with-permission helper for a declaration under review."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from declarations.models import Declaration, DeclarationEvent, Submission
+from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from institutions.selectors import require_organization
 from review.models import QUEUE_STATES, PublicNotice, Review, ReviewState, SectionResult
 from review.services import REVIEWING_KINDS
@@ -52,6 +52,8 @@ def queue(organization, f: QueueFilter):
             "declaration__applicant",
             "declaration__plan__series",
             "declaration__plan__level",
+            # str(plan) names the region: without it, one query per row of the page.
+            "declaration__plan__region",
             "declaration__declaring_unit",
             "declaration__holder",
             "received_from",
@@ -174,3 +176,135 @@ def get_notice_for_unit(user, pk: int) -> PublicNotice:
         ).get(pk=pk, organization=organization)
     except PublicNotice.DoesNotExist:
         raise Http404(_("未找到该公示。")) from None
+
+
+# --- queue page, notices and reporting (review/views/queue.py, review/views/notices.py) -------
+
+
+def mask_id_number(value: str | None) -> str:
+    """身份证号 with its middle hidden: first 6, ******, last 4 (short numbers as they are)."""
+    value = value or ""
+    if len(value) <= 10:
+        return value
+    return f"{value[:6]}******{value[-4:]}"
+
+
+def _notice_exists(organization, outcome, ref="declaration_id"):
+    """Whether the declaration (OuterRef(ref)) is in a notice of the organization with this
+    outcome (or one of these outcomes)."""
+    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
+    return Exists(
+        PublicNotice.declarations.through.objects.filter(
+            declaration_id=OuterRef(ref),
+            publicnotice__organization=organization,
+            publicnotice__outcome__in=outcomes,
+        )
+    )
+
+
+def queue_rows(organization, f: QueueFilter):
+    """The queue as the page lists it; a unit's rows also say whether the declaration has a
+    公示无异议 notice (noticed) or one still running (notice_pending), in the same query."""
+    rows = queue(organization, f)
+    if organization.kind == "unit":
+        rows = rows.annotate(
+            noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION),
+            notice_pending=_notice_exists(organization, PublicNotice.Outcome.PENDING),
+        )
+    return rows
+
+
+def reportable_declarations(organization, ids):
+    """Of the given ids, the declarations this organization may report now, with what the
+    confirmation page shows (series, level, name)."""
+    return (
+        Declaration.objects.filter(
+            pk__in=list(ids),
+            holder=organization,
+            status="passed",
+            reviews__organization=organization,
+            reviews__state=ReviewState.PASSED,
+        )
+        .select_related("applicant", "plan__series", "plan__level")
+        .order_by("plan__series__sort_order", "plan__level__rank", "applicant__name", "pk")
+    )
+
+
+def unnoticed_names(organization, ids) -> list[str]:
+    """Names of the declarations among ids without a 公示无异议 notice of this unit."""
+    return list(
+        Declaration.objects.filter(pk__in=list(ids))
+        .annotate(noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION, "pk"))
+        .filter(noticed=False)
+        .order_by("applicant__name")
+        .values_list("applicant__name", flat=True)
+    )
+
+
+def notice_plans(organization):
+    """Plans for which the unit holds declarations passed and waiting to be reported."""
+    return (
+        Plan.objects.filter(
+            pk__in=Declaration.objects.filter(holder=organization, status="passed").values(
+                "plan_id"
+            )
+        )
+        .select_related("series", "level", "region")
+        .order_by("-year", "series__sort_order", "level__rank")
+    )
+
+
+def notice_candidates(organization, plan):
+    """The unit's 已通过待上报 declarations of the plan, the people a new notice lists."""
+    if plan is None:
+        return Declaration.objects.none()
+    return (
+        Declaration.objects.filter(holder=organization, status="passed", plan=plan)
+        .select_related("applicant")
+        .annotate(
+            noticed=_notice_exists(
+                organization,
+                (PublicNotice.Outcome.NO_OBJECTION, PublicNotice.Outcome.PENDING),
+                "pk",
+            )
+        )
+        .order_by("applicant__name", "pk")
+    )
+
+
+def notice_people(notice: PublicNotice):
+    """The declarations a notice lists, with what its page and its 公示表 show."""
+    return (
+        notice.declarations.select_related(
+            "applicant", "plan__series", "plan__level", "declaring_unit"
+        )
+        .annotate(
+            unit_state=Subquery(
+                Review.objects.filter(
+                    declaration_id=OuterRef("pk"), organization_id=notice.organization_id
+                ).values("state")[:1]
+            )
+        )
+        .order_by("applicant__name", "pk")
+    )
+
+
+def earliest_notice_end(start, days: int = 5):
+    """The first end date that gives a notice starting on start the given number of working
+    days (weekends and holidays excluded, moved working days counted; one query)."""
+    import datetime
+
+    from review.models import Holiday
+
+    horizon = start + datetime.timedelta(days=days * 3 + 30)
+    exceptions = dict(
+        Holiday.objects.filter(date__range=(start, horizon)).values_list("date", "is_workday")
+    )
+    day, counted = start, 0
+    while day <= horizon:
+        if exceptions.get(day, day.weekday() < 5):
+            counted += 1
+            if counted == days:
+                return day
+        day += datetime.timedelta(days=1)
+    return horizon

@@ -88,11 +88,13 @@ def available_review_actions(declaration: Declaration, actor) -> list[str]:
 
 
 def _lock(declaration: Declaration) -> Declaration:
-    return (
-        Declaration.objects.select_for_update(of=("self",))
-        .select_related("plan__series", "plan__level", "applicant", "holder")
-        .get(pk=declaration.pk)
-    )
+    # Lock first, then read: a locking SELECT that joins the holder re-reads only the locked
+    # row after waiting, so the joined holder could be the one from before a colleague's
+    # report (PostgreSQL's EvalPlanQual), and the checks would judge a stale holder.
+    Declaration.objects.select_for_update().filter(pk=declaration.pk).values_list("pk").get()
+    return Declaration.objects.select_related(
+        "plan__series", "plan__level", "applicant", "holder"
+    ).get(pk=declaration.pk)
 
 
 def _refuse(declaration: Declaration, actor, what) -> None:
@@ -110,11 +112,15 @@ def _refuse(declaration: Declaration, actor, what) -> None:
     raise PermissionDenied(_("该申报不在本单位审核，不能操作。"))
 
 
-def _check(declaration: Declaration, action: str, actor) -> ReviewTransition:
+def _check(declaration: Declaration, action: str, actor, seen_status=None) -> ReviewTransition:
+    """seen_status: the state the reviewer's page showed; if a colleague has moved the
+    declaration since (e.g. passed it while this reviewer was writing a return), the action
+    is refused rather than applied on top of a decision the reviewer has not seen."""
     transition = REVIEW_TRANSITIONS[action]
     if not can_review(declaration, actor):
         _refuse(declaration, actor, transition.label)
-    if declaration.status not in transition.sources:
+    seen_moved = seen_status and seen_status != declaration.status
+    if seen_moved or declaration.status not in transition.sources:
         raise ValidationError(
             _("该申报当前状态为“%(s)s”，不能%(a)s。可能已被其他审核人处理，请刷新页面。")
             % {"s": declaration.get_status_display(), "a": transition.label}
@@ -277,11 +283,13 @@ def _decide(declaration, *, actor, action, opinion="", **details) -> Declaration
 
 
 @transaction.atomic
-def pass_declaration(*, actor, declaration: Declaration, opinion: str = "") -> Declaration:
+def pass_declaration(
+    *, actor, declaration: Declaration, opinion: str = "", seen_status: str | None = None
+) -> Declaration:
     """通过: every section is taken as passed unless one is marked failed, which must be
     returned (or changed) first."""
     declaration = _lock(declaration)
-    _check(declaration, "pass", actor)
+    _check(declaration, "pass", actor, seen_status)
     results = _round_results(declaration)
     failed = [SECTIONS[c].title for c, r in results.items() if not r.passed and c in SECTIONS]
     if failed:
@@ -310,11 +318,13 @@ def pass_declaration(*, actor, declaration: Declaration, opinion: str = "") -> D
 
 
 @transaction.atomic
-def return_declaration(*, actor, declaration: Declaration, reason: str = "") -> Declaration:
+def return_declaration(
+    *, actor, declaration: Declaration, reason: str = "", seen_status: str | None = None
+) -> Declaration:
     """退回修改: back to the applicant with the failed sections and their reasons; after the
     applicant resubmits it starts again at the declaring unit."""
     declaration = _lock(declaration)
-    _check(declaration, "return", actor)
+    _check(declaration, "return", actor, seen_status)
     reason = (reason or "").strip()
     results = _round_results(declaration)
     failed = [
@@ -331,10 +341,12 @@ def return_declaration(*, actor, declaration: Declaration, reason: str = "") -> 
 
 
 @transaction.atomic
-def reject_declaration(*, actor, declaration: Declaration, reason: str = "") -> Declaration:
+def reject_declaration(
+    *, actor, declaration: Declaration, reason: str = "", seen_status: str | None = None
+) -> Declaration:
     """不通过: final; the applicant is told why."""
     declaration = _lock(declaration)
-    _check(declaration, "reject", actor)
+    _check(declaration, "reject", actor, seen_status)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("审核不通过时必须填写原因。")})

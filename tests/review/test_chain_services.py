@@ -252,3 +252,17 @@ def test_notice_outcome_only_after_it_ends_and_objection_needs_note(passed, unit
         services.report_declarations(
             actor=unit_reviewer, organization=passed.holder, declaration_ids=[passed.pk]
         )
+
+
+def test_a_decision_on_a_stale_page_is_refused(submitted, unit_reviewer):
+    """The review page posts the state it showed; a colleague's decision since then wins."""
+    services.pass_declaration(actor=unit_reviewer, declaration=submitted, seen_status="submitted")
+    submitted.refresh_from_db()
+    with pytest.raises(ValidationError, match="请刷新页面"):
+        services.return_declaration(
+            actor=unit_reviewer, declaration=submitted, reason="材料不全", seen_status="submitted"
+        )
+    # Seen as 已通过待上报, a return is allowed (upper levels and second thoughts).
+    services.return_declaration(
+        actor=unit_reviewer, declaration=submitted, reason="材料不全", seen_status="passed"
+    )

@@ -1,0 +1,143 @@
+"""公示: a unit records the public notice of the declarations it passed (at least 5 working days),
+then its outcome; and the spreadsheet exports (公示表 of a notice, 一览表 of a queue)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applicants.forms import add_service_errors
+from institutions.models import OrgKind
+from institutions.selectors import require_organization
+from review import exports, selectors, services
+from review.forms import NoticeForm, NoticeOutcomeForm, QueueFilterForm
+from review.models import ReviewState
+from review.workdays import working_days
+
+NOTICES_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def notice_list(request):
+    """The unit's notices, and the plans that still have declarations to publish."""
+    unit = require_organization(request.user, OrgKind.UNIT)
+    page = Paginator(selectors.notices_for(unit), NOTICES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "review/notice_list.html",
+        {"organization": unit, "page": page, "plans": list(selectors.notice_plans(unit))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request):
+    """登记公示 (?plan= chooses the plan; changing it reloads the people list via htmx)."""
+    unit = require_organization(request.user, OrgKind.UNIT)
+    if request.method == "POST" and request.POST.get("reload"):
+        # 加载该计划的人员 (no htmx): the chosen plan's people, the typed values kept.
+        form = NoticeForm(
+            organization=unit,
+            plan_id=request.POST.get("plan"),
+            initial={k: request.POST.get(k, "") for k in ("starts_on", "ends_on", "place")},
+        )
+        return render(request, "review/notice_form.html", {"organization": unit, "form": form})
+    form = NoticeForm(
+        request.POST if request.method == "POST" else None,
+        organization=unit,
+        plan_id=request.GET.get("plan"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.record_notice(
+                actor=request.user,
+                organization=unit,
+                plan=data["plan"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                place=data["place"],
+                declaration_ids=[d.pk for d in data["declarations"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已登记公示（%(a)s至%(b)s，%(n)d人）。公示结束后请登记公示结果。")
+                % {
+                    "a": notice.starts_on.isoformat(),
+                    "b": notice.ends_on.isoformat(),
+                    "n": len(data["declarations"]),
+                },
+            )
+            return redirect("review:notice_detail", pk=notice.pk)
+    return render(request, "review/notice_form.html", {"organization": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request, pk: int):
+    """One notice: its people, its 公示表, and (once it has ended) its outcome."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    form = NoticeOutcomeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_notice_outcome(
+                actor=request.user,
+                notice=notice,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("公示结果已登记。"))
+            return redirect("review:notice_detail", pk=notice.pk)
+    people = exports.describe(selectors.notice_people(notice), notice.declarations.values("pk"))
+    states = dict(ReviewState.choices)
+    for person in people:
+        person.masked_id = selectors.mask_id_number(person.id_number)
+        person.state_label = states.get(person.declaration.unit_state, "")
+    return render(
+        request,
+        "review/notice_detail.html",
+        {
+            "organization": notice.organization,
+            "notice": notice,
+            "people": people,
+            "form": form,
+            "working_days": working_days(notice.starts_on, notice.ends_on),
+            "pending": notice.outcome == notice.Outcome.PENDING,
+        },
+    )
+
+
+@login_required
+@require_GET
+def notice_export(request, pk: int):
+    """公示表 of one notice (xlsx)."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    people = exports.describe(selectors.notice_people(notice), notice.declarations.values("pk"))
+    return exports.xlsx_response(
+        exports.notice_workbook(notice, people), exports.notice_filename(notice)
+    )
+
+
+@login_required
+@require_GET
+def summary_export(request):
+    """一览表: the organization's queue under the current filters, every page (xlsx)."""
+    organization = require_organization(request.user, *selectors.QUEUE_KINDS)
+    filters = QueueFilterForm(request.GET)
+    reviews = selectors.queue(organization, filters.to_filter())
+    return exports.xlsx_response(
+        exports.summary_workbook(organization, reviews, filters.describe()),
+        exports.summary_filename(organization),
+    )

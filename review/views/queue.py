@@ -1,0 +1,176 @@
+"""职称申报数据审核 / 数据上报: an organization's queue with its filters and state tabs, and
+reporting the declarations it passed (ticked ones, or all that qualify) after a confirmation
+page that shows where each series and level goes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from institutions.selectors import effective_path, missing_path_message, require_organization
+from review import selectors, services
+from review.forms import QueueFilterForm, ReportForm, ReportSelectionForm
+from review.models import QUEUE_STATES, ReviewState
+
+QUEUE_PER_PAGE = 20
+
+
+def _queue_url(filters: QueueFilterForm) -> str:
+    query = filters.query()
+    return reverse("review:queue") + (f"?{query}" if query else "")
+
+
+@login_required
+@require_GET
+def queue(request):
+    """The organization's queue (a committee office's inbox): filters, tabs with counts per
+    state, 20 rows a page; rows waiting to be reported get a checkbox."""
+    organization = require_organization(request.user, *selectors.QUEUE_KINDS)
+    filters = QueueFilterForm(request.GET)
+    f = filters.to_filter()
+    counts = selectors.queue_counts(organization, f)
+    page = Paginator(selectors.queue_rows(organization, f), QUEUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    can_report = organization.kind in services.REVIEWING_KINDS
+    for row in page:
+        declaration = row.declaration
+        row.masked_id = selectors.mask_id_number(declaration.applicant.id_number)
+        row.reportable = (
+            can_report
+            and row.state == ReviewState.PASSED
+            and declaration.holder_id == organization.pk
+            and declaration.status == "passed"
+        )
+        # 审核 where this organization decides; 查看 elsewhere (and in a committee inbox).
+        row.actionable = (
+            can_report
+            and row.state == ReviewState.PENDING
+            and declaration.holder_id == organization.pk
+        )
+    tabs = [("", _("全部"), sum(counts.values()), filters.query(state=""))]
+    tabs += [(s.value, s.label, counts[s], filters.query(state=s.value)) for s in QUEUE_STATES]
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "organization": organization,
+            "filters": filters,
+            "state": f.state or "",
+            "tabs": tabs,
+            "page": page,
+            "can_report": can_report,
+            "is_unit": organization.kind == "unit",
+            "reportable_count": len(selectors.reportable_ids(organization, f)) if can_report else 0,
+            "export_query": filters.query(),
+        },
+    )
+
+
+def _confirm_page(request, organization, ids, filters, *, requested=None, error=None, url=None):
+    """What reporting these declarations would do: how many, grouped by series and level, the
+    destination of each group's effective path (or why there is none), and for a unit who
+    still lacks a 公示无异议 notice. Only what may still be reported is carried forward."""
+    declarations = list(selectors.reportable_declarations(organization, ids))
+    groups = {}
+    for declaration in declarations:
+        plan = declaration.plan
+        key = (plan.series_id, plan.level_id)
+        if key not in groups:
+            groups[key] = {"series": plan.series, "level": plan.level, "people": []}
+        groups[key]["people"].append(declaration)
+    blocked = not declarations
+    for group in groups.values():
+        path = effective_path(organization, group["series"], group["level"])
+        group["path"] = path
+        if path is None:
+            group["message"], group["url"] = missing_path_message(
+                organization, group["series"], group["level"]
+            )
+            blocked = True
+        elif path.committee_id:
+            group["destination"] = path.committee.name
+        else:
+            group["destination"] = path.target.name
+    unnoticed = []
+    if organization.kind == "unit" and declarations:
+        unnoticed = selectors.unnoticed_names(organization, [d.pk for d in declarations])
+        blocked = blocked or bool(unnoticed)
+    requested = len(ids) if requested is None else requested
+    return render(
+        request,
+        "review/report_confirm.html",
+        {
+            "organization": organization,
+            "declarations": declarations,
+            "groups": list(groups.values()),
+            "stale": max(requested - len(declarations), 0),
+            "unnoticed": unnoticed,
+            "blocked": blocked,
+            "error": error,
+            "error_url": url,
+            "filters": filters,
+            "back_url": _queue_url(filters),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_confirm(request):
+    """上报选中 / 上报全部符合条件的: the confirmation page (reporting cannot be undone)."""
+    organization = require_organization(request.user, *services.REVIEWING_KINDS)
+    filters = QueueFilterForm(request.POST)
+    selection = ReportSelectionForm(request.POST)
+    if not selection.is_valid():
+        for error in selection.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(_queue_url(filters))
+    if selection.cleaned_data["scope"] == ReportSelectionForm.ALL:
+        ids = selectors.reportable_ids(organization, filters.to_filter())
+        if not ids:
+            messages.error(request, _("当前查询条件下没有可以上报的申报。"))
+            return redirect(_queue_url(filters))
+    else:
+        ids = selection.cleaned_data["ids"]
+    return _confirm_page(request, organization, ids, filters)
+
+
+@login_required
+@require_POST
+def report(request):
+    """确认上报: all or nothing; a refusal is shown on the confirmation page."""
+    organization = require_organization(request.user, *services.REVIEWING_KINDS)
+    filters = QueueFilterForm(request.POST)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(_queue_url(filters))
+    ids = form.cleaned_data["ids"]
+    try:
+        batches = services.report_declarations(
+            actor=request.user, organization=organization, declaration_ids=ids
+        )
+    except ValidationError as error:
+        params = getattr(error, "params", None) or {}
+        url = params.get("url") if getattr(error, "code", None) == "no_path" else None
+        return _confirm_page(
+            request, organization, ids, filters, error=" ".join(error.messages), url=url
+        )
+    destinations = "、".join(
+        dict.fromkeys(
+            batch.committee.name if batch.committee_id else batch.to_organization.name
+            for batch in batches
+        )
+    )
+    messages.success(
+        request,
+        _("已上报%(n)d份申报至%(to)s。")
+        % {"n": sum(batch.count for batch in batches), "to": destinations},
+    )
+    return redirect(_queue_url(filters))
