@@ -82,7 +82,13 @@ class Review(models.Model):
                 fields=["declaration", "organization"], name="one_review_per_organization"
             )
         ]
-        indexes = [models.Index(fields=["organization", "state"], name="review_queue_idx")]
+        indexes = [
+            models.Index(fields=["organization", "state"], name="review_queue_idx"),
+            # The queue's order: page 1 of 10,000 rows without sorting them all.
+            models.Index(
+                fields=["organization", "-arrived_at", "-id"], name="review_queue_order_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.declaration_id} ({self.get_state_display()})"
