@@ -179,11 +179,14 @@ def _not_servable(request, attachment: Attachment):
 @login_required
 @require_GET
 def download(request, pk: int):
-    """The file, streamed through Django. ?inline=1 shows an image or PDF in the browser."""
+    """The file, streamed through Django. ?inline=1 shows an image or PDF in the browser;
+    ?inline=frame does the same inside a frame of this site's own pages (the review page
+    embeds PDFs): only that response may be framed, and only by the same origin."""
     attachment = selectors.get_attachment_for_viewer(request.user, pk)
     if refused := _not_servable(request, attachment):
         return refused
-    inline = request.GET.get("inline") == "1"
+    framed = request.GET.get("inline") == "frame"
+    inline = framed or request.GET.get("inline") == "1"
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -192,7 +195,11 @@ def download(request, pk: int):
     response["Content-Disposition"] = _content_disposition(
         inline, attachment.original_name, attachment.kind
     )
-    return _private_headers(response)
+    _private_headers(response)
+    if framed:
+        response["Content-Security-Policy"] = f"{SANDBOX_CSP}; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @login_required

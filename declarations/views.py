@@ -15,6 +15,31 @@ from declarations.forms.ce_import import ContinuingEducationImportForm
 from declarations.models import Plan
 from declarations.sections import SECTIONS
 from institutions.views import administrator_required
+from review.selectors import latest_return
+
+
+def _returned_sections(event) -> list[dict]:
+    """The sections a return sent back (code, title in the reader's language, reason)."""
+    sections = []
+    for item in (event.details or {}).get("sections", []):
+        spec = SECTIONS.get(item.get("code"))
+        sections.append(
+            {
+                "code": item.get("code"),
+                "title": spec.title if spec else item.get("title", ""),
+                "reason": item.get("reason", ""),
+            }
+        )
+    return sections
+
+
+def _current_return(declaration):
+    """While the declaration is returned: the return being worked on, with its sections."""
+    event = latest_return(declaration)
+    if event is not None:
+        event.returned_sections = _returned_sections(event)
+        event.returned_codes = {item["code"] for item in event.returned_sections}
+    return event
 
 
 @personal_required
@@ -94,6 +119,7 @@ def overview(request, pk: int):
             if declaration.is_editable
             else None,
             "actions": services.available_actions(declaration, request.user),
+            "returned": _current_return(declaration),
         },
     )
 
@@ -158,6 +184,12 @@ def section(request, pk: int, code: str):
     # The section's attachment slots, each with this declaration's files (upload, status,
     # delete and download are attachments' views).
     context["slots"] = attachment_selectors.slots_with_files(declaration, plan_section)
+    returned = _current_return(declaration)
+    if returned is not None:
+        context["returned"] = returned
+        context["returned_section"] = next(
+            (item for item in returned.returned_sections if item["code"] == code), None
+        )
     return render(request, "declarations/section.html", context)
 
 
@@ -230,10 +262,14 @@ def continuing_education_import(request):
 @personal_required
 def timeline(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    events = list(selectors.timeline(declaration))
+    for event in events:
+        if event.action == "return":
+            event.returned_sections = _returned_sections(event)
     return render(
         request,
         "declarations/timeline.html",
-        {"declaration": declaration, "events": selectors.timeline(declaration)},
+        {"declaration": declaration, "events": events},
     )
 
 

@@ -1,0 +1,189 @@
+"""In Chromium, a seeded applicant's declaration goes from submission to the committee office's
+inbox: the unit fails a section and returns it, the applicant reads why, fixes and resubmits,
+the unit sees what changed, passes, records the public notice and reports; the supervising and
+the reporting department pass and report along the seeded paths; the committee office finds it
+in its inbox; the applicant's timeline shows every step with its reasons.
+
+The declaration's data and files are put in place from the test (the applicant filling every
+section in the browser is tested in test_declaration_in_browser.py); everything from the
+submission on is clicked on the pages."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applicants.models import User
+from applicants.services import agree_commitment
+from declarations.models import Declaration, DeclarationStatus, Plan
+from declarations.services import create_declaration
+from institutions.models import Organization
+from review.models import Review
+from tests.browser.conftest import log_in
+from tests.browser.test_declaration_in_browser import (
+    PASSWORD,
+    seed_with_open_plans,
+    submit_and_check_timeline,
+)
+from tests.declarations.builders import fill_valid
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EDUCATION_REASON = "学历证书扫描件不清晰，请重新上传并核对毕业院校名称"
+
+
+def signed_in(browser, live_server, username, *, accept_dialogs=True):
+    """A fresh browser context for one person (as on their own computer)."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    # Irreversible steps ask for confirmation (static/js/app.js); the person agrees.
+    if accept_dialogs:
+        page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, username, PASSWORD)
+    return page
+
+
+def open_queue_row(page, name):
+    page.get_by_role("link", name=re.compile("申报审核与上报|评委会收件箱")).first.click()
+    page.wait_for_url("**/review/**")
+    row = page.locator("tbody tr", has_text=name)
+    expect(row).to_have_count(1)
+    return row
+
+
+def review(page, name):
+    open_queue_row(page, name).get_by_role("link", name=re.compile("审核|查看")).click()
+    page.wait_for_url(re.compile(r"/review/\d+/$"))
+
+
+def decide(page, action, reason=""):
+    page.locator(f"[data-testid=decide-{action}]").click()
+    page.wait_for_url(re.compile(rf"/review/\d+/decide/{action}/(\?.*)?$"))
+    if reason:
+        page.locator("[data-testid=decide] textarea").first.fill(reason)
+    page.locator("[data-testid=confirm]").click()
+    page.wait_for_url(re.compile(r"/review/(\?.*)?$"))
+    expect(page.locator(".alert-success").first).to_be_visible()
+
+
+def report(page, name, destination):
+    row = open_queue_row(page, name)
+    row.locator("input[name=ids]").check()
+    page.get_by_role("button", name="上报选中").click()
+    page.wait_for_url("**/report/confirm/")
+    expect(page.locator("[data-testid=report-group]")).to_contain_text(destination)
+    page.locator("[data-testid=confirm-report]").click()
+    page.wait_for_url(re.compile(r"/review/(\?.*)?$"))
+    expect(page.locator(".alert-success").first).to_contain_text(destination)
+
+
+def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(browser, live_server):
+    seed_with_open_plans()
+    zhangsan = User.objects.get(username="zhangsan")
+    unit = Organization.objects.get(memberships__user__username="wf_unit")
+    supervising = Organization.objects.get(memberships__user__username="wc_gxj")
+    reporting = Organization.objects.get(memberships__user__username="wf_gxj")
+    office = Organization.objects.get(memberships__user__username="wf_gc_office")
+    agree_commitment(actor=zhangsan)
+    plan = Plan.objects.get(series__code="engineering")
+    declaration = fill_valid(create_declaration(actor=zhangsan, plan=plan), unit)
+
+    # The applicant submits on the page.
+    # (submit_and_check_timeline accepts its own confirmation dialog)
+    applicant = signed_in(browser, live_server, "zhangsan", accept_dialogs=False)
+    applicant.goto(f"/declarations/{declaration.pk}/")
+    submit_and_check_timeline(applicant, unit.name)
+
+    # The unit fails the education section with a reason and returns the declaration.
+    hr = signed_in(browser, live_server, "wf_unit")
+    review(hr, "张三")
+    education = hr.locator("[data-testid=review-section][data-section=education]")
+    education.get_by_label("不通过").check()
+    education.locator("textarea").fill("")
+    education.get_by_role("button", name="保存审核结果").click()
+    # A fail without a reason is refused on the spot.
+    expect(education.locator("[data-testid=reason-error]")).to_be_visible()
+    education.locator("textarea").fill(EDUCATION_REASON)
+    education.get_by_role("button", name="保存审核结果").click()
+    expect(education.locator("[data-testid=result-badge]")).to_have_text("不通过")
+    hr.locator("[data-testid=decide-return]").click()
+    expect(hr.locator("[data-testid=decide-failed]")).to_contain_text(EDUCATION_REASON)
+    hr.locator("[data-testid=confirm]").click()
+    hr.wait_for_url(re.compile(r"/review/(\?.*)?$"))
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.RETURNED
+
+    # The applicant reads why on the timeline and on the section page, fixes it, resubmits.
+    applicant.goto(f"/declarations/{declaration.pk}/timeline/")
+    expect(applicant.locator("main")).to_contain_text(EDUCATION_REASON)
+    applicant.goto(f"/declarations/{declaration.pk}/sections/education/")
+    expect(applicant.locator("main")).to_contain_text(EDUCATION_REASON)
+    applicant.fill("#id_education-full_time_school", "山东科技大学")
+    applicant.get_by_role("button", name=re.compile("^保存")).first.click()
+    expect(applicant.locator(".alert-success").first).to_be_visible()
+    applicant.goto(f"/declarations/{declaration.pk}/")
+    submit_and_check_timeline(applicant, unit.name)
+
+    # Back at the unit: the changed field is shown, the unit passes.
+    review(hr, "张三")
+    diff = hr.locator("[data-testid=diff]")
+    expect(diff).to_contain_text("山东大学")
+    expect(diff).to_contain_text("山东科技大学")
+    decide(hr, "pass")
+
+    # Without a public notice, reporting is refused with the reason.
+    row = open_queue_row(hr, "张三")
+    row.locator("input[name=ids]").check()
+    hr.get_by_role("button", name="上报选中").click()
+    expect(hr.locator("main")).to_contain_text("公示")
+    expect(hr.locator("[data-testid=confirm-report]")).to_be_disabled()
+
+    # The public notice: 5 working days that ended last week, no objection.
+    hr.get_by_role("link", name="公示").first.click()
+    hr.get_by_role("link", name=re.compile("登记公示")).first.click()
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=21)
+    hr.fill("input[name=starts_on]", start.isoformat())
+    hr.fill("input[name=ends_on]", (start + datetime.timedelta(days=9)).isoformat())
+    hr.locator("[data-testid=notice-form] button.btn-primary", has_text="保存公示").click()
+    hr.wait_for_url(re.compile(r"/review/notices/\d+/$"))
+    hr.get_by_label("公示无异议").check()
+    hr.get_by_role("button", name="登记公示结果").click()
+    expect(hr.locator("[data-testid=notice-outcome]")).to_contain_text("公示无异议")
+
+    report(hr, "张三", supervising.name)
+
+    # The supervising department and the reporting department pass and report along the path.
+    for username, destination in (("wc_gxj", reporting.name), ("wf_gxj", "评审委员会")):
+        department = signed_in(browser, live_server, username)
+        review(department, "张三")
+        expect(department.locator("[data-testid=holder]")).to_contain_text(
+            Organization.objects.get(memberships__user__username=username).name
+        )
+        decide(department, "pass")
+        report(department, "张三", destination)
+        department.context.close()
+
+    # It waits in the committee office's inbox.
+    inbox = signed_in(browser, live_server, "wf_gc_office")
+    row = open_queue_row(inbox, "张三")
+    expect(row).to_contain_text("待审核")
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.AT_COMMITTEE
+    assert declaration.holder == office
+    assert Review.objects.filter(declaration=declaration).count() == 4
+
+    # The applicant's timeline has every step, with the return's reason.
+    applicant.goto(f"/declarations/{declaration.pk}/timeline/")
+    timeline = applicant.locator("main")
+    expect(applicant.locator("[data-testid=status]")).to_have_text("评委会受理")
+    for text in ("提交申报", "退回修改", EDUCATION_REASON, "审核通过", "上报", supervising.name):
+        expect(timeline).to_contain_text(text)
+    actions = list(
+        Declaration.objects.get(pk=declaration.pk).events.values_list("action", flat=True)
+    )
+    assert actions.count("pass") == 3 and actions.count("report") == 3
+    assert actions.count("return") == 1 and actions.count("submit") == 2
