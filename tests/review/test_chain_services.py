@@ -266,3 +266,60 @@ def test_a_decision_on_a_stale_page_is_refused(submitted, unit_reviewer):
     services.return_declaration(
         actor=unit_reviewer, declaration=submitted, reason="材料不全", seen_status="passed"
     )
+
+
+def test_an_upper_level_return_starts_the_chain_again_at_the_unit(
+    submitted,
+    chain,
+    unit,
+    unit_reviewer,
+    department_reviewer,
+    supervising_department,
+    committed_applicant,
+):
+    """The supervising department returns; the applicant resubmits; it is the unit's again, and
+    when the unit reports it once more the department's queue row is reopened for round 2."""
+    declaration = services.pass_declaration(actor=unit_reviewer, declaration=submitted)
+    notice_no_objection(unit_reviewer, declaration)
+    services.report_declarations(
+        actor=unit_reviewer, organization=unit, declaration_ids=[declaration.pk]
+    )
+    services.record_section_result(
+        actor=department_reviewer,
+        declaration=declaration,
+        code="titles",
+        passed=False,
+        reason="任职资格文件缺少发文单位印章",
+    )
+    services.return_declaration(actor=department_reviewer, declaration=declaration)
+    department_row = Review.objects.get(
+        declaration=declaration, organization=supervising_department
+    )
+    assert department_row.state == ReviewState.RETURNED
+    # The unit's row still says it reported it; the department's says it returned it.
+    assert Review.objects.get(declaration=declaration, organization=unit).state == "reported"
+
+    submit_declaration(actor=committed_applicant, declaration=declaration)
+    declaration.refresh_from_db()
+    assert (declaration.holder, declaration.status, declaration.round) == (unit, S.SUBMITTED, 2)
+    services.pass_declaration(actor=unit_reviewer, declaration=declaration)
+    # The unit's earlier notice (no objection) still covers the person.
+    services.report_declarations(
+        actor=unit_reviewer, organization=unit, declaration_ids=[declaration.pk]
+    )
+    department_row.refresh_from_db()
+    assert (department_row.state, department_row.round, department_row.decided_by) == (
+        ReviewState.PENDING,
+        2,
+        None,
+    )
+    # Round 1's reason is kept alongside round 2.
+    assert (
+        SectionResult.objects.get(
+            organization=supervising_department, round=1, code="titles"
+        ).reason
+        == "任职资格文件缺少发文单位印章"
+    )
+    assert [
+        e.details["sections"][0]["reason"] for e in declaration.events.filter(action="return")
+    ] == ["任职资格文件缺少发文单位印章"]
