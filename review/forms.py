@@ -119,7 +119,9 @@ class QueueFilterForm(forms.Form):
 
 
 class IdListField(forms.Field):
-    """A list of declaration ids from checkboxes or hidden inputs."""
+    """A list of declaration ids from checkboxes, or one comma-separated hidden input (the
+    confirmation page: reporting all 9,000 that qualify must not hit Django's limit of 1,000
+    form fields)."""
 
     widget = forms.MultipleHiddenInput
 
@@ -127,7 +129,7 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(v) for v in value})
+            return sorted({int(v) for item in value for v in str(item).split(",") if v.strip()})
         except (TypeError, ValueError):
             raise forms.ValidationError(_("所选申报无效，请刷新页面后重新选择。")) from None
 

@@ -107,6 +107,7 @@ def _confirm_page(request, organization, ids, filters, *, requested=None, error=
         {
             "organization": organization,
             "declarations": declarations,
+            "ids": ",".join(str(d.pk) for d in declarations),
             "groups": list(groups.values()),
             "stale": max(requested - len(declarations), 0),
             "unnoticed": unnoticed,

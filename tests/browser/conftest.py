@@ -25,7 +25,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from test
     # code are still synchronous and safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: a loaded 2-core CI machine can take over the
+    # default 5 s to answer an htmx request while pages embed several PDFs.
+    expect.set_options(timeout=15_000)
 
     profile = tempfile.mkdtemp(prefix="zc-chromium-")
     with sync_playwright() as playwright:

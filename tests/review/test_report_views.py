@@ -77,7 +77,7 @@ def test_report_all_that_qualify_under_the_filters(
     response = client.post(CONFIRM, {"scope": "all", "series": engineering_plan.series_id})
     html = response.content.decode()
     assert "共3份申报将按生效的申报路径上报" in html and "文化001" not in html
-    assert html.count('type="hidden" name="ids"') == 3
+    assert f'name="ids" value="{",".join(str(d.pk) for d in ready)}"' in html
 
     response = client.post(
         REPORT, {"ids": [d.pk for d in ready], "series": engineering_plan.series_id}
@@ -243,3 +243,21 @@ def test_up_the_chain_to_the_committee(
             "status", "holder"
         )
     ) == {("at_committee", committee_office.pk)}
+
+
+def test_report_all_of_a_large_queue_in_one_confirmed_batch(
+    login, unit, unit_reviewer, engineering_plan, chain, supervising_department, settings
+):
+    """The ids travel as one field: as separate inputs, a queue larger than Django's limit of
+    form fields (1,000; 100 here) could not be reported at once."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    ready = build_queue(unit, engineering_plan, 120, state="passed", sections=False)
+    notice(unit_reviewer, unit, ready)
+    client = login(unit_reviewer)
+    response = client.post(CONFIRM, {"scope": "all"})
+    html = response.content.decode()
+    assert "共120份申报将按生效的申报路径上报" in html and "等120人" in html
+    ids = html.split('name="ids" value="')[1].split('"')[0]
+    response = client.post(REPORT, {"ids": ids})
+    assert texts(response) == [f"已上报120份申报至{supervising_department.name}。"]
+    assert Declaration.objects.filter(holder=supervising_department).count() == 120
