@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -36,10 +36,7 @@ from review.models import SectionResult
 
 
 def _queue_url() -> str:
-    try:
-        return reverse("review:queue")
-    except NoReverseMatch:
-        return "/review/"
+    return reverse("review:queue")
 
 
 def _detail_url(declaration, code: str | None = None) -> str:

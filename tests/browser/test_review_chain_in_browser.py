@@ -34,9 +34,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EDUCATION_REASON = "学历证书扫描件不清晰，请重新上传并核对毕业院校名称"
 
 
-def signed_in(browser, live_server, username, *, accept_dialogs=True):
+@pytest.fixture
+def contexts():
+    """Every person's browser context, closed before the live server stops: an open context
+    keeps connections to the server's threads alive past the test."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def signed_in(browser, live_server, username, contexts, *, accept_dialogs=True):
     """A fresh browser context for one person (as on their own computer)."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    contexts.append(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     # Irreversible steps ask for confirmation (static/js/app.js); the person agrees.
@@ -80,7 +91,9 @@ def report(page, name, destination):
     expect(page.locator(".alert-success").first).to_contain_text(destination)
 
 
-def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(browser, live_server):
+def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
+    browser, live_server, contexts
+):
     seed_with_open_plans()
     zhangsan = User.objects.get(username="zhangsan")
     unit = Organization.objects.get(memberships__user__username="wf_unit")
@@ -93,12 +106,12 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(browser,
 
     # The applicant submits on the page.
     # (submit_and_check_timeline accepts its own confirmation dialog)
-    applicant = signed_in(browser, live_server, "zhangsan", accept_dialogs=False)
+    applicant = signed_in(browser, live_server, "zhangsan", contexts, accept_dialogs=False)
     applicant.goto(f"/declarations/{declaration.pk}/")
     submit_and_check_timeline(applicant, unit.name)
 
     # The unit fails the education section with a reason and returns the declaration.
-    hr = signed_in(browser, live_server, "wf_unit")
+    hr = signed_in(browser, live_server, "wf_unit", contexts)
     review(hr, "张三")
     education = hr.locator("[data-testid=review-section][data-section=education]")
     education.get_by_label("不通过").check()
@@ -158,17 +171,16 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(browser,
 
     # The supervising department and the reporting department pass and report along the path.
     for username, destination in (("wc_gxj", reporting.name), ("wf_gxj", "评审委员会")):
-        department = signed_in(browser, live_server, username)
+        department = signed_in(browser, live_server, username, contexts)
         review(department, "张三")
         expect(department.locator("[data-testid=holder]")).to_contain_text(
             Organization.objects.get(memberships__user__username=username).name
         )
         decide(department, "pass")
         report(department, "张三", destination)
-        department.context.close()
 
     # It waits in the committee office's inbox.
-    inbox = signed_in(browser, live_server, "wf_gc_office")
+    inbox = signed_in(browser, live_server, "wf_gc_office", contexts)
     row = open_queue_row(inbox, "张三")
     expect(row).to_contain_text("待审核")
     declaration.refresh_from_db()
