@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from declarations.sections import SECTION_CHOICES, SECTIONS
 
@@ -317,7 +318,7 @@ class DeclarationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     UNDER_REVIEW = "under_review", _("审核中")
     RETURNED = "returned", _("已退回")
-    REJECTED = "rejected", _("不通过")
+    REJECTED = "rejected", pgettext_lazy("state", "不通过")
     PASSED = "passed", _("已通过待上报")
     AT_COMMITTEE = "at_committee", _("评委会受理")
 

@@ -4,6 +4,7 @@ input; review.services decides (and checks again: a fail needs a reason, a rejec
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 PASS, FAIL = "pass", "fail"
 REASON_MAX = 1000
@@ -14,7 +15,7 @@ class SectionResultForm(forms.Form):
 
     result = forms.ChoiceField(
         label=_l("审核结果"),
-        choices=[(PASS, _l("通过")), (FAIL, _l("不通过"))],
+        choices=[(PASS, _l("通过")), (FAIL, pgettext_lazy("section result", "不通过"))],
         widget=forms.RadioSelect,
         error_messages={"required": _l("请选择“通过”或“不通过”。")},
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from declarations.sections import SECTION_CHOICES
 
@@ -15,7 +16,7 @@ class ReviewState(models.TextChoices):
     PASSED = "passed", _("已通过待上报")
     REPORTED = "reported", _("已上报")
     RETURNED = "returned", _("已退回")
-    REJECTED = "rejected", _("不通过")
+    REJECTED = "rejected", pgettext_lazy("state", "不通过")
     WITHDRAWN = "withdrawn", _("已撤回")
 
 

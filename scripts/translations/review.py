@@ -4,6 +4,8 @@
 # fmt: off
 TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "申报审核与上报": "Review and reporting",
+    "state\x04不通过": "Rejected",
+    "section result\x04不通过": "Failed",
     "等%(n)s人": ("and others, %(n)s in all", "and others, %(n)s in all"),
     "开始审核": "Review started",
     "审核通过": "Passed review",
