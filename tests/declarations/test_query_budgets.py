@@ -2,7 +2,6 @@
 queries that does not grow with rows — the same with 1 row as with 30 rows stored in every row
 section (GET), and the same saving 1 row as saving the most rows a section accepts (POST)."""
 
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -10,17 +9,13 @@ from django.db.models import FETCH_RAISE
 from django.urls import reverse
 
 from declarations import selectors
-from declarations.computations import add_months
-from declarations.forms import SECTION_FORMS, form_for_section
-from declarations.models import (
-    Declaration,
-    DeclarationMethod,
-    DeclarationSection,
-    Level,
-    ProfessionalQualification,
-    Series,
-    Title,
-)
+from declarations.demo_fill import bound, items, prefixed, rows_data, single_values
+from declarations.forms import SECTION_FORMS
+from declarations.models import Declaration, DeclarationSection
+
+# Valid input, row by row, and of the single-form sections: declarations.demo_fill (shared with
+# seed_demo). Other test modules import these names from here too.
+__all__ = ["ROW_SECTIONS", "bound", "prefixed", "single_values", "store", "stored_rows"]
 
 MANY = 30
 # The most rows each row section accepts when saved: titles and admin_posts the formset's max_num,
@@ -61,107 +56,6 @@ GET_DEFAULT_BUDGET = 9
 POST_DEFAULT_BUDGET = 15
 
 
-# ---------------------------------------------------------------- valid input, row by row
-
-
-def title_item(i):
-    """助理工程师 (初级) and 工程师 (中级) in turn, a year apart, each with a 职业资格."""
-    level, name = ("junior", "助理工程师") if i % 2 == 0 else ("intermediate", "工程师")
-    year = 1990 + i
-    return {
-        "level": str(Level.objects.get(code=level).pk),
-        "series": str(Series.objects.get(code="engineering").pk),
-        "title": name,
-        "obtained_on": f"{year}-01-10",
-        "appointed_on": f"{year}-03-01",
-        "qualification": str(ProfessionalQualification.objects.get(name="注册安全工程师").pk),
-        "qualification_on": f"{year}-05-01",
-    }
-
-
-def admin_post_item(i):
-    return {"post": f"第{i + 1}车间主任", "started_on": f"{1990 + i}-03-01"}
-
-
-def assessment_item(i, plan_year=2026):
-    # Only the last five years are accepted: 30 stored rows repeat them (a GET does not validate).
-    return {
-        "year": str(plan_year - 1 - i % 5),
-        "post": "工程师",
-        "grade": ("优秀", "合格")[i % 2],
-        "assessor": "潍坊华东机械制造有限公司",
-    }
-
-
-def work_item(i, count):
-    """A year each from 1990-01, without gap; the last of `count` rows runs to now."""
-    start = add_months(date(1990, 1, 1), 12 * i)
-    end = "" if i == count - 1 else add_months(start, 11).strftime("%Y-%m")
-    return {
-        "start": start.strftime("%Y-%m"),
-        "end": end,
-        "unit_dept_post": f"潍坊华东机械制造有限公司/设备{i + 1}科/机械电气",
-        "professional_work": "设备维修与改造",
-        "position": "助理工程师",
-    }
-
-
-def achievement_item(i):
-    """Each category in turn, every name different (the same achievement only once)."""
-    common = {
-        "name": f"成果{i + 1}：数控机床自动送料装置的改进",
-        "date": f"{2000 + i % 25}-05-{1 + i // 25:02d}",
-        "rank": "1/3",
-    }
-    kind = i % 5
-    if kind == 0:
-        return {
-            **common,
-            "category": "paper",
-            "publisher": "《机械工程学报》",
-            "reprinted_in": "无",
-        }
-    if kind == 1:
-        return {
-            **common,
-            "category": "patent",
-            "patent_type": "实用新型专利",
-            "authority": "国家知识产权局",
-        }
-    if kind in (2, 3):
-        category = "project" if kind == 2 else "award"
-        return {**common, "category": category, "level": "市厅级", "authority": "潍坊市人民政府"}
-    return {**common, "category": "other", "authority": "潍坊市科学技术局"}
-
-
-def items(code, count):
-    if code == "work_experience":
-        return [work_item(i, count) for i in range(count)]
-    item = {
-        "titles": title_item,
-        "admin_posts": admin_post_item,
-        "assessments": assessment_item,
-        "achievements": achievement_item,
-    }[code]
-    return [item(i) for i in range(count)]
-
-
-def rows_data(code, rows, initial=0):
-    data = {f"{code}-TOTAL_FORMS": str(len(rows)), f"{code}-INITIAL_FORMS": str(initial)}
-    for i, row in enumerate(rows):
-        data.update({f"{code}-{i}-{k}": v for k, v in row.items()})
-    return data
-
-
-def prefixed(code, values):
-    return {f"{code}-{k}": v for k, v in values.items()}
-
-
-def bound(declaration, code, data):
-    plan_section = declaration.plan.sections.get(code=code)
-    return form_for_section(code, declaration=declaration, plan_section=plan_section, data=data)
-
-
 def stored_rows(declaration, code, count):
     """What the section's form stores for `count` rows, each row accepted by the form."""
     rows = []
@@ -170,46 +64,6 @@ def stored_rows(declaration, code, count):
         assert formset.is_valid(), (code, item, formset.errors, formset.non_form_errors())
         rows.extend(formset.to_data()["rows"])
     return rows
-
-
-def single_values(declaration, unit):
-    """Valid input of every single-form section of the engineering plan."""
-    plan = declaration.plan
-    return {
-        "basic_info": {
-            "phone": "13912345678",
-            "email": "zhangsan@example.com",
-            "ethnicity": "汉族",
-        },
-        "declaration_info": {
-            "year": str(plan.year),
-            "ranking": "",
-            "title": str(Title.objects.get(series=plan.series, level=plan.level).pk),
-            "specialty": "",
-            "method": str(DeclarationMethod.objects.get(code="normal").pk),
-            "exception_kind": "",
-            "declaring_unit": str(unit.pk),
-            "is_work_unit": "是",
-            "work_unit": "",
-            "entrusted_review": "否",
-            "first_work_date": "2015-07-01",
-            "professional_years": "10",
-        },
-        "education": {
-            "full_time_school": "山东大学",
-            "full_time_major": "机械工程",
-            "full_time_education": "大学本科",
-            "full_time_degree": "学士",
-            "full_time_graduated_on": "2012-06-30",
-            "full_time_origin": "国内",
-            "full_time_chsi_code": "A1B2C3D4E5F6G7H8",
-            "same_as_full_time": "on",
-        },
-        "language_computer": {"foreign_language": "大学英语四级", "computer_level": "无"},
-        "performance": {"text": "负责设备维修与技术改造，完成数控产线改造三项。"},
-        "societies": {"text": "中国机械工程学会会员"},
-        "other": {"note": ""},
-    }
 
 
 def store(declaration, code, data):

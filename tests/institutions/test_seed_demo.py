@@ -1,12 +1,30 @@
-"""`manage.py seed_demo`: demo regions, committees and one account per role, safe to run again."""
+"""`manage.py seed_demo`: demo regions, committees, one account per role and a submitted
+declaration in each demo unit's queue, safe to run again."""
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.cn import ric
 
-from applicants.models import User
-from declarations.models import Level, Plan, Series
+from applicants.models import CommitmentAgreement, User
+from applicants.services import has_agreed_commitment
+from attachments.models import Attachment
+from declarations import services as declaration_services
+from declarations.models import (
+    Declaration,
+    DeclarationEvent,
+    DeclarationSection,
+    DeclarationStatus,
+    Level,
+    Plan,
+    Series,
+    Submission,
+)
 from institutions import selectors
 from institutions.management.commands import seed_demo
 from institutions.models import (
@@ -17,11 +35,39 @@ from institutions.models import (
     Region,
     RoutingPath,
 )
+from review.models import Review, ReviewState
 from tests.institutions.helpers import login_form
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Region, Organization, Membership, Committee, User, Level, Series, RoutingPath]
+MODELS = [
+    Region,
+    Organization,
+    Membership,
+    Committee,
+    User,
+    Level,
+    Series,
+    RoutingPath,
+    CommitmentAgreement,
+    Declaration,
+    DeclarationSection,
+    Attachment,
+    Submission,
+    Review,
+    DeclarationEvent,
+]
+# Inside and after the seeded plans' window (2026-10-01 … 2027-01-31 17:00, Asia/Shanghai).
+IN_WINDOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+AFTER_WINDOW = datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# (applicant, the unit whose queue holds the declaration, the plan's series)
+SUBMITTED = [("wangwu", "wf_unit", "engineering"), ("zhaoliu", "wh_unit", "mass_culture")]
+
+
+def _at(monkeypatch, moment):
+    """The clock every service, form and plan check reads, set to `moment`."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
 
 ROLE_LABELS = {
     OrgKind.UNIT: "用人单位",
@@ -39,6 +85,15 @@ def _counts():
 @pytest.fixture
 def seeded(db):
     call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def seeded_in_window(db, monkeypatch):
+    """seed_demo run while the demo plans are open, whatever today is; its output."""
+    _at(monkeypatch, IN_WINDOW)
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
 
 
 def _badge(label):
@@ -59,6 +114,123 @@ def test_running_twice_changes_nothing(db, capsys):
     # admin + one per organization + the demo applicants
     assert first["User"] == 1 + len(seed_demo.ORGANIZATIONS) + len(seed_demo.APPLICANTS)
     assert "Demo data ready." in capsys.readouterr().out
+
+
+def test_running_twice_in_the_window_changes_nothing(seeded_in_window):
+    first = _counts()
+    before = {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()}
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert _counts() == first
+    assert first["Declaration"] == first["Submission"] == first["Review"] == 2
+    assert first["CommitmentAgreement"] == 2
+    assert {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()} == before
+
+
+@pytest.mark.parametrize(("username", "unit_account", "series_code"), SUBMITTED)
+def test_a_complete_declaration_waits_in_each_demo_units_queue(
+    seeded_in_window, username, unit_account, series_code
+):
+    applicant = User.objects.get(username=username)
+    unit = Organization.objects.get(memberships__user__username=unit_account)
+    declaration = Declaration.objects.get(applicant=applicant)
+
+    assert declaration.plan.series.code == series_code
+    assert declaration.status == DeclarationStatus.SUBMITTED
+    assert declaration.holder == declaration.declaring_unit == unit
+    review = Review.objects.get(declaration=declaration)
+    assert (review.organization, review.state) == (unit, ReviewState.PENDING)
+    assert declaration_services.missing_items(declaration) == []
+    assert has_agreed_commitment(applicant)
+    assert declaration.submissions.get().round == 1
+    # Every file was checked and kept in the configured (private) storage.
+    attachments = list(Attachment.objects.filter(declaration=declaration))
+    assert len(attachments) == 7
+    for attachment in attachments:
+        assert attachment.status == Attachment.Status.VALID, attachment.reason
+        assert attachment.file.storage.exists(attachment.file.name)
+    photo = next(a for a in attachments if a.slot.is_photo)
+    assert photo.kind == "jpeg"
+    assert photo.width >= 215
+    assert photo.height >= 300
+    assert {a.page_count for a in attachments if not a.slot.is_photo} == {1}
+    assert applicant.name in seeded_in_window
+    assert unit.name in seeded_in_window
+
+
+def test_the_culture_declaration_follows_the_culture_plans_rules(seeded_in_window):
+    declaration = Declaration.objects.get(applicant__username="zhaoliu")
+    saved = {s.code: s.data for s in declaration.section_data.all()}
+
+    assert saved["declaration_info"]["ranking"] == "1/2"
+    assert saved["language_computer"] == {
+        "foreign_language": "大学英语四级证书",
+        "computer_level": "全国计算机等级考试二级证书",
+    }
+    assert "patent" not in {row["category"] for row in saved["achievements"]["rows"]}
+    assert declaration.attachments.filter(slot__code="work_summary").exists()
+
+
+@pytest.mark.parametrize(("username", "unit_account", "series_code"), SUBMITTED)
+def test_the_unit_reviewer_finds_the_seeded_declaration_in_the_queue(
+    client, seeded_in_window, username, unit_account, series_code
+):
+    declaration = Declaration.objects.select_related("applicant").get(applicant__username=username)
+    login_form(client, unit_account, seed_demo.DEMO_PASSWORD)
+
+    queue = client.get(reverse("review:queue")).content.decode()
+    detail = client.get(reverse("review:detail", args=[declaration.pk]))
+
+    assert declaration.applicant.name in queue
+    assert reverse("review:detail", args=[declaration.pk]) in queue
+    assert detail.status_code == 200
+    assert declaration.applicant.name in detail.content.decode()
+
+
+def test_the_demo_applicants_ids_are_valid_and_unique():
+    numbers = [id_number for _u, _n, id_number, _p in seed_demo.APPLICANTS]
+    phones = [phone for _u, _n, _i, phone in seed_demo.APPLICANTS]
+    assert all(ric.is_valid(number) for number in numbers)
+    assert len(set(numbers)) == len(numbers)
+    assert len(set(phones)) == len(phones)
+
+
+def test_zhangsan_and_lisi_are_left_to_declare_from_scratch(seeded_in_window):
+    for username in ("zhangsan", "lisi"):
+        applicant = User.objects.get(username=username)
+        assert not Declaration.objects.filter(applicant=applicant).exists()
+        assert not has_agreed_commitment(applicant)
+
+
+def test_a_seeded_declaration_is_left_as_it_is_whatever_its_state(seeded_in_window):
+    declaration = Declaration.objects.get(applicant__username="wangwu")
+    declaration_services.withdraw_declaration(actor=declaration.applicant, declaration=declaration)
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    declaration = Declaration.objects.get(applicant__username="wangwu")
+    assert declaration.status == DeclarationStatus.DRAFT
+    assert declaration.submissions.count() == 1
+
+
+def test_outside_the_plans_window_the_declarations_wait_for_a_later_run(db, monkeypatch):
+    _at(monkeypatch, AFTER_WINDOW)
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert not Declaration.objects.exists()
+    assert not Attachment.objects.exists()
+    output = out.getvalue()
+    assert "不在申报时间内（2026-10-01 00:00 ～ 2027-01-31 17:00），未生成王五的演示申报" in output
+    assert "未生成赵六的演示申报" in output
+    assert "Demo data ready." in output
+
+    _at(monkeypatch, IN_WINDOW)
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert Declaration.objects.filter(status=DeclarationStatus.SUBMITTED).count() == 2
 
 
 def test_running_again_repairs_a_changed_demo_organization(seeded):

@@ -1,5 +1,6 @@
-"""Demo data: regions, one account per role, the two seeded committees and the effective routing
-paths from each demo unit up to its plan's committee. Safe to run again."""
+"""Demo data: regions, one account per role, the two seeded committees, the effective routing
+paths from each demo unit up to its plan's committee, and one complete declaration submitted to
+each demo unit (so each unit's queue has something to review). Safe to run again."""
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -7,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from applicants.models import AccountKind, IdType, User
+from applicants.services import agree_commitment
 from applicants.validators import birth_date_and_gender
-from declarations import demo
-from declarations.models import Level, Series
+from declarations import demo, demo_fill
+from declarations import services as declaration_services
+from declarations.models import Declaration, Level, Series
 from institutions.models import (
     Committee,
     Membership,
@@ -179,6 +182,16 @@ APPLICANTS = [
     # username, name, resident ID, phone
     ("zhangsan", "张三", "370702198503151232", "13800000001"),
     ("lisi", "李四", "371002199207082049", "13800000002"),
+    ("wangwu", "王五", "370702198806121356", "13800000003"),
+    ("zhaoliu", "赵六", "371002199503182466", "13800000004"),
+]
+
+# Complete declarations, submitted and waiting in the declaring unit's queue:
+# (applicant, the plan's series code, the declaring unit's account). zhangsan and lisi have none:
+# they are left to fill theirs from scratch (the browser tests do).
+DECLARATIONS = [
+    ("wangwu", "engineering", "wf_unit"),
+    ("zhaoliu", "mass_culture", "wh_unit"),
 ]
 
 
@@ -189,10 +202,14 @@ def _level_of(code: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Load demo regions, organizations, committees and one account per role (idempotent)."
+    help = (
+        "Load demo regions, organizations, committees, one account per role and a submitted "
+        "declaration in each demo unit's queue (idempotent)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self._hashes = {}
         regions = {}
         for code, name, parent in REGIONS:
             region, _ = Region.objects.update_or_create(
@@ -255,7 +272,7 @@ class Command(BaseCommand):
             )
 
         demo.load_catalog()
-        demo.load_plans(regions, committees)
+        plans = {plan.series.code: plan for plan in demo.load_plans(regions, committees)}
 
         for username, series_code, level_code, destination in PATHS:
             committee = committees.get(destination)
@@ -270,6 +287,7 @@ class Command(BaseCommand):
                 decided_by=accounts[decider],
             )
 
+        applicants = {}
         for username, name, id_number, phone in APPLICANTS:
             user = self._account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)
             if user.id_number != id_number:
@@ -277,8 +295,32 @@ class Command(BaseCommand):
                 user.id_number = id_number
                 user.birth_date, user.gender = birth_date_and_gender(id_number)
                 user.save(update_fields=["id_type", "id_number", "birth_date", "gender"])
+            applicants[username] = user
+
+        for username, series_code, unit in DECLARATIONS:
+            self._submitted_declaration(applicants[username], plans[series_code], offices[unit])
 
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _submitted_declaration(self, applicant, plan, unit):
+        """The applicant's complete declaration of the plan, submitted to the unit; left as it is
+        (whatever its state) once the applicant has one."""
+        agree_commitment(actor=applicant)
+        if Declaration.objects.filter(applicant=applicant, plan=plan).exists():
+            return
+        if not plan.is_open():
+            window = " ～ ".join(
+                timezone.localtime(t).strftime("%Y-%m-%d %H:%M")
+                for t in (plan.opens_at, plan.closes_at)
+            )
+            self.stdout.write(
+                f"“{plan}”不在申报时间内（{window}），未生成{applicant.name}的演示申报。"
+            )
+            return
+        declaration = declaration_services.create_declaration(actor=applicant, plan=plan)
+        demo_fill.fill_declaration(declaration, unit)
+        declaration_services.submit_declaration(actor=applicant, declaration=declaration)
+        self.stdout.write(f"{applicant.name}的申报（{plan}）已提交至{unit.name}，等待审核。")
 
     def _effective_path(self, organization, series, level, *, target, committee, **people):
         """The one effective path for the series and level, pointed at the demo destination."""
@@ -314,6 +356,13 @@ class Command(BaseCommand):
                 name=name,
                 kind=kind,
                 phone=phone,
-                password=make_password(password),
+                password=self._password_hash(password),
             )
         return user
+
+    def _password_hash(self, password):
+        """One hash per password for all the demo accounts sharing it (published passwords):
+        hashing takes about half a second each, which made the first run 5 s instead of 1 s."""
+        if password not in self._hashes:
+            self._hashes[password] = make_password(password)
+        return self._hashes[password]
