@@ -18,6 +18,33 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    """With the in-memory SQLite test database, Django's live server shares one connection
+    between its request threads; a page that loads several files (the review page frames its
+    PDFs) then has requests racing on that connection, and a session read can come back empty
+    (the user seems signed out). Serve one request at a time there; PostgreSQL keeps the
+    threaded server (each thread has its own connection)."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    class SerialWSGIServer(WSGIServer):
+        # Django answers "Connection: close" from a server without threads, so browsers do
+        # not hold it with keep-alive connections.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    previous = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = previous
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
