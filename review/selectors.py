@@ -76,17 +76,22 @@ def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
     return counts
 
 
+def _reportable(organization, f: QueueFilter):
+    return _filtered(organization, f, with_state=False).filter(
+        state=ReviewState.PASSED,
+        declaration__holder=organization,
+        declaration__status="passed",
+    )
+
+
 def reportable_ids(organization, f: QueueFilter) -> list[int]:
     """Ids of the declarations matching the filter that this organization may report now."""
-    return list(
-        _filtered(organization, f, with_state=False)
-        .filter(
-            state=ReviewState.PASSED,
-            declaration__holder=organization,
-            declaration__status="passed",
-        )
-        .values_list("declaration_id", flat=True)
-    )
+    return list(_reportable(organization, f).values_list("declaration_id", flat=True))
+
+
+def reportable_count(organization, f: QueueFilter) -> int:
+    """How many there are (the queue's 上报全部符合条件的（N） button), without loading them."""
+    return _reportable(organization, f).count()
 
 
 def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
@@ -231,7 +236,8 @@ def reportable_declarations(organization, ids):
 
 
 def unnoticed_names(organization, ids) -> list[str]:
-    """Names of the declarations among ids without a 公示无异议 notice of this unit."""
+    """Names of the declarations among ids without a 公示无异议 notice of this unit: the rule
+    report_declarations enforces and the confirmation page shows in advance."""
     return list(
         Declaration.objects.filter(pk__in=list(ids))
         .annotate(noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION, "pk"))

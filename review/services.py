@@ -443,25 +443,6 @@ def record_notice_outcome(*, actor, notice: PublicNotice, outcome: str, note: st
 # --- reporting (数据上报) --------------------------------------------------------------------
 
 
-def _unnoticed(organization, ids) -> list[str]:
-    """Names of the declarations without a 公示无异议 notice of this unit."""
-    noticed = set(
-        PublicNotice.declarations.through.objects.filter(
-            declaration_id__in=ids,
-            publicnotice__organization=organization,
-            publicnotice__outcome=PublicNotice.Outcome.NO_OBJECTION,
-        ).values_list("declaration_id", flat=True)
-    )
-    missing = [i for i in ids if i not in noticed]
-    if not missing:
-        return []
-    return list(
-        Declaration.objects.filter(pk__in=missing)
-        .order_by("applicant__name")
-        .values_list("applicant__name", flat=True)
-    )
-
-
 @transaction.atomic
 def report_declarations(*, actor, organization, declaration_ids) -> list[ReportBatch]:
     """数据上报: the selected declarations this organization passed go in one batch per series
@@ -469,6 +450,7 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
     from the reporting department, the committee (its office's inbox). All or nothing; bulk
     writes, so a batch of 1,000 is a handful of queries."""
     from institutions.selectors import missing_path_message
+    from review.selectors import unnoticed_names  # (selectors import this module)
 
     _require_member(actor, organization)
     if organization.kind not in REVIEWING_KINDS:
@@ -487,7 +469,7 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
             % {"n": len(ids) - len(rows)}
         )
     if organization.kind == OrgKind.UNIT:
-        names = _unnoticed(organization, ids)
+        names = unnoticed_names(organization, ids)
         if names:
             shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
             raise ValidationError(

@@ -65,7 +65,7 @@ def queue(request):
             "page": page,
             "can_report": can_report,
             "is_unit": organization.kind == "unit",
-            "reportable_count": len(selectors.reportable_ids(organization, f)) if can_report else 0,
+            "reportable_count": selectors.reportable_count(organization, f) if can_report else 0,
             "export_query": filters.query(),
         },
     )

@@ -231,3 +231,20 @@ def test_notice_default_dates(login, unit_reviewer, ready):
     today = timezone.localdate()
     html = login(unit_reviewer).get(NEW).content.decode()
     assert f'value="{today.isoformat()}"' in html
+
+
+def test_a_holiday_an_administrator_adds_shortens_the_notice(
+    client, administrator, login, unit_reviewer, ready, engineering_plan
+):
+    """Holidays are configured in Django admin (节假日); the unit's next notice counts them out."""
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/review/holiday/add/", {"date": "2026-11-04", "name": "地方节日", "is_workday": ""}
+    )
+    assert response.status_code == 302
+    monday = datetime.date(2026, 11, 2)
+    response = login(unit_reviewer).post(
+        NEW, form_data(engineering_plan, ready[:1], monday, monday + datetime.timedelta(days=4))
+    )
+    assert "2026-11-02至2026-11-06只有4个工作日" in response.content.decode()
+    assert not PublicNotice.objects.exists()
