@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "applicants",
+    "catalog",
     "institutions",
     "declarations",
     "review",

@@ -3,18 +3,15 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from declarations.models import (
-    AchievementCategory,
-    AttachmentSlot,
+from catalog.models import (
     DeclarationMethod,
     Level,
-    Plan,
-    PlanSection,
     ProfessionalQualification,
     Series,
     Specialty,
     Title,
 )
+from declarations.models import AchievementCategory, AttachmentSlot, Plan, PlanSection
 from declarations.sections import SECTION_LIST
 
 TITLES = {

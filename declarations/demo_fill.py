@@ -16,12 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from attachments import demo_files
 from attachments import services as attachment_services
 from attachments.models import Attachment
-from declarations import services
-from declarations.computations import add_months
-from declarations.forms import form_for_section
-from declarations.models import (
-    AttachmentSlot,
-    Declaration,
+from catalog.models import (
     DeclarationMethod,
     Level,
     ProfessionalQualification,
@@ -29,6 +24,10 @@ from declarations.models import (
     Specialty,
     Title,
 )
+from declarations import services
+from declarations.computations import add_months
+from declarations.forms import form_for_section
+from declarations.models import AttachmentSlot, Declaration
 
 ENGINEERING = "engineering"
 CULTURE = "mass_culture"

@@ -8,7 +8,7 @@ from stdnum.cn import uscc as uscc_check
 from applicants.forms import CaptchaMixin, PasswordPairMixin
 from applicants.models import User
 from applicants.validators import validate_phone, validate_username
-from declarations.models import Level, Series
+from catalog.models import Level, Series
 from institutions import selectors
 from institutions.models import Organization, OrgKind, Region, RoutingPath
 from institutions.services import UnitRegistration

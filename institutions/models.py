@@ -188,12 +188,8 @@ class Committee(models.Model):
     """An evaluation committee (评审委员会) for one series and level in a region."""
 
     name = models.CharField(_("评委会名称"), max_length=100, unique=True)
-    series = models.ForeignKey(
-        "declarations.Series", on_delete=models.PROTECT, verbose_name=_("系列")
-    )
-    level = models.ForeignKey(
-        "declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别")
-    )
+    series = models.ForeignKey("catalog.Series", on_delete=models.PROTECT, verbose_name=_("系列"))
+    level = models.ForeignKey("catalog.Level", on_delete=models.PROTECT, verbose_name=_("级别"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("地区"))
     office = models.ForeignKey(
         Organization,
@@ -225,12 +221,8 @@ class RoutingPath(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="paths", verbose_name=_("申请单位")
     )
-    series = models.ForeignKey(
-        "declarations.Series", on_delete=models.PROTECT, verbose_name=_("系列")
-    )
-    level = models.ForeignKey(
-        "declarations.Level", on_delete=models.PROTECT, verbose_name=_("级别")
-    )
+    series = models.ForeignKey("catalog.Series", on_delete=models.PROTECT, verbose_name=_("系列"))
+    level = models.ForeignKey("catalog.Level", on_delete=models.PROTECT, verbose_name=_("级别"))
     target = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

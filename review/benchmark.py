@@ -21,16 +21,15 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from applicants.models import AccountKind, IdType, User
+from catalog.models import Level, Series
 from declarations.models import (
     AchievementCategory,
     Declaration,
     DeclarationEvent,
     DeclarationSection,
     DeclarationStatus,
-    Level,
     Plan,
     PlanSection,
-    Series,
 )
 from declarations.sections import SECTION_LIST
 from institutions.models import (

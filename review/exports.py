@@ -18,7 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from declarations.models import Declaration, DeclarationMethod, DeclarationSection, Specialty, Title
+from catalog.models import DeclarationMethod, Specialty, Title
+from declarations.models import Declaration, DeclarationSection
 from review.models import PublicNotice, ReviewState
 from review.workdays import working_days
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from declarations.models import Level, Series
+from catalog.models import Level, Series
 from review.models import QUEUE_STATES, PublicNotice, ReviewState
 from review.selectors import (
     QueueFilter,

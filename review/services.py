@@ -491,7 +491,7 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
     }
     for key in groups:
         if key not in paths:
-            from declarations.models import Level, Series
+            from catalog.models import Level, Series
 
             message, url = missing_path_message(
                 organization, Series.objects.get(pk=key[0]), Level.objects.get(pk=key[1])

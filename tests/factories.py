@@ -7,7 +7,7 @@ from stdnum.cn import ric
 
 from applicants.models import AccountKind, IdType, User
 from applicants.validators import birth_date_and_gender
-from declarations.models import Level, Series
+from catalog.models import Level, Series
 from institutions.models import (
     Committee,
     Membership,

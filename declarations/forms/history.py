@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from catalog.models import DeclarationMethod, Level, ProfessionalQualification, Series, Title
 from declarations.computations import add_months, whole_years
 from declarations.forms.base import (
     ROWS_KEY,
@@ -19,13 +20,6 @@ from declarations.forms.base import (
     SectionForm,
     SharedModelChoiceField,
     rows_formset,
-)
-from declarations.models import (
-    DeclarationMethod,
-    Level,
-    ProfessionalQualification,
-    Series,
-    Title,
 )
 
 # "无" (no title) and "其他" (then "无") both mean: no current professional title.

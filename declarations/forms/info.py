@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from catalog.models import DeclarationMethod, Specialty, Title
 from declarations.computations import whole_years
 from declarations.forms.base import SectionForm
-from declarations.models import DeclarationMethod, Specialty, Title
 from institutions.models import Organization
 from institutions.selectors import authorized_units
 

@@ -7,14 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import DeclarationMethod, Level, ProfessionalQualification, Series
 from declarations.forms import form_for_section
-from declarations.models import (
-    DeclarationMethod,
-    DeclarationSection,
-    Level,
-    ProfessionalQualification,
-    Series,
-)
+from declarations.models import DeclarationSection
 
 
 def bound(code, declaration, data):

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import DeclarationMethod, Title
 from declarations.forms import form_for_section
-from declarations.models import Declaration, DeclarationMethod, DeclarationSection, Title
+from declarations.models import Declaration, DeclarationSection
 from institutions.models import OrgKind, PermissionStatus
 from tests import factories
 
@@ -165,7 +166,7 @@ def test_the_only_title_of_the_plan_is_preselected(engineering_declaration):
 
 
 def test_specialty_limited_to_the_plan_series(engineering_declaration, unit):
-    from declarations.models import Specialty
+    from catalog.models import Specialty
 
     power = Specialty.objects.get(series__code="engineering", name="电力工程")
     dance = Specialty.objects.get(series__code="mass_culture", name="舞蹈")

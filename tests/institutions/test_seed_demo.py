@@ -14,15 +14,14 @@ from stdnum.cn import ric
 from applicants.models import CommitmentAgreement, User
 from applicants.services import has_agreed_commitment
 from attachments.models import Attachment
+from catalog.models import Level, Series
 from declarations import services as declaration_services
 from declarations.models import (
     Declaration,
     DeclarationEvent,
     DeclarationSection,
     DeclarationStatus,
-    Level,
     Plan,
-    Series,
     Submission,
 )
 from institutions import selectors

@@ -6,13 +6,8 @@ import datetime
 from django.utils import timezone
 
 from applicants.models import User
-from declarations.models import (
-    Declaration,
-    DeclarationMethod,
-    DeclarationSection,
-    Specialty,
-    Title,
-)
+from catalog.models import DeclarationMethod, Specialty, Title
+from declarations.models import Declaration, DeclarationSection
 from review import services
 from review.models import PublicNotice, Review
 from tests import factories

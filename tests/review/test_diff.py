@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from declarations.models import DeclarationMethod
+from catalog.models import DeclarationMethod
 from review.diff import ADDED, CHANGED, REMOVED, REPLACED, changes
 
 pytestmark = pytest.mark.django_db

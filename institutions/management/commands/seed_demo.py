@@ -10,9 +10,10 @@ from django.utils import timezone
 from applicants.models import AccountKind, IdType, User
 from applicants.services import agree_commitment
 from applicants.validators import birth_date_and_gender
+from catalog.models import Level, Series
 from declarations import demo, demo_fill
 from declarations import services as declaration_services
-from declarations.models import Declaration, Level, Series
+from declarations.models import Declaration
 from institutions.models import (
     Committee,
     Membership,
