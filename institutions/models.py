@@ -1,4 +1,8 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -284,3 +288,87 @@ class RoutingPath(models.Model):
     @property
     def destination_name(self):
         return (self.committee or self.target).name
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of change to who may do what, as the audit trail names it."""
+
+    UNIT_REGISTERED = "unit_registered", _("单位注册")
+    PERMISSION_APPLIED = "permission_applied", _("申请职称评审权限（自动校验通过）")
+    PERMISSION_APPROVED = "permission_approved", _("职称评审权限审核通过")
+    PERMISSION_REJECTED = "permission_rejected", _("职称评审权限审核不通过")
+    PATH_APPLIED = "path_applied", _("申请申报路径")
+    PATH_APPROVED = "path_approved", _("申报路径审核通过")
+    PATH_REJECTED = "path_rejected", _("申报路径审核不通过")
+    ORGANIZATION_ACCOUNT_CREATED = "organization_account_created", _("创建单位（部门）账号")
+    ORGANIZATION_ACCOUNT_CHANGED = "organization_account_changed", _("修改单位（部门）信息")
+    ORGANIZATION_ACCOUNT_DELETED = "organization_account_deleted", _("删除单位（部门）")
+    ACCOUNT_CHANGED_BY_STAFF = "account_changed_by_staff", _("管理员创建或修改账号")
+    PASSWORD_RESET_BY_STAFF = "password_reset_by_staff", _("管理员重置密码")
+    NOTICE_RECORDED = "notice_recorded", _("登记公示")
+    NOTICE_OUTCOME = "notice_outcome", _("登记公示结果")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("审计记录不可修改。"))
+
+    def delete(self):
+        raise ValidationError(_("审计记录不可删除。"))
+
+
+class AuditEntry(models.Model):
+    """Append-only audit trail of changes to who may do what: who acted, for which organization,
+    when, on what object, and why. Written by institutions.audit.record_audit only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+        help_text=_("为空表示系统自动操作。"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作单位"),
+        help_text=_("操作人代表的单位（部门）；系统管理员操作时为空。"),
+    )
+    action = models.CharField(_("操作"), max_length=40, choices=AuditAction.choices)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    changed_object = GenericForeignKey("object_type", "object_id")
+    # The object as it read when the change was made, so the entry reads the same later.
+    object_repr = models.CharField(_("对象"), max_length=300)
+    reason = models.TextField(_("原因"), blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="audit_org_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise ValidationError(_("审计记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("审计记录不可删除。"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import AccountKind, User
+from institutions.audit import AuditAction, acting_organization, record_audit
 from institutions.models import (
     Membership,
     Organization,
@@ -82,6 +83,15 @@ def register_unit(*, registration: UnitRegistration) -> Organization:
         name_confirmed_at=timezone.now(),
     )
     Membership.objects.create(user=user, organization=unit, role=Membership.Role.MANAGER)
+    record_audit(
+        actor=user,
+        action=AuditAction.UNIT_REGISTERED,
+        obj=unit,
+        organization=unit,
+        username=user.username,
+        uscc=unit.uscc,
+        region=unit.region.full_name,
+    )
     return unit
 
 
@@ -136,6 +146,13 @@ def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplic
     )
     unit.permission_status = PermissionStatus.PENDING
     unit.save(update_fields=["permission_status"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.PERMISSION_APPLIED,
+        obj=application,
+        organization=unit,
+        bureau=bureau.name,
+    )
     return application
 
 
@@ -173,6 +190,15 @@ def decide_permission(
     application.decided_at = now
     application.reason = reason
     application.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.PERMISSION_APPROVED if approve else AuditAction.PERMISSION_REJECTED,
+        obj=application,
+        organization=application.bureau,
+        reason=reason,
+        unit=unit.name,
+        permission_status=unit.permission_status,
+    )
     return application
 
 
@@ -190,6 +216,7 @@ def update_organization_contact(
     if not (is_member or actor.is_administrator):
         raise PermissionDenied(_("无权修改该单位信息。"))
     fields = ["contact_name", "contact_phone"]
+    before = {f: getattr(organization, f) for f in ("name", *fields)}
     organization.contact_name = contact_name
     organization.contact_phone = contact_phone
     if name is not None and name != organization.name:
@@ -198,6 +225,19 @@ def update_organization_contact(
         organization.name = name
         fields.append("name")
     organization.save(update_fields=fields)
+    changes = {
+        f: [old, getattr(organization, f)]
+        for f, old in before.items()
+        if old != getattr(organization, f)
+    }
+    if changes:
+        record_audit(
+            actor=actor,
+            action=AuditAction.ORGANIZATION_ACCOUNT_CHANGED,
+            obj=organization,
+            organization=acting_organization(actor, organization),
+            changes=changes,
+        )
     return organization
 
 
@@ -265,6 +305,15 @@ def create_organization_account(
     except IntegrityError:
         raise ValidationError(_("已存在同名或同代码的有权限单位，请核对后重试。")) from None
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.MANAGER)
+    record_audit(
+        actor=actor,
+        action=AuditAction.ORGANIZATION_ACCOUNT_CREATED,
+        obj=organization,
+        username=user.username,
+        kind=organization.kind,
+        region=region.full_name,
+        uscc=uscc,
+    )
     return organization
 
 
@@ -319,7 +368,7 @@ def apply_for_path(*, actor, organization, series, level, target=None, committee
         )
     try:
         with transaction.atomic():
-            return RoutingPath.objects.create(
+            path = RoutingPath.objects.create(
                 organization=organization,
                 series=series,
                 level=level,
@@ -329,13 +378,16 @@ def apply_for_path(*, actor, organization, series, level, target=None, committee
             )
     except IntegrityError:
         raise ValidationError(_("该系列、级别的路径申请已存在，请刷新页面。")) from None
+    record_audit(actor=actor, action=AuditAction.PATH_APPLIED, obj=path, organization=organization)
+    return path
 
 
 @transaction.atomic
 def decide_path(*, actor, path, approve: bool, reason: str = ""):
     path = (
         RoutingPath.objects.select_for_update(of=("self",))
-        .select_related("committee")
+        # All that the audit entry's text names, in the same query.
+        .select_related("committee__office", "target", "organization", "series", "level")
         .get(pk=path.pk)
     )
     if path.committee_id is not None:
@@ -354,4 +406,14 @@ def decide_path(*, actor, path, approve: bool, reason: str = ""):
     path.decided_at = timezone.now()
     path.reason = reason
     path.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.PATH_APPROVED if approve else AuditAction.PATH_REJECTED,
+        obj=path,
+        organization=acting_organization(
+            actor, path.committee.office if path.committee_id else path.target
+        ),
+        reason=reason,
+        status=path.status,
+    )
     return path

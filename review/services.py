@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from declarations.models import Declaration, DeclarationEvent, DeclarationStatus
 from declarations.sections import SECTIONS
 from declarations.services import _record
+from institutions.audit import AuditAction, record_audit
 from institutions.models import Membership, OrgKind, RoutingPath
 from review.models import PublicNotice, ReportBatch, Review, ReviewState, SectionResult
 from review.workdays import working_days
@@ -413,6 +414,17 @@ def record_notice(
         created_by=actor,
     )
     notice.declarations.add(*sorted(ids))
+    record_audit(
+        actor=actor,
+        action=AuditAction.NOTICE_RECORDED,
+        obj=notice,
+        organization=organization,
+        plan_id=plan.pk,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=notice.place,
+        declaration_ids=sorted(ids),
+    )
     return notice
 
 
@@ -437,6 +449,14 @@ def record_notice_outcome(*, actor, notice: PublicNotice, outcome: str, note: st
     notice.outcome_note = note
     notice.outcome_recorded_at = timezone.now()
     notice.save(update_fields=["outcome", "outcome_note", "outcome_recorded_at"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.NOTICE_OUTCOME,
+        obj=notice,
+        organization=notice.organization,
+        reason=note,
+        outcome=outcome,
+    )
     return notice
 
 
