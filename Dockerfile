@@ -9,12 +9,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     # gunicorn reads its worker count from WEB_CONCURRENCY.
     WEB_CONCURRENCY=3
 
-# A CJK TrueType font for the evaluation forms and certificates that reportlab draws
-# (Noto CJK's OpenType outlines do not work in reportlab; WenQuanYi Zen Hei does).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
-    && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. pyproject.toml lists no

@@ -19,12 +19,13 @@ for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint format messages worker ci clean browser-deps
+.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   - set up .venv if missing and run the whole test suite"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and the import contracts (app layers)"
+	@echo "make messages - update and compile the English catalog (locale/en)"
 	@echo "make worker - run a Celery worker (needs REDIS_URL)"
 
 $(STAMP): pyproject.toml
@@ -57,6 +58,19 @@ browser-deps:
 	  else echo "WARNING: /usr/bin/chromium missing and no root; browser tests will be skipped."; fi; \
 	fi
 
+# GNU gettext (xgettext, msgmerge, msgfmt, msgattrib) for the translation catalog.
+gettext-deps:
+	@if ! command -v msgfmt >/dev/null || ! command -v msgattrib >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing gettext"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  elif command -v sudo >/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  fi; \
+	  command -v msgfmt >/dev/null && command -v msgattrib >/dev/null \
+	    || { echo "ERROR: GNU gettext is needed (apt-get install gettext)."; exit 1; }; \
+	fi
+
 run: $(STAMP) var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -72,15 +86,33 @@ test-fast: $(STAMP) var
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: $(STAMP)
+# The English catalog: extract the Chinese msgids into locale/en/LC_MESSAGES/django.po (existing
+# translations are kept; new strings come in untranslated, never as fuzzy guesses), compile it,
+# then list what is still untranslated or fuzzy. Translate those in the .po and run it again.
+PO_EN := locale/en/LC_MESSAGES/django.po
+
+messages: $(STAMP) gettext-deps
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='tests/*'
-	$(PY) scripts/translate_en.py
 	$(PY) manage.py compilemessages --ignore='.venv/*'
+	@$(MAKE) --no-print-directory messages-check
+
+# Fails while an entry of the English catalog is untranslated or fuzzy, and lists them.
+messages-check: gettext-deps
+	@stats=$$(LC_ALL=C msgfmt --statistics -o /dev/null $(PO_EN) 2>&1); \
+	echo "$(PO_EN): $$stats"; \
+	case "$$stats" in *fuzzy*|*untranslated*) \
+	  msgattrib --untranslated --no-wrap $(PO_EN) | sed -n 's/^msgid "\(..*\)"$$/  untranslated: \1/p'; \
+	  msgattrib --only-fuzzy --no-wrap $(PO_EN) | sed -n 's/^msgid "\(..*\)"$$/  fuzzy: \1/p'; \
+	  echo "Write their English as msgstr in $(PO_EN) (for a fuzzy one, check it and remove"; \
+	  echo "its '#, fuzzy' line), then run make messages again."; \
+	  exit 1;; \
+	esac
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,11 +15,11 @@ from applicants.forms import (
     PasswordResetVerifyForm,
     PersonalRegistrationForm,
     ProfileForm,
-    add_service_errors,
 )
+from applicants.hooks import dashboard_panels, home_url_for
 from applicants.models import IdType, PasswordResetCode
-from applicants.roles import home_url_for, role_of
-from declarations.selectors import declarations_for_applicant
+from core.forms import add_service_errors
+from core.views import personal_required
 
 REGISTRATION_SESSION_KEY = "pending_personal_registration"
 RESET_SESSION_KEY = "password_reset_id"
@@ -29,18 +29,6 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("applicants:login")
     return redirect(home_url_for(request.user))
-
-
-def personal_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_personal:
-            raise PermissionDenied(_("此页面仅供个人账号使用。"))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,14 +104,14 @@ def register_confirm(request):
 
 @personal_required
 def dashboard(request):
-    return render(
-        request,
-        "applicants/dashboard.html",
-        {
-            "has_commitment": services.has_agreed_commitment(request.user),
-            "declarations": declarations_for_applicant(request.user),
-        },
-    )
+    context = {"has_commitment": services.has_agreed_commitment(request.user)}
+    # Cards of the apps above (declarations: the applicant's declarations and their steps).
+    context["panel_templates"] = []
+    for panel in dashboard_panels.results(request):
+        if panel:
+            context["panel_templates"].append(panel.pop("template"))
+            context.update(panel)
+    return render(request, "applicants/dashboard.html", context)
 
 
 @login_required
@@ -155,7 +143,7 @@ def profile(request):
         else:
             messages.success(request, _("基本信息已保存。"))
             return redirect("applicants:profile")
-    return render(request, "applicants/profile.html", {"form": form, "role": role_of(user)})
+    return render(request, "applicants/profile.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,40 +1,13 @@
 """Reads of attachments. Every view that takes an attachment id fetches it through
 get_attachment_for_viewer, so nobody reaches someone else's file by changing an id."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from declarations.models import AttachmentSlot
-from review.models import Review
-
-
-def _nothing():
-    return Q(pk__in=[])
-
-
-def visible_declarations_q(user, prefix: str = "") -> Q:
-    """Declarations `user` may see, as a filter on Declaration (prefix "") or on a model that
-    points at one (prefix "declaration__"):
-
-    * its applicant;
-    * an organization the user acts for that holds it now (holder) or held it before (it has
-      a review row there, even if the applicant withdrew it: the unit keeps what it was sent);
-    Everyone else (other applicants, unrelated units, administrators) sees nothing."""
-    if user is None or not user.is_authenticated:
-        return _nothing()
-    if user.is_personal:
-        return Q(**{f"{prefix}applicant": user})
-    from institutions.models import Membership
-
-    organizations = Membership.objects.filter(user=user).values("organization_id")
-    # Every organization the declaration reached has a review row (its queue entry).
-    held_before = Review.objects.filter(
-        declaration=OuterRef(f"{prefix}pk"), organization__in=organizations
-    )
-    # The committee office is no exception: it sees a declaration once it was reported to it.
-    return Q(**{f"{prefix}holder__in": organizations}) | Q(Exists(held_before))
+from declarations.selectors import visible_declarations_q
 
 
 def get_attachment_for_viewer(user, pk: int) -> Attachment:
@@ -86,3 +59,74 @@ def get_slot_for_declaration(declaration, slot_pk: int) -> AttachmentSlot:
     if slot is None:
         raise Http404(_("该申报没有这个附件栏目。"))
     return slot
+
+
+# --- what attachments contribute to declarations (registered in AttachmentsConfig.ready) ----
+
+
+def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
+    """Attachment problems by plan section id: each required slot without a valid file, and
+    each slot with a file still being checked. Two queries for the whole declaration."""
+    slots = list(
+        AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in plan_sections]).order_by(
+            "sort_order", "pk"
+        )
+    )
+    if not slots:
+        return {}
+    statuses: dict[int, set[str]] = {}
+    for slot_id, status in Attachment.objects.filter(declaration_id=declaration.pk).values_list(
+        "slot_id", "status"
+    ):
+        statuses.setdefault(slot_id, set()).add(status)
+    problems: dict[int, list[str]] = {}
+    for slot in slots:
+        found = statuses.get(slot.pk, set())
+        if Attachment.Status.CHECKING in found:
+            message = _("“%(slot)s”：文件检查中，请稍候") % {"slot": slot.name}
+        elif slot.required and Attachment.Status.VALID not in found:
+            if Attachment.Status.REJECTED in found:
+                message = _("“%(slot)s”的文件不合格，请重新上传") % {"slot": slot.name}
+            else:
+                message = _("请上传“%(slot)s”") % {"slot": slot.name}
+        else:
+            continue
+        problems.setdefault(slot.plan_section_id, []).append(message)
+    return problems
+
+
+def snapshot_part(declaration) -> dict:
+    """The files of the declaration as submitted: what each round's snapshot records."""
+    return {
+        "attachments": [
+            {
+                "section": section_code,
+                "slot": slot_code,
+                "name": name,
+                "sha256": sha256,
+                "size": size,
+                "status": status,
+            }
+            for section_code, slot_code, name, sha256, size, status in Attachment.objects.filter(
+                declaration_id=declaration.pk
+            )
+            .order_by("slot__plan_section__sort_order", "slot__sort_order", "created_at", "pk")
+            .values_list(
+                "slot__plan_section__code",
+                "slot__code",
+                "original_name",
+                "sha256",
+                "size",
+                "status",
+            )
+        ]
+    }
+
+
+def slots_panel(request, declaration, plan_section, editable) -> dict:
+    """The section page's upload slots (upload, status, delete and download are attachments'
+    views)."""
+    return {
+        "template": "attachments/_slots.html",
+        "slots": slots_with_files(declaration, plan_section),
+    }

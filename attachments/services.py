@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from attachments import validation
 from attachments.detection import detect_kind
 from attachments.models import MAX_UPLOAD_BYTES, Attachment
+from declarations import workflow
 from declarations.models import AttachmentSlot, Declaration
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,9 @@ def _editable_declaration(actor, declaration) -> Declaration:
     )
     if actor.pk != declaration.applicant_id:
         raise PermissionDenied(_("只能修改本人的申报。"))
-    if not declaration.is_editable:
+    if not workflow.is_editable(declaration):
         raise ValidationError(_("申报已提交，附件不能再上传、删除或替换。"))
-    now = timezone.now()
-    if not declaration.plan.opens_at <= now <= declaration.plan.closes_at:
+    if not declaration.plan.is_open():
         raise ValidationError(_("申报计划不在开放时间内，附件不能修改。"))
     return declaration
 

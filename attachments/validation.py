@@ -23,6 +23,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -42,7 +43,8 @@ THUMBNAIL_SIZE = (240, 240)
 PHOTO_MIN_BYTES = 30 * 1024
 PHOTO_MAX_BYTES = 1024 * 1024
 PHOTO_MIN_SIZE = (215, 300)
-PHOTO_RATIO = (0.65, 0.8)  # width / height, both ends allowed
+# width / height, both ends allowed; exact fractions, so that the ends are exact.
+PHOTO_RATIO = (Fraction("0.65"), Fraction("0.8"))
 PILLOW_FORMATS = {"jpeg": ["JPEG"], "png": ["PNG"], "gif": ["GIF"]}
 FORMAT_LABELS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "pdf": "PDF"}
 
@@ -468,11 +470,17 @@ def _check_photo_size(width: int, height: int):
             width=width,
             height=height,
         )
-    # 0.65 <= width / height <= 0.8, in integers so that the ends are exact.
-    if not (65 * height <= 100 * width and 100 * width <= 80 * height):
+    low, high = PHOTO_RATIO
+    if not low <= Fraction(width, height) <= high:
         raise Refused(
-            _("证件照宽高比应在0.65至0.8之间（竖版），当前为%(w)d×%(h)d，宽高比%(r).3f。")
-            % {"w": width, "h": height, "r": width / height},
+            _("证件照宽高比应在%(low)s至%(high)s之间（竖版），当前为%(w)d×%(h)d，宽高比%(r).3f。")
+            % {
+                "low": float(low),
+                "high": float(high),
+                "w": width,
+                "h": height,
+                "r": width / height,
+            },
             width=width,
             height=height,
         )

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "declarations",
     "review",
     "attachments",
+    # Demo and benchmark data and their commands (seed_demo, benchmark_*): above every app.
+    "demo",
     # Project-wide management commands (makemessages that knows the ``_l`` alias).
     "config",
 ]
@@ -86,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "applicants.context_processors.navigation",
+                "institutions.context_processors.navigation",
             ],
         },
     },

@@ -17,11 +17,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def month_end(day: date) -> date:
-    """The last day of the month of `day`."""
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _months_and_days(start: date, end: date) -> tuple[int, int]:
     """Calendar length of the inclusive period start..end as (whole months, leftover days)."""
     after = end + timedelta(days=1)

@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from catalog.models import DeclarationMethod, Level, Series
+from declarations import workflow
 from declarations.sections import SECTION_CHOICES, SECTIONS
+from declarations.workflow import Action, DeclarationStatus
 
 
 class ContinuingEducationRecord(models.Model):
@@ -204,19 +205,6 @@ class AttachmentSlot(models.Model):
         return self.name
 
 
-class DeclarationStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("待审核")
-    UNDER_REVIEW = "under_review", _("审核中")
-    RETURNED = "returned", _("已退回")
-    REJECTED = "rejected", pgettext_lazy("state", "不通过")
-    PASSED = "passed", _("已通过待上报")
-    AT_COMMITTEE = "at_committee", _("评委会受理")
-
-
-EDITABLE_STATUSES = (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
-
-
 class Declaration(models.Model):
     """One applicant's filing for one plan."""
 
@@ -281,7 +269,7 @@ class Declaration(models.Model):
 
     @property
     def is_editable(self):
-        return self.status in EDITABLE_STATUSES
+        return workflow.is_editable(self)
 
 
 class DeclarationSection(models.Model):
@@ -337,24 +325,11 @@ class Submission(models.Model):
         raise ValidationError(_("提交快照不可删除。"))
 
 
-EVENT_LABELS = {
-    "create": _("新增申报"),
-    "submit": _("提交申报"),
-    "withdraw": _("撤回申报"),
-    "reuse": _("复用以往申报信息"),
-    "review_start": _("开始审核"),
-    "pass": _("审核通过"),
-    "return": _("退回修改"),
-    "reject": _("审核不通过"),
-    "report": _("上报"),
-}
-
-
 class DeclarationEvent(models.Model):
     """Append-only audit trail: who did what, when, from which state to which, and why."""
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=30)
+    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -389,4 +364,4 @@ class DeclarationEvent(models.Model):
 
     @property
     def action_label(self):
-        return EVENT_LABELS.get(self.action, self.action)
+        return self.get_action_display()

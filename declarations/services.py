@@ -1,98 +1,52 @@
-"""Every write on declarations: create, save a section, submit, withdraw.
+"""Every write on declarations: create, save a section, submit, withdraw, reuse.
 
-Each transition locks the declaration row, checks the state against TRANSITIONS (the same table
-decides which buttons a page shows), saves only the fields it changes, writes an append-only
-DeclarationEvent and schedules notifications after commit.
+State changes go through declarations.workflow (one table of moves, one function that
+performs them); this module adds what each step needs besides the move: completeness,
+snapshots, the plan's window.
 """
-
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from applicants.services import has_agreed_commitment
-from attachments.models import Attachment
+from declarations import hooks, workflow
 from declarations.models import (
-    AttachmentSlot,
     Declaration,
-    DeclarationEvent,
     DeclarationSection,
     DeclarationStatus,
     Plan,
     Submission,
 )
 from declarations.sections import SECTIONS
+from declarations.workflow import Action
 
 S = DeclarationStatus
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: frozenset
-    target: str
-    by_applicant: bool = True
-
-
-TRANSITIONS = {
-    "submit": Transition(_l("提交申报"), frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED),
-    "withdraw": Transition(_l("撤回申报"), frozenset({S.SUBMITTED}), S.DRAFT),
-}
+APPLICANT_BUTTONS = (Action.SUBMIT, Action.WITHDRAW)
 
 
 def available_actions(declaration: Declaration, user) -> list[str]:
-    """Transitions this user may take now; pages show exactly these buttons."""
-    actions = []
-    if user.pk != declaration.applicant_id:
-        return actions
-    for name, transition in TRANSITIONS.items():
-        if transition.by_applicant and declaration.status in transition.sources:
-            if name == "withdraw" and declaration.review_started_at is not None:
-                continue
-            actions.append(name)
-    return actions
+    """The moves this user may take now; pages show exactly these buttons."""
+    return workflow.available(declaration, user, APPLICANT_BUTTONS)
 
 
-def _lock(declaration: Declaration) -> Declaration:
-    return (
-        # Lock only the declaration row: locking the joined plan would make every submission
-        # to the same plan wait for each other at the deadline.
-        Declaration.objects.select_for_update(of=("self",))
-        .select_related("plan", "applicant")
-        .get(pk=declaration.pk)
-    )
-
-
-def _check(declaration: Declaration, action: str, actor) -> Transition:
-    transition = TRANSITIONS[action]
-    if transition.by_applicant and actor.pk != declaration.applicant_id:
-        raise PermissionDenied(_("只能操作本人的申报。"))
-    if declaration.status not in transition.sources:
+def _require_editable(declaration: Declaration, actor) -> None:
+    """The applicant edits only their own draft or returned declaration while the plan is open."""
+    if actor.pk != declaration.applicant_id:
+        raise PermissionDenied(_("只能修改本人的申报。"))
+    if not workflow.is_editable(declaration):
         raise ValidationError(
-            _("当前状态为“%(s)s”，不能%(a)s。")
-            % {"s": declaration.get_status_display(), "a": transition.label}
+            _("申报已提交（%(s)s），不能修改。") % {"s": declaration.get_status_display()}
         )
-    return transition
-
-
-def _record(declaration, *, action, actor, from_status, reason="", organization=None, **details):
-    return DeclarationEvent.objects.create(
-        declaration=declaration,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        to_status=declaration.status,
-        organization=organization,
-        reason=reason,
-        details=details,
-    )
+    _require_open(declaration.plan)
 
 
 def _require_open(plan: Plan):
     now = timezone.now()
+    if plan.is_open(now):
+        return
     if now < plan.opens_at:
         raise ValidationError(
             _("申报计划尚未开始，开始时间为 %(t)s。")
@@ -131,7 +85,7 @@ def create_declaration(*, actor, plan: Plan) -> Declaration:
             declaration = Declaration.objects.create(applicant=actor, plan=plan)
     except IntegrityError:
         raise ValidationError(_("您已有该计划的申报，不能重复新增。")) from None
-    _record(declaration, action="create", actor=actor, from_status=S.DRAFT)
+    workflow.record(declaration, action=Action.CREATE, actor=actor)
     return declaration
 
 
@@ -140,14 +94,8 @@ def save_section(
     *, actor, declaration: Declaration, code: str, data: dict, declaring_unit=None
 ) -> DeclarationSection:
     """Store one section's cleaned data; other sections are untouched."""
-    declaration = _lock(declaration)
-    if actor.pk != declaration.applicant_id:
-        raise PermissionDenied(_("只能修改本人的申报。"))
-    if not declaration.is_editable:
-        raise ValidationError(
-            _("申报已提交（%(s)s），不能修改。") % {"s": declaration.get_status_display()}
-        )
-    _require_open(declaration.plan)
+    declaration = workflow.lock(declaration)
+    _require_editable(declaration, actor)
     if code not in SECTIONS or SECTIONS[code].kind == "readonly":
         raise ValidationError(_("该模块不能编辑。"))
     section, _created = DeclarationSection.objects.update_or_create(
@@ -194,34 +142,12 @@ def _section_problems(declaration, plan_section, data) -> list[str]:
     return problems
 
 
-def _slot_problems(declaration, enabled) -> dict[int, list[str]]:
-    """Attachment problems by plan section id: each required slot without a valid file, and
-    each slot with a file still being checked. Two queries for the whole declaration."""
-    slots = list(
-        AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in enabled]).order_by(
-            "sort_order", "pk"
-        )
-    )
-    if not slots:
-        return {}
-    statuses: dict[int, set[str]] = {}
-    for slot_id, status in Attachment.objects.filter(declaration_id=declaration.pk).values_list(
-        "slot_id", "status"
-    ):
-        statuses.setdefault(slot_id, set()).add(status)
+def _hook_problems(declaration, enabled) -> dict[int, list[str]]:
+    """Problems the apps above report per plan section (attachments: files)."""
     problems: dict[int, list[str]] = {}
-    for slot in slots:
-        found = statuses.get(slot.pk, set())
-        if Attachment.Status.CHECKING in found:
-            message = _("“%(slot)s”：文件检查中，请稍候") % {"slot": slot.name}
-        elif slot.required and Attachment.Status.VALID not in found:
-            if Attachment.Status.REJECTED in found:
-                message = _("“%(slot)s”的文件不合格，请重新上传") % {"slot": slot.name}
-            else:
-                message = _("请上传“%(slot)s”") % {"slot": slot.name}
-        else:
-            continue
-        problems.setdefault(slot.plan_section_id, []).append(message)
+    for result in hooks.submission_problems.results(declaration, enabled):
+        for section_id, messages in result.items():
+            problems.setdefault(section_id, []).extend(messages)
     return problems
 
 
@@ -236,7 +162,7 @@ def missing_items(declaration: Declaration) -> list[dict]:
         if s.enabled and s.code in SECTIONS and SECTIONS[s.code].kind != "readonly"
     ]
     saved = {s.code: s.data for s in declaration.section_data.all()}
-    slot_problems = _slot_problems(declaration, enabled)
+    slot_problems = _hook_problems(declaration, enabled)
     missing = []
     for plan_section in sorted(enabled, key=lambda s: s.sort_order):
         spec = SECTIONS[plan_section.code]
@@ -273,30 +199,9 @@ def _data_problems(declaration, plan_section, spec, data) -> list[dict]:
     ]
 
 
-def snapshot_attachments(declaration: Declaration) -> list[dict]:
-    """The files of the declaration as submitted: what each round's snapshot records."""
-    return [
-        {
-            "section": section_code,
-            "slot": slot_code,
-            "name": name,
-            "sha256": sha256,
-            "size": size,
-            "status": status,
-        }
-        for section_code, slot_code, name, sha256, size, status in Attachment.objects.filter(
-            declaration_id=declaration.pk
-        )
-        .order_by("slot__plan_section__sort_order", "slot__sort_order", "created_at", "pk")
-        .values_list(
-            "slot__plan_section__code", "slot__code", "original_name", "sha256", "size", "status"
-        )
-    ]
-
-
 def build_snapshot(declaration: Declaration) -> dict:
     applicant = declaration.applicant
-    return {
+    snapshot = {
         "plan": {"id": declaration.plan_id, "name": str(declaration.plan)},
         "applicant": {
             "name": applicant.name,
@@ -308,14 +213,16 @@ def build_snapshot(declaration: Declaration) -> dict:
         },
         "declaring_unit": declaration.declaring_unit_id,
         "sections": {s.code: s.data for s in declaration.section_data.order_by("code")},
-        "attachments": snapshot_attachments(declaration),
     }
+    for part in hooks.snapshot_parts.results(declaration):
+        snapshot.update(part)
+    return snapshot
 
 
 @transaction.atomic
 def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
-    declaration = _lock(declaration)
-    transition = _check(declaration, "submit", actor)
+    declaration = workflow.lock(declaration)
+    workflow.check(declaration, Action.SUBMIT, actor)
     _require_open(declaration.plan)
     missing = missing_items(declaration)
     if missing:
@@ -329,39 +236,25 @@ def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
     unit = declaration.declaring_unit
     if unit is None or not unit.is_authorized:
         raise ValidationError(_("所选申报单位尚未获得职称评审权限，请联系单位。"))
-    from_status = declaration.status
     now = timezone.now()
-    declaration.round += 1
-    declaration.status = transition.target
-    declaration.holder = unit
-    declaration.submitted_at = now
-    declaration.review_started_at = None
-    declaration.save(
-        update_fields=[
-            "round",
-            "status",
-            "holder",
-            "submitted_at",
-            "review_started_at",
-            "updated_at",
-        ]
+    round_ = declaration.round + 1
+    workflow.perform(
+        declaration,
+        action=Action.SUBMIT,
+        actor=actor,
+        changes={
+            "round": round_,
+            "holder": unit,
+            "submitted_at": now,
+            "review_started_at": None,
+        },
+        details={"round": round_},
     )
     Submission.objects.create(
         declaration=declaration,
         round=declaration.round,
         submitted_at=now,
         snapshot=build_snapshot(declaration),
-    )
-    from review.services import receive_submission
-
-    receive_submission(declaration=declaration)
-    _record(
-        declaration,
-        action="submit",
-        actor=actor,
-        from_status=from_status,
-        organization=unit,
-        round=declaration.round,
     )
     return declaration
 
@@ -392,12 +285,8 @@ def reuse_previous(*, actor, declaration: Declaration) -> tuple[list[str], list[
     from declarations.forms import form_for_section
     from declarations.forms.base import saved_to_post
 
-    declaration = _lock(declaration)
-    if actor.pk != declaration.applicant_id:
-        raise PermissionDenied(_("只能修改本人的申报。"))
-    if not declaration.is_editable:
-        raise ValidationError(_("申报已提交，不能修改。"))
-    _require_open(declaration.plan)
+    declaration = workflow.lock(declaration)
+    _require_editable(declaration, actor)
     source = previous_declaration(declaration)
     if source is None:
         raise ValidationError(_("没有可复用的以往申报。"))
@@ -421,11 +310,10 @@ def reuse_previous(*, actor, declaration: Declaration) -> tuple[list[str], list[
             declaration=declaration, code=section.code, defaults={"data": form.to_data()}
         )
         copied.append(section.code)
-    _record(
+    workflow.record(
         declaration,
-        action="reuse",
+        action=Action.REUSE,
         actor=actor,
-        from_status=declaration.status,
         source=source.pk,
         copied=copied,
         refused=refused,
@@ -435,19 +323,6 @@ def reuse_previous(*, actor, declaration: Declaration) -> tuple[list[str], list[
 
 @transaction.atomic
 def withdraw_declaration(*, actor, declaration: Declaration) -> Declaration:
-    declaration = _lock(declaration)
-    _check(declaration, "withdraw", actor)
-    if declaration.review_started_at is not None:
-        raise ValidationError(_("单位已开始审核，不能撤回。如需修改请联系单位退回。"))
-    from_status = declaration.status
-    holder = declaration.holder
-    declaration.status = TRANSITIONS["withdraw"].target
-    declaration.holder = None
-    declaration.save(update_fields=["status", "holder", "updated_at"])
-    from review.services import withdraw_submission
-
-    withdraw_submission(declaration=declaration, organization_id=holder.pk)
-    _record(
-        declaration, action="withdraw", actor=actor, from_status=from_status, organization=holder
-    )
+    declaration = workflow.lock(declaration)
+    workflow.perform(declaration, action=Action.WITHDRAW, actor=actor)
     return declaration

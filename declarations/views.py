@@ -7,15 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import services as applicant_services
-from applicants.views import personal_required
-from attachments import selectors as attachment_selectors
-from declarations import continuing_education, selectors, services
+from core.views import administrator_required, personal_required
+from declarations import continuing_education, hooks, selectors, services
 from declarations.forms import SECTION_FORMS, form_for_section
 from declarations.forms.ce_import import ContinuingEducationImportForm
 from declarations.models import Plan
 from declarations.sections import SECTIONS
-from institutions.views import administrator_required
-from review.selectors import latest_return
 
 
 def _returned_sections(event) -> list[dict]:
@@ -35,7 +32,7 @@ def _returned_sections(event) -> list[dict]:
 
 def _current_return(declaration):
     """While the declaration is returned: the return being worked on, with its sections."""
-    event = latest_return(declaration)
+    event = selectors.latest_return(declaration)
     if event is not None:
         event.returned_sections = _returned_sections(event)
         event.returned_codes = {item["code"] for item in event.returned_sections}
@@ -181,9 +178,14 @@ def section(request, pk: int, code: str):
     }
     if request.htmx:
         return render(request, "declarations/_section_form.html", context)
-    # The section's attachment slots, each with this declaration's files (upload, status,
-    # delete and download are attachments' views).
-    context["slots"] = attachment_selectors.slots_with_files(declaration, plan_section)
+    # Panels the apps above add under the form (attachments: the section's upload slots).
+    context["panel_templates"] = []
+    for panel in hooks.section_panels.results(
+        request, declaration, plan_section, context["editable"]
+    ):
+        if panel:
+            context["panel_templates"].append(panel.pop("template"))
+            context.update(panel)
     returned = _current_return(declaration)
     if returned is not None:
         context["returned"] = returned
@@ -294,3 +296,12 @@ def reuse(request, pk: int):
                 % {"s": "、".join(str(SECTIONS[c].title) for c in refused)},
             )
     return redirect("declarations:overview", pk=declaration.pk)
+
+
+def dashboard_card(request) -> dict:
+    """The applicant's home page card: their declarations with the current step of each
+    (registered on applicants.hooks.dashboard_panels)."""
+    return {
+        "template": "declarations/_dashboard_card.html",
+        "declarations": selectors.declarations_for_applicant(request.user),
+    }

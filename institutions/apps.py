@@ -7,7 +7,10 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("单位与部门")
 
     def ready(self):
-        from institutions import audit
+        from applicants import hooks
+        from institutions import access, audit
+
+        hooks.home_url.register(access.home_url_for)
 
         # Staff password resets and account changes in the admin are reported by applicants
         # (below institutions) as signals; the audit trail records them.

@@ -9,7 +9,7 @@ from applicants.forms import CaptchaMixin, PasswordPairMixin
 from applicants.models import User
 from applicants.validators import validate_phone, validate_username
 from catalog.models import Level, Series
-from institutions import selectors
+from institutions import access, selectors
 from institutions.models import Organization, OrgKind, Region, RoutingPath
 from institutions.services import UnitRegistration
 
@@ -270,7 +270,7 @@ class PathApplicationForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        if organization.kind == OrgKind.REPORTING:
+        if access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
             del self.fields["target"]
         else:
             del self.fields["committee"]

@@ -1,11 +1,10 @@
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from applicants.roles import primary_membership
+from institutions import access
 from institutions.models import (
     Committee,
     Organization,
@@ -15,19 +14,6 @@ from institutions.models import (
     Region,
     RoutingPath,
 )
-
-
-def organization_for_user(user) -> Organization | None:
-    membership = primary_membership(user) if user.is_authenticated else None
-    return membership.organization if membership else None
-
-
-def require_organization(user, *kinds: str) -> Organization:
-    """The organization the user acts for, refusing users of other kinds."""
-    organization = organization_for_user(user)
-    if organization is None or (kinds and organization.kind not in kinds):
-        raise PermissionDenied(_("您的账号无权访问此页面。"))
-    return organization
 
 
 def responsible_bureau(region: Region) -> Organization | None:
@@ -56,7 +42,7 @@ def permission_queue(bureau: Organization, status: str | None = None):
 
 def get_application_for_bureau(user, pk: int) -> PermissionApplication:
     """One application, only if it sits in the queue of the user's own HR bureau."""
-    bureau = require_organization(user, OrgKind.HR_BUREAU)
+    bureau = access.require_organization(user, access.Capability.APPROVE_UNITS)
     try:
         return PermissionApplication.objects.select_related(
             "organization", "organization__region"
@@ -79,10 +65,6 @@ def search_authorized_units(query: str, limit: int = 20):
     return authorized_units().filter(name__icontains=query).order_by("name")[:limit]
 
 
-def regions_for_choice():
-    return Region.objects.order_by("code")
-
-
 def effective_path(organization, series, level):
     """The path reporting follows for this series and level, or None."""
     return (
@@ -98,11 +80,6 @@ def effective_path(organization, series, level):
 
 
 # --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
-
-# Organizations that apply for paths of their own, and those that decide paths addressed to them.
-PATH_APPLICANT_KINDS = (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING)
-PATH_DECIDER_KINDS = (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.COMMITTEE_OFFICE)
-
 
 def _paths():
     return RoutingPath.objects.select_related(
@@ -139,8 +116,8 @@ def path_queue_for(user):
     if user.is_authenticated and user.is_administrator:
         queryset = _paths().filter(committee__isnull=False)
     else:
-        organization = require_organization(user, *PATH_DECIDER_KINDS)
-        if organization.kind == OrgKind.COMMITTEE_OFFICE:
+        organization = access.require_organization(user, access.Capability.DECIDE_PATHS)
+        if access.may(organization, access.Capability.RECEIVE):
             queryset = _paths().filter(committee__office=organization)
         else:
             queryset = _paths().filter(target=organization)
@@ -215,7 +192,7 @@ def missing_path_message(organization, series, level) -> tuple[str, str]:
             "本单位「%(sl)s」的申报路径尚未生效，正在等待“%(who)s”审核，"
             "审核生效后方可上报。如长时间未生效，请联系该部门。"
         ) % {"sl": label, "who": pending.target.name}
-    elif organization.kind == OrgKind.REPORTING:
+    elif access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
         message = _(
             "本单位尚无「%(sl)s」的生效评委会路径，请先申请评委会路径并等待评委会办事机构审核生效。"
         ) % {"sl": label}

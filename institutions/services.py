@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import AccountKind, User
+from institutions import access
 from institutions.audit import AuditAction, acting_organization, record_audit
 from institutions.models import (
     Membership,
@@ -125,9 +126,9 @@ def _conflict_message(existing: Organization, unit: Organization) -> str:
 def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplication:
     """The automatic check, then the queue of the region's HR bureau (seed 四.4)."""
     unit = Organization.objects.select_for_update().select_related("region").get(pk=unit.pk)
-    if not Membership.objects.filter(user=actor, organization=unit).exists():
+    if not access.acts_for(actor, unit):
         raise PermissionDenied(_("只有本单位账号可以申请权限。"))
-    if unit.kind != OrgKind.UNIT:
+    if not access.may(unit, access.Capability.REQUEST_PERMISSION):
         raise ValidationError(_("只有用人单位需要申请职称评审权限。"))
     if unit.permission_status == PermissionStatus.APPROVED:
         raise ValidationError(_("本单位已获得职称评审权限，无需重复申请。"))
@@ -162,7 +163,7 @@ def decide_permission(
 ) -> PermissionApplication:
     """The HR bureau approves or rejects (a reason is required to reject)."""
     application = PermissionApplication.objects.select_for_update().get(pk=application.pk)
-    if not Membership.objects.filter(user=actor, organization_id=application.bureau_id).exists():
+    if not access.acts_for(actor, application.bureau_id):
         raise PermissionDenied(_("只能审核本人社局队列中的申请。"))
     if application.status != PermissionApplication.Status.PENDING:
         raise ValidationError(_("该申请已处理，请刷新页面。"))
@@ -212,8 +213,7 @@ def update_organization_contact(
     name: str | None = None,
 ) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    is_member = Membership.objects.filter(user=actor, organization=organization).exists()
-    if not (is_member or actor.is_administrator):
+    if not (access.acts_for(actor, organization) or actor.is_administrator):
         raise PermissionDenied(_("无权修改该单位信息。"))
     fields = ["contact_name", "contact_phone"]
     before = {f: getattr(organization, f) for f in ("name", *fields)}
@@ -326,21 +326,17 @@ PATH_TARGETS = {
 }
 
 
-def _member_of(actor, organization_id) -> bool:
-    return Membership.objects.filter(user=actor, organization_id=organization_id).exists()
-
-
 @transaction.atomic
 def apply_for_path(*, actor, organization, series, level, target=None, committee=None):
     """A unit or department applies for a path upward; a reporting department for its committee
     path. The destination approves it (the committee office or an administrator for a
     committee path)."""
-    if not _member_of(actor, organization.pk):
+    if not access.acts_for(actor, organization):
         raise PermissionDenied(_("只能为本单位申请路径。"))
     if (target is None) == (committee is None):
         raise ValidationError(_("请选择一个上级部门或评审委员会。"))
     if committee is not None:
-        if organization.kind != OrgKind.REPORTING:
+        if not access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
             raise ValidationError(_("只有呈报部门可以申请评委会路径。"))
         if committee.series_id != series.pk or committee.level_id != level.pk:
             raise ValidationError(_("所选评审委员会与申请的系列、级别不一致。"))
@@ -391,9 +387,9 @@ def decide_path(*, actor, path, approve: bool, reason: str = ""):
         .get(pk=path.pk)
     )
     if path.committee_id is not None:
-        allowed = actor.is_administrator or _member_of(actor, path.committee.office_id)
+        allowed = actor.is_administrator or access.acts_for(actor, path.committee.office_id)
     else:
-        allowed = _member_of(actor, path.target_id)
+        allowed = access.acts_for(actor, path.target_id)
     if not allowed:
         raise PermissionDenied(_("只能审核申请到本部门的路径。"))
     if path.status != RoutingPath.Status.PENDING:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -9,8 +9,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applicants.forms import add_service_errors
-from institutions import selectors, services
+from core.forms import add_service_errors
+from core.views import administrator_required
+from institutions import access, hooks, selectors, services
 from institutions.forms import (
     OrganizationAccountForm,
     OrganizationProfileForm,
@@ -23,17 +24,6 @@ from institutions.forms import (
 from institutions.models import Organization, OrgKind, PermissionApplication, Region, RoutingPath
 
 UNIT_REGISTRATION_SESSION_KEY = "pending_unit_registration"
-
-
-def administrator_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_administrator:
-            raise PermissionDenied(_("此页面仅供系统管理员使用。"))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,33 +77,31 @@ def unit_register_confirm(request):
 
 @login_required
 def dashboard(request):
-    organization = selectors.require_organization(request.user)
+    organization = access.require_organization(request.user)
     context = {"organization": organization}
-    if organization.kind == OrgKind.UNIT:
+    if access.may(organization, access.Capability.REQUEST_PERMISSION):
         context["applications"] = organization.permission_applications.select_related(
             "bureau", "decided_by"
         )[:10]
-    if organization.kind == OrgKind.HR_BUREAU:
+    if access.may(organization, access.Capability.APPROVE_UNITS):
         context["pending_permission_count"] = PermissionApplication.objects.filter(
             bureau=organization, status=PermissionApplication.Status.PENDING
         ).count()
-    if organization.kind == OrgKind.COMMITTEE_OFFICE:
+    if access.may(organization, access.Capability.RECEIVE):
         context["committees"] = organization.committees.select_related("series", "level")
-    from review.models import ReviewState
-    from review.selectors import QUEUE_KINDS, QueueFilter, queue_counts
-
-    if organization.kind in QUEUE_KINDS:
-        counts = queue_counts(organization, QueueFilter())
-        context["review_counts"] = [
-            (state, ReviewState(state).label, n) for state, n in counts.items()
-        ]
+    # Cards of the apps above (review: the queue's counts per state).
+    context["panel_templates"] = []
+    for panel in hooks.dashboard_panels.results(request, organization):
+        if panel:
+            context["panel_templates"].append(panel.pop("template"))
+            context.update(panel)
     return render(request, "institutions/dashboard.html", context)
 
 
 @login_required
 @require_POST
 def apply_permission(request):
-    unit = selectors.require_organization(request.user, OrgKind.UNIT)
+    unit = access.require_organization(request.user, access.Capability.REQUEST_PERMISSION)
     try:
         services.apply_for_permission(actor=request.user, unit=unit)
     except ValidationError as error:
@@ -125,7 +113,7 @@ def apply_permission(request):
 
 @login_required
 def permission_queue(request):
-    bureau = selectors.require_organization(request.user, OrgKind.HR_BUREAU)
+    bureau = access.require_organization(request.user, access.Capability.APPROVE_UNITS)
     status = request.GET.get("status", PermissionApplication.Status.PENDING)
     if status not in PermissionApplication.Status.values:
         status = ""
@@ -186,7 +174,7 @@ def permission_decide(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_profile(request):
-    organization = selectors.require_organization(request.user)
+    organization = access.require_organization(request.user)
     initial = {
         "name": organization.name,
         "contact_name": organization.contact_name,
@@ -305,7 +293,7 @@ PATHS_PER_PAGE = 20
 @login_required
 def path_list(request):
     """申报路径: the organization's own paths, filtered by series, level and 是否生效."""
-    organization = selectors.require_organization(request.user, *selectors.PATH_APPLICANT_KINDS)
+    organization = access.require_organization(request.user, access.Capability.APPLY_PATH)
     filter_form = PathFilterForm(request.GET)
     paths = selectors.filter_paths(
         selectors.organization_paths(organization), **filter_form.filters()
@@ -331,7 +319,7 @@ def _prefill(query) -> dict:
 @require_http_methods(["GET", "POST"])
 def path_apply(request):
     """新增路径 (?series=&level= fill the form in, as the "no effective path" message links)."""
-    organization = selectors.require_organization(request.user, *selectors.PATH_APPLICANT_KINDS)
+    organization = access.require_organization(request.user, access.Capability.APPLY_PATH)
     prefill = _prefill(request.GET)
     form = PathApplicationForm(request.POST or None, initial=prefill, organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -390,7 +378,7 @@ def path_queue(request):
             "organization": (
                 None
                 if request.user.is_administrator
-                else selectors.organization_for_user(request.user)
+                else access.organization_of(request.user)
             ),
             "filter_form": filter_form,
             "page": page,

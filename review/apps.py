@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("审核与评审")
+
+    def ready(self):
+        # Declarations move below review; review keeps its queues and tells the applicant.
+        from declarations import workflow
+        from institutions import hooks
+        from review import services
+        from review.views.queue import dashboard_card
+
+        hooks.dashboard_panels.register(dashboard_card)
+
+        workflow.declaration_moved.connect(
+            services.on_declaration_moved, dispatch_uid="review.on_declaration_moved"
+        )
+        workflow.declaration_move_committed.connect(
+            services.on_declaration_move_committed,
+            dispatch_uid="review.on_declaration_move_committed",
+        )

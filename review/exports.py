@@ -2,9 +2,11 @@
 an organization's 一览表 (its queue under the current filters, every page).
 
 Section data lives in DeclarationSection.data as the section forms stored it (ids for choices),
-so the catalog names are loaded once per export and every row is resolved from memory: an
-export is a fixed number of queries whatever its length. The workbook is write-only (rows go
-straight to a temporary file) and the file is streamed back as an attachment.
+so the catalog names every row refers to are read together, one query per catalog table
+(declarations.reader.Lookup, which the declaration reader uses too), and every row is resolved
+from memory: an export is a fixed number of queries whatever its length. The workbook is
+write-only (rows go straight to a temporary file) and the file is streamed back as an
+attachment.
 """
 
 import tempfile
@@ -20,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from catalog.models import DeclarationMethod, Specialty, Title
 from declarations.models import Declaration, DeclarationSection
+from declarations.reader import Lookup
 from review.models import PublicNotice, ReviewState
 from review.workdays import working_days
 
@@ -53,22 +56,6 @@ class Person:
     current_title: str
     first_work_date: str
     professional_years: str
-
-
-class _Catalog:
-    """The catalog names the section data refers to by id, read once per export."""
-
-    def __init__(self):
-        self.titles = dict(Title.objects.values_list("pk", "name"))
-        self.specialties = dict(Specialty.objects.values_list("pk", "name"))
-        self.methods = dict(DeclarationMethod.objects.values_list("pk", "name"))
-
-    @staticmethod
-    def name(table: dict, value) -> str:
-        try:
-            return table.get(int(value), "")
-        except (TypeError, ValueError):
-            return ""
 
 
 def _month(value) -> str:
@@ -105,7 +92,11 @@ def describe(declarations, id_source) -> list[Person]:
         declaration_id__in=id_source, code__in=SECTION_CODES
     ).values_list("declaration_id", "code", "data"):
         sections[(declaration_id, code)] = data if isinstance(data, dict) else {}
-    catalog = _Catalog()
+    # The catalog entries the declaration_info sections name (one query per table).
+    infos = [sections.get((d.pk, "declaration_info"), {}) for d in declarations]
+    catalog = Lookup()
+    for model, name in ((DeclarationMethod, "method"), (Specialty, "specialty"), (Title, "title")):
+        catalog.want(model, (info.get(name) for info in infos))
     people = []
     for declaration in declarations:
         info = sections.get((declaration.pk, "declaration_info"), {})
@@ -113,7 +104,7 @@ def describe(declarations, id_source) -> list[Person]:
         title_rows = sections.get((declaration.pk, "titles"), {}).get("rows") or []
         applicant = declaration.applicant
         unit_name = declaration.declaring_unit.name if declaration.declaring_unit_id else ""
-        method = catalog.name(catalog.methods, info.get("method"))
+        method = catalog.name(DeclarationMethod, info.get("method"))
         if method and info.get("exception_kind"):
             method = f"{method}（{info['exception_kind']}）"
         years = info.get("professional_years")
@@ -126,11 +117,11 @@ def describe(declarations, id_source) -> list[Person]:
                 birth=_month(applicant.birth_date),
                 work_unit=(info.get("work_unit") or "").strip() or unit_name,
                 declaring_unit=unit_name,
-                specialty=catalog.name(catalog.specialties, info.get("specialty")),
+                specialty=catalog.name(Specialty, info.get("specialty")),
                 year=declaration.plan.year,
                 series=declaration.plan.series.name,
                 level=declaration.plan.level.name,
-                title=catalog.name(catalog.titles, info.get("title")),
+                title=catalog.name(Title, info.get("title")),
                 method=method,
                 education=education,
                 school=school,

@@ -23,7 +23,6 @@ from review.selectors import (
 )
 from review.services import MIN_NOTICE_WORKING_DAYS
 
-FILTER_FIELDS = ("year", "series", "level", "state", "q")
 SELECT = {"class": "form-select"}
 
 

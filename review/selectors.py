@@ -7,13 +7,14 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
-from institutions.selectors import require_organization
+from declarations.workflow import Action
+from institutions import access
 from review.models import QUEUE_STATES, PublicNotice, Review, ReviewState, SectionResult
-from review.services import REVIEWING_KINDS
 
 # Committee offices see the declarations reported to them (their inbox) the same way.
-QUEUE_KINDS = (*REVIEWING_KINDS, "committee_office")
+QUEUE_CAPABILITIES = (access.Capability.REVIEW, access.Capability.RECEIVE)
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,8 @@ def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
 
 def _reportable(organization, f: QueueFilter):
     return _filtered(organization, f, with_state=False).filter(
+        workflow.held_for_q(organization, Action.REPORT, "declaration__"),
         state=ReviewState.PASSED,
-        declaration__holder=organization,
-        declaration__status="passed",
     )
 
 
@@ -97,7 +97,7 @@ def reportable_count(organization, f: QueueFilter) -> int:
 def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
     """A declaration the user's organization holds or has held, with that organization's review
     row. Anything else, including an id that exists elsewhere, is not found."""
-    organization = require_organization(user, *QUEUE_KINDS)
+    organization = access.require_organization(user, *QUEUE_CAPABILITIES)
     review = (
         Review.objects.select_related(
             "declaration__applicant",
@@ -148,22 +148,6 @@ def snapshots(declaration: Declaration, rounds) -> dict[int, dict]:
     )
 
 
-def return_events(declaration: Declaration):
-    """Every return of the declaration, newest first, with who returned it."""
-    return (
-        DeclarationEvent.objects.filter(declaration=declaration, action="return")
-        .select_related("organization", "actor")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def latest_return(declaration: Declaration) -> DeclarationEvent | None:
-    """The return the applicant is working on now (only while the declaration is returned)."""
-    if declaration.status != "returned":
-        return None
-    return return_events(declaration).first()
-
-
 def notices_for(organization, plan=None):
     notices = PublicNotice.objects.filter(organization=organization).select_related(
         "plan__series", "plan__level", "plan__region", "created_by"
@@ -174,7 +158,7 @@ def notices_for(organization, plan=None):
 
 
 def get_notice_for_unit(user, pk: int) -> PublicNotice:
-    organization = require_organization(user, "unit")
+    organization = access.require_organization(user, access.Capability.PUBLISH_NOTICE)
     try:
         return PublicNotice.objects.select_related(
             "plan__series", "plan__level", "plan__region", "organization"
@@ -211,7 +195,7 @@ def queue_rows(organization, f: QueueFilter):
     """The queue as the page lists it; a unit's rows also say whether the declaration has a
     公示无异议 notice (noticed) or one still running (notice_pending), in the same query."""
     rows = queue(organization, f)
-    if organization.kind == "unit":
+    if access.may(organization, access.Capability.PUBLISH_NOTICE):
         rows = rows.annotate(
             noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION),
             notice_pending=_notice_exists(organization, PublicNotice.Outcome.PENDING),
@@ -224,9 +208,8 @@ def reportable_declarations(organization, ids):
     confirmation page shows (series, level, name)."""
     return (
         Declaration.objects.filter(
+            workflow.held_for_q(organization, Action.REPORT),
             pk__in=list(ids),
-            holder=organization,
-            status="passed",
             reviews__organization=organization,
             reviews__state=ReviewState.PASSED,
         )
@@ -251,9 +234,9 @@ def notice_plans(organization):
     """Plans for which the unit holds declarations passed and waiting to be reported."""
     return (
         Plan.objects.filter(
-            pk__in=Declaration.objects.filter(holder=organization, status="passed").values(
-                "plan_id"
-            )
+            pk__in=Declaration.objects.filter(
+                workflow.held_for_q(organization, Action.REPORT)
+            ).values("plan_id")
         )
         .select_related("series", "level", "region")
         .order_by("-year", "series__sort_order", "level__rank")
@@ -265,7 +248,7 @@ def notice_candidates(organization, plan):
     if plan is None:
         return Declaration.objects.none()
     return (
-        Declaration.objects.filter(holder=organization, status="passed", plan=plan)
+        Declaration.objects.filter(workflow.held_for_q(organization, Action.REPORT), plan=plan)
         .select_related("applicant")
         .annotate(
             noticed=_notice_exists(

@@ -1,132 +1,63 @@
 """Every write of the review chain: per-section results, pass / return / reject, public notices
 and batch reporting along the effective routing path.
 
-Each decision locks the declaration row, checks the state against REVIEW_TRANSITIONS (the same
-table decides which buttons the review page shows), saves only the fields it changes, writes an
-append-only DeclarationEvent and queues the applicant's notification after commit.
+The declaration's moves (start of review, decisions, reports) are performed by
+declarations.workflow, which checks its table, locks, saves and writes the audit event; this
+module keeps the review rows (each organization's queue entry), the section results, the
+notices and the batches in step, and tells the applicant after commit.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
-from declarations.models import Declaration, DeclarationEvent, DeclarationStatus
+from catalog.models import Level, Series
+from declarations import workflow
+from declarations.models import Declaration, DeclarationStatus
 from declarations.sections import SECTIONS
-from declarations.services import _record
+from declarations.workflow import Action
+from institutions import access
 from institutions.audit import AuditAction, record_audit
-from institutions.models import Membership, OrgKind, RoutingPath
+from institutions.models import RoutingPath
 from review.models import PublicNotice, ReportBatch, Review, ReviewState, SectionResult
 from review.workdays import working_days
 
 S = DeclarationStatus
+Cap = access.Capability
 
 MIN_NOTICE_WORKING_DAYS = 5
-REVIEWING_KINDS = (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING)
 
-
-@dataclass(frozen=True)
-class ReviewTransition:
-    label: str
-    sources: frozenset
-    target: str
-    review_state: str
-
-
-REVIEW_TRANSITIONS = {
-    "pass": ReviewTransition(
-        _l("通过"), frozenset({S.SUBMITTED, S.UNDER_REVIEW}), S.PASSED, ReviewState.PASSED
-    ),
-    "return": ReviewTransition(
-        _l("退回修改"),
-        frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.PASSED}),
-        S.RETURNED,
-        ReviewState.RETURNED,
-    ),
-    "reject": ReviewTransition(
-        _l("不通过"),
-        frozenset({S.SUBMITTED, S.UNDER_REVIEW, S.PASSED}),
-        S.REJECTED,
-        ReviewState.REJECTED,
-    ),
-    # The target is UNDER_REVIEW at the next department, or AT_COMMITTEE (see report_declarations).
-    "report": ReviewTransition(
-        _l("上报"), frozenset({S.PASSED}), S.UNDER_REVIEW, ReviewState.REPORTED
-    ),
+# The review row's state after each of the declaration's moves by its holder.
+REVIEW_STATE_AFTER = {
+    Action.PASS: ReviewState.PASSED,
+    Action.RETURN: ReviewState.RETURNED,
+    Action.REJECT: ReviewState.REJECTED,
+    Action.REPORT: ReviewState.REPORTED,
+    Action.REPORT_TO_COMMITTEE: ReviewState.REPORTED,
 }
-# Section results may be recorded while the declaration waits for this organization's decision.
-SECTION_REVIEW_STATUSES = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
-
-
-def acting_organization_ids(actor) -> set[int]:
-    return set(Membership.objects.filter(user=actor).values_list("organization_id", flat=True))
 
 
 def can_review(declaration: Declaration, actor) -> bool:
     """The actor acts for the organization that holds the declaration, and that organization
-    is on the reviewing part of the chain (not the committee office)."""
+    reviews (the committee office receives instead)."""
     return (
         declaration.holder_id is not None
-        and declaration.holder.kind in REVIEWING_KINDS
-        and declaration.holder_id in acting_organization_ids(actor)
+        and access.may(declaration.holder, Cap.REVIEW)
+        and access.acts_for(actor, declaration.holder_id)
     )
 
 
 def available_review_actions(declaration: Declaration, actor) -> list[str]:
     """The decisions the review page shows as buttons (reporting is done in batches)."""
-    if not can_review(declaration, actor):
-        return []
-    return [
-        name
-        for name, transition in REVIEW_TRANSITIONS.items()
-        if name != "report" and declaration.status in transition.sources
-    ]
+    return workflow.available(declaration, actor, workflow.DECISIONS)
 
 
-def _lock(declaration: Declaration) -> Declaration:
-    # Lock first, then read: a locking SELECT that joins the holder re-reads only the locked
-    # row after waiting, so the joined holder could be the one from before a colleague's
-    # report (PostgreSQL's EvalPlanQual), and the checks would judge a stale holder.
-    Declaration.objects.select_for_update().filter(pk=declaration.pk).values_list("pk").get()
-    return Declaration.objects.select_related(
-        "plan__series", "plan__level", "applicant", "holder"
-    ).get(pk=declaration.pk)
-
-
-def _refuse(declaration: Declaration, actor, what) -> None:
-    """Refuse an action on a declaration the actor's organization does not hold: someone who
-    held it (a colleague just decided, or it moved on) is told so; anyone else is refused."""
-    if Review.objects.filter(
-        declaration=declaration, organization_id__in=acting_organization_ids(actor)
-    ).exists():
-        raise ValidationError(
-            _(
-                "该申报当前状态为“%(s)s”，已不在本单位待审核，不能%(a)s。可能已被其他审核人处理，请刷新页面。"
-            )
-            % {"s": declaration.get_status_display(), "a": what}
-        )
-    raise PermissionDenied(_("该申报不在本单位审核，不能操作。"))
-
-
-def _check(declaration: Declaration, action: str, actor, seen_status=None) -> ReviewTransition:
-    """seen_status: the state the reviewer's page showed; if a colleague has moved the
-    declaration since (e.g. passed it while this reviewer was writing a return), the action
-    is refused rather than applied on top of a decision the reviewer has not seen."""
-    transition = REVIEW_TRANSITIONS[action]
-    if not can_review(declaration, actor):
-        _refuse(declaration, actor, transition.label)
-    seen_moved = seen_status and seen_status != declaration.status
-    if seen_moved or declaration.status not in transition.sources:
-        raise ValidationError(
-            _("该申报当前状态为“%(s)s”，不能%(a)s。可能已被其他审核人处理，请刷新页面。")
-            % {"s": declaration.get_status_display(), "a": transition.label}
-        )
-    return transition
+def can_record_section_results(declaration: Declaration, actor) -> bool:
+    return workflow.allowed(declaration, Action.REVIEW_SECTION, actor)
 
 
 def _review_row(declaration: Declaration) -> Review:
@@ -135,18 +66,31 @@ def _review_row(declaration: Declaration) -> Review:
     )
 
 
-def _notify(event: DeclarationEvent) -> None:
-    from review.tasks import notify_applicant
-
-    transaction.on_commit(lambda: notify_applicant.delay(event.pk))
+# --- what the review app does when declarations move below it ------------------------------
 
 
-# --- arrival --------------------------------------------------------------------------------
+def on_declaration_moved(*, action, declaration, declaration_ids, organization, **kwargs):
+    """Receiver of workflow.declaration_moved (inside the move's transaction): a submission
+    puts the declaration in the declaring unit's queue as 待审核; a withdrawal takes it out."""
+    if action == Action.SUBMIT:
+        receive_submission(declaration=declaration)
+    elif action == Action.WITHDRAW:
+        Review.objects.filter(
+            declaration_id=declaration.pk, organization=organization, state=ReviewState.PENDING
+        ).update(state=ReviewState.WITHDRAWN)
+
+
+def on_declaration_move_committed(*, action, event_ids, **kwargs):
+    """Receiver of workflow.declaration_move_committed: tell the applicant of each decision."""
+    if action in workflow.DECISIONS:
+        from review.tasks import notify_applicant
+
+        for event_id in event_ids:
+            notify_applicant.delay(event_id)
 
 
 def receive_submission(*, declaration: Declaration) -> Review:
-    """The applicant submitted (again): the declaring unit's queue gets it as 待审核. Called by
-    declarations.services.submit_declaration inside its transaction."""
+    """The applicant submitted (again): the declaring unit's queue gets it as 待审核."""
     review, _created = Review.objects.update_or_create(
         declaration=declaration,
         organization_id=declaration.holder_id,
@@ -165,30 +109,7 @@ def receive_submission(*, declaration: Declaration) -> Review:
     return review
 
 
-def withdraw_submission(*, declaration: Declaration, organization_id: int) -> None:
-    """The applicant took the declaration back before the unit started: it leaves the queue."""
-    Review.objects.filter(
-        declaration=declaration, organization_id=organization_id, state=ReviewState.PENDING
-    ).update(state=ReviewState.WITHDRAWN)
-
-
 # --- per-section review ---------------------------------------------------------------------
-
-
-def _start_review(declaration: Declaration, actor) -> None:
-    if declaration.review_started_at is None:
-        declaration.review_started_at = timezone.now()
-        declaration.save(update_fields=["review_started_at", "updated_at"])
-    if declaration.status == S.SUBMITTED:
-        declaration.status = S.UNDER_REVIEW
-        declaration.save(update_fields=["status", "updated_at"])
-        _record(
-            declaration,
-            action="review_start",
-            actor=actor,
-            from_status=S.SUBMITTED,
-            organization=declaration.holder,
-        )
 
 
 def enabled_section_codes(declaration: Declaration) -> list[str]:
@@ -204,14 +125,8 @@ def record_section_result(
     *, actor, declaration: Declaration, code: str, passed: bool, reason: str = ""
 ) -> SectionResult:
     """Pass or fail one section (a fail needs a reason); may be changed until the decision."""
-    declaration = _lock(declaration)
-    if not can_review(declaration, actor):
-        _refuse(declaration, actor, _("审核模块"))
-    if declaration.status not in SECTION_REVIEW_STATUSES:
-        raise ValidationError(
-            _("该申报当前状态为“%(s)s”，不能再审核模块。请刷新页面。")
-            % {"s": declaration.get_status_display()}
-        )
+    declaration = workflow.lock(declaration)
+    workflow.check(declaration, Action.REVIEW_SECTION, actor)
     if code not in enabled_section_codes(declaration):
         raise ValidationError(_("该申报没有这个模块。"))
     reason = (reason or "").strip()
@@ -229,7 +144,8 @@ def record_section_result(
             "updated_at": timezone.now(),
         },
     )
-    _start_review(declaration, actor)
+    if declaration.status in workflow.sources_of(Action.START_REVIEW):
+        workflow.perform(declaration, action=Action.START_REVIEW, actor=actor)
     return result
 
 
@@ -247,39 +163,23 @@ def _round_results(declaration: Declaration) -> dict[str, SectionResult]:
 # --- decisions ------------------------------------------------------------------------------
 
 
-def _decide(declaration, *, actor, action, opinion="", **details) -> DeclarationEvent:
-    """Move the declaration and this organization's review row, and write the audit row."""
-    transition = REVIEW_TRANSITIONS[action]
-    organization = declaration.holder
-    from_status = declaration.status
-    now = timezone.now()
-    review = _review_row(declaration)
-    review.state = transition.review_state
-    review.decided_by = actor
-    review.decided_at = now
-    review.opinion = opinion
-    review.save(update_fields=["state", "decided_by", "decided_at", "opinion"])
-    declaration.status = transition.target
-    fields = ["status", "updated_at"]
-    if declaration.review_started_at is None:
-        declaration.review_started_at = now
-        fields.append("review_started_at")
-    if action in ("return", "reject"):
-        # Back with the applicant (return) or closed (reject): no organization holds it now.
-        declaration.holder = None
-        fields.append("holder")
-    declaration.save(update_fields=fields)
-    event = _record(
+def _decide(declaration, *, actor, action, seen_status, opinion="", **details):
+    """Move the declaration (the workflow checks and audits) and this organization's row."""
+    holder_id = declaration.holder_id
+    event = workflow.perform(
         declaration,
         action=action,
         actor=actor,
-        from_status=from_status,
-        organization=organization,
+        seen_status=seen_status,
         reason=opinion,
-        round=declaration.round,
-        **details,
+        details={"round": declaration.round, **details},
     )
-    _notify(event)
+    Review.objects.filter(declaration=declaration, organization_id=holder_id).update(
+        state=REVIEW_STATE_AFTER[action],
+        decided_by=actor,
+        decided_at=event.created_at,
+        opinion=opinion,
+    )
     return event
 
 
@@ -289,8 +189,8 @@ def pass_declaration(
 ) -> Declaration:
     """通过: every section is taken as passed unless one is marked failed, which must be
     returned (or changed) first."""
-    declaration = _lock(declaration)
-    _check(declaration, "pass", actor, seen_status)
+    declaration = workflow.lock(declaration)
+    workflow.check(declaration, Action.PASS, actor, seen_status)
     results = _round_results(declaration)
     failed = [SECTIONS[c].title for c, r in results.items() if not r.passed and c in SECTIONS]
     if failed:
@@ -314,7 +214,13 @@ def pass_declaration(
             if code not in results
         ]
     )
-    _decide(declaration, actor=actor, action="pass", opinion=(opinion or "").strip())
+    _decide(
+        declaration,
+        actor=actor,
+        action=Action.PASS,
+        seen_status=seen_status,
+        opinion=(opinion or "").strip(),
+    )
     return declaration
 
 
@@ -324,8 +230,8 @@ def return_declaration(
 ) -> Declaration:
     """退回修改: back to the applicant with the failed sections and their reasons; after the
     applicant resubmits it starts again at the declaring unit."""
-    declaration = _lock(declaration)
-    _check(declaration, "return", actor, seen_status)
+    declaration = workflow.lock(declaration)
+    workflow.check(declaration, Action.RETURN, actor, seen_status)
     reason = (reason or "").strip()
     results = _round_results(declaration)
     failed = [
@@ -337,7 +243,14 @@ def return_declaration(
         raise ValidationError(
             {"reason": _("请在需要修改的模块点击“不通过”并填写原因，或填写退回原因。")}
         )
-    _decide(declaration, actor=actor, action="return", opinion=reason, sections=failed)
+    _decide(
+        declaration,
+        actor=actor,
+        action=Action.RETURN,
+        seen_status=seen_status,
+        opinion=reason,
+        sections=failed,
+    )
     return declaration
 
 
@@ -346,21 +259,16 @@ def reject_declaration(
     *, actor, declaration: Declaration, reason: str = "", seen_status: str | None = None
 ) -> Declaration:
     """不通过: final; the applicant is told why."""
-    declaration = _lock(declaration)
-    _check(declaration, "reject", actor, seen_status)
+    declaration = workflow.lock(declaration)
+    workflow.check(declaration, Action.REJECT, actor, seen_status)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("审核不通过时必须填写原因。")})
-    _decide(declaration, actor=actor, action="reject", opinion=reason)
+    _decide(declaration, actor=actor, action=Action.REJECT, seen_status=seen_status, opinion=reason)
     return declaration
 
 
 # --- public notice (公示) --------------------------------------------------------------------
-
-
-def _require_member(actor, organization) -> None:
-    if organization.pk not in acting_organization_ids(actor):
-        raise PermissionDenied(_("只能操作本单位的数据。"))
 
 
 @transaction.atomic
@@ -376,8 +284,8 @@ def record_notice(
 ) -> PublicNotice:
     """登记公示: the declarations this unit passed for the plan, published from starts_on to
     ends_on, which must hold at least five working days (weekends and holidays excluded)."""
-    _require_member(actor, organization)
-    if organization.kind != OrgKind.UNIT:
+    access.require_member(actor, organization)
+    if not access.may(organization, Cap.PUBLISH_NOTICE):
         raise PermissionDenied(_("公示由用人单位登记。"))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
@@ -397,7 +305,10 @@ def record_notice(
         raise ValidationError(_("请选择公示人员。"))
     eligible = set(
         Declaration.objects.filter(
-            pk__in=ids, plan=plan, holder=organization, status=S.PASSED
+            pk__in=ids,
+            plan=plan,
+            holder=organization,
+            status__in=workflow.sources_of(Action.REPORT),
         ).values_list("pk", flat=True)
     )
     if eligible != ids:
@@ -432,7 +343,7 @@ def record_notice(
 def record_notice_outcome(*, actor, notice: PublicNotice, outcome: str, note: str = ""):
     """公示结果: once the notice has ended; an objection needs a note."""
     notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
-    _require_member(actor, notice.organization)
+    access.require_member(actor, notice.organization)
     if notice.outcome != PublicNotice.Outcome.PENDING:
         raise ValidationError(_("该公示结果已登记。"))
     if outcome not in (PublicNotice.Outcome.NO_OBJECTION, PublicNotice.Outcome.OBJECTION):
@@ -472,23 +383,11 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
     from institutions.selectors import missing_path_message
     from review.selectors import unnoticed_names  # (selectors import this module)
 
-    _require_member(actor, organization)
-    if organization.kind not in REVIEWING_KINDS:
-        raise PermissionDenied(_("本单位不能上报申报。"))
-    ids = sorted({int(i) for i in declaration_ids})
-    if not ids:
-        raise ValidationError(_("请选择要上报的申报。"))
-    rows = list(
-        Declaration.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids, holder=organization, status=S.PASSED)
-        .values_list("pk", "round", "plan__series_id", "plan__level_id")
+    rows = workflow.lock_many(
+        declaration_ids, action=Action.REPORT, actor=actor, organization=organization
     )
-    if len(rows) != len(ids):
-        raise ValidationError(
-            _("有%(n)d份申报不是本单位“已通过待上报”的申报（可能已被他人处理），请刷新后重试。")
-            % {"n": len(ids) - len(rows)}
-        )
-    if organization.kind == OrgKind.UNIT:
+    ids = [row.pk for row in rows]
+    if access.may(organization, Cap.PUBLISH_NOTICE):
         names = unnoticed_names(organization, ids)
         if names:
             shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
@@ -496,9 +395,9 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
                 _("以下%(n)d人尚未完成公示或公示结果不是“无异议”：%(names)s。请先登记公示及结果。")
                 % {"n": len(names), "names": shown}
             )
-    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for pk, round_, series_id, level_id in rows:
-        groups.setdefault((series_id, level_id), []).append((pk, round_))
+    groups: dict[tuple[int, int], list[workflow.Locked]] = {}
+    for row in rows:
+        groups.setdefault((row.series_id, row.level_id), []).append(row)
     paths = {
         (p.series_id, p.level_id): p
         for p in RoutingPath.objects.select_related(
@@ -511,52 +410,61 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
     }
     for key in groups:
         if key not in paths:
-            from catalog.models import Level, Series
-
             message, url = missing_path_message(
                 organization, Series.objects.get(pk=key[0]), Level.objects.get(pk=key[1])
             )
             raise ValidationError(message, code="no_path", params={"url": url})
     now = timezone.now()
-    batches = []
-    for key, members in groups.items():
-        path = paths[key]
-        batches.append(_report_group(actor, organization, path, members, now))
-    return batches
+    return [
+        _report_group(actor, organization, paths[key], members, now)
+        for key, members in groups.items()
+    ]
 
 
 def _report_group(actor, organization, path, members, now) -> ReportBatch:
     to_committee = path.committee_id is not None
     destination = path.committee.office if to_committee else path.target
-    target_status = S.AT_COMMITTEE if to_committee else S.UNDER_REVIEW
-    ids = [pk for pk, _round in members]
     batch = ReportBatch.objects.create(
         from_organization=organization,
         to_organization=destination,
         committee=path.committee if to_committee else None,
         path=path,
-        count=len(ids),
+        count=len(members),
         created_by=actor,
         created_at=now,
     )
-    update = {"status": target_status, "holder": destination, "updated_at": now}
+    changes = {"holder": destination}
     if to_committee:
-        update["committee"] = path.committee
-    Declaration.objects.filter(pk__in=ids).update(**update)
+        changes["committee"] = path.committee
+    extra = {"committee": path.committee.name} if to_committee else {}
+    ids = workflow.perform_many(
+        members,
+        action=Action.REPORT_TO_COMMITTEE if to_committee else Action.REPORT,
+        actor=actor,
+        organization=organization,
+        changes=changes,
+        details=lambda pk, round_: {
+            "batch": batch.pk,
+            "from": organization.name,
+            "round": round_,
+            **extra,
+        },
+        now=now,
+    )
     Review.objects.filter(declaration_id__in=ids, organization=organization).update(
         state=ReviewState.REPORTED, reported_at=now, batch=batch
     )
     Review.objects.bulk_create(
         [
             Review(
-                declaration_id=pk,
+                declaration_id=row.pk,
                 organization=destination,
                 state=ReviewState.PENDING,
-                round=round_,
+                round=row.round,
                 arrived_at=now,
                 received_from=organization,
             )
-            for pk, round_ in members
+            for row in members
         ],
         batch_size=500,
         update_conflicts=True,
@@ -572,26 +480,5 @@ def _report_group(actor, organization, path, members, now) -> ReportBatch:
             "reported_at",
             "batch",
         ],
-    )
-    DeclarationEvent.objects.bulk_create(
-        [
-            DeclarationEvent(
-                declaration_id=pk,
-                action="report",
-                actor=actor,
-                organization=destination,
-                from_status=S.PASSED,
-                to_status=target_status,
-                details={
-                    "batch": batch.pk,
-                    "from": organization.name,
-                    "round": round_,
-                    **({"committee": path.committee.name} if to_committee else {}),
-                },
-                created_at=now,
-            )
-            for pk, round_ in members
-        ],
-        batch_size=500,
     )
     return batch

@@ -35,7 +35,6 @@ def _test_settings(settings, monkeypatch, _private_media_root):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     sms.outbox.clear()
-    factories._PASSWORD_HASH = None
     yield
     sms.outbox.clear()
 

@@ -1,13 +1,12 @@
 """factory_boy factories for the platform's models."""
 
 import factory
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
-from stdnum.cn import ric
 
 from applicants.models import AccountKind, IdType, User
 from applicants.validators import birth_date_and_gender
 from catalog.models import Level, Series
+from demo import people
 from institutions.models import (
     Committee,
     Membership,
@@ -18,21 +17,17 @@ from institutions.models import (
 )
 
 PASSWORD = "Test@2026pw"
-# One hash for every factory user: PBKDF2 per user would dominate the suite's time.
-_PASSWORD_HASH = None
 
 
 def password_hash():
-    global _PASSWORD_HASH
-    if _PASSWORD_HASH is None:
-        _PASSWORD_HASH = make_password(PASSWORD)
-    return _PASSWORD_HASH
+    """One hash for every factory user (demo.people.password_hash): a hash per user would
+    dominate the suite's time."""
+    return people.password_hash(PASSWORD)
 
 
 def resident_id(n: int, region: str = "370702", birth: str = "19850315") -> str:
     """A valid GB 11643 number: region + birth date + sequence + check digit."""
-    body = f"{region}{birth}{n % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return people.resident_id(region, birth, n)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

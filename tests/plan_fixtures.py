@@ -7,21 +7,16 @@ import pytest
 from django.utils import timezone
 
 from applicants.services import agree_commitment
-from declarations import demo
 from declarations.models import Plan
+from demo import catalog as demo_catalog
 from tests import factories
 
 
 @pytest.fixture
 def catalog(regions):
-    """Series, levels and the catalog as seeded, plus the engineering committee."""
-    from institutions.management.commands import seed_demo
-
-    for code, name, rank in seed_demo.LEVELS:
-        factories.LevelFactory(code=code, name=name, rank=rank)
-    for code, name, order in seed_demo.SERIES:
-        factories.SeriesFactory(code=code, name=name, sort_order=order)
-    demo.load_catalog()
+    """Series, levels and the catalog as seed_demo loads them (demo.catalog)."""
+    demo_catalog.load_levels_and_series()
+    demo_catalog.load_catalog()
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def culture_committee(catalog, regions):
 
 @pytest.fixture
 def plans(engineering_committee, culture_committee, regions):
-    engineering, culture = demo.load_plans(
+    engineering, culture = demo_catalog.load_plans(
         regions,
         {c.name: c for c in (engineering_committee, culture_committee)},
     )

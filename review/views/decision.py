@@ -3,7 +3,7 @@
 detail: the declaration as submitted, section by section in plan order, with its files, this
 organization's result of each section (通过 / 不通过 with what to fix), the results of earlier
 rounds and of other organizations, what changed since the returned round, and the decision
-buttons REVIEW_TRANSITIONS allows now. section_result records one section's result (htmx: the
+buttons the workflow table allows now. section_result records one section's result (htmx: the
 section's result fragment comes back; without JavaScript: redirect to the section's anchor).
 decide: the confirmation page of 通过 / 退回修改 / 不通过 (GET), and the decision (POST).
 
@@ -11,6 +11,8 @@ Every view fetches the declaration with get_declaration_for_reviewer (another or
 an applicant's or an outsider's request is not found); every POST goes through a service,
 which checks the permission and the state again under a row lock.
 """
+
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,18 +23,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from applicants.forms import add_service_errors
+from attachments.models import Attachment
+from core.forms import add_service_errors
+from declarations import workflow
+from declarations.reader import (
+    DeclarationView,
+    SectionView,
+    enabled_sections,
+    read_draft,
+    read_snapshot,
+)
 from declarations.sections import SECTIONS
 from review import selectors, services
-from review.display import (
-    SectionCard,
-    SectionView,
-    failed_sections,
-    plan_sections,
-    review_page,
-)
 from review.forms_decision import DECISION_FORMS, SectionResultForm
-from review.models import SectionResult
+from review.models import ReviewState, SectionResult
+
+IMAGE_KINDS = (Attachment.Kind.JPEG, Attachment.Kind.PNG, Attachment.Kind.GIF)
 
 
 def _queue_url() -> str:
@@ -46,6 +52,142 @@ def _detail_url(declaration, code: str | None = None) -> str:
 
 def _current_results(declaration, review) -> dict[str, SectionResult]:
     return selectors.round_results(declaration, review.organization)
+
+
+# ---------------------------------------------------------------- what the review page shows
+
+
+def failed_sections(sections, results: dict) -> list[dict]:
+    """This round's failed sections in plan order (the plan's sections, or the page's
+    SectionViews): what a return sends to the applicant."""
+    return [
+        {"code": s.code, "title": SECTIONS[s.code].title, "reason": results[s.code].reason}
+        for s in sections
+        if s.code in results and not results[s.code].passed
+    ]
+
+
+def read_only_reason(declaration, review, actions) -> str:
+    """Why the organization cannot act on the declaration now ("" when it can)."""
+    if actions:
+        return ""
+    if review.state == ReviewState.REPORTED and declaration.holder is not None:
+        return _("该申报已由本单位上报至“%(o)s”，本单位不能再审核，页面仅供查看。") % {
+            "o": declaration.holder.name
+        }
+    if review.state == ReviewState.RETURNED:
+        return _("该申报已退回申报人修改，页面仅供查看；申报人重新提交后将再次进入审核。")
+    if review.state == ReviewState.REJECTED:
+        return _("该申报审核不通过，审核已结束，页面仅供查看。")
+    if declaration.holder_id != review.organization_id:
+        return _("该申报当前不在本单位审核（状态：%(s)s），页面仅供查看。") % {
+            "s": declaration.get_status_display()
+        }
+    return _("本单位不能审核该申报，页面仅供查看。")
+
+
+@dataclass
+class SectionCard:
+    """One section on the review page: the section as read (its data, files and changes), this
+    organization's result of the current round (and the form for it, set by the view), every
+    other result as history."""
+
+    view: SectionView
+    result: object = None
+    history: list = field(default_factory=list)
+    form: object = None
+
+    @property
+    def code(self) -> str:
+        return self.view.code
+
+    @property
+    def title(self) -> str:
+        return self.view.title
+
+    @property
+    def changed(self) -> bool:
+        return self.view.changed
+
+
+@dataclass
+class ReviewPage:
+    view: DeclarationView
+    sections: list[SectionCard]
+    actions: list[str]
+    can_record: bool
+    read_only_reason: str
+    returned_round: int | None
+    failed: list[dict]
+
+
+def _files(declaration) -> list[Attachment]:
+    """Every file of the declaration, oldest first, marked for inline preview (one query)."""
+    files = list(
+        Attachment.objects.filter(declaration_id=declaration.pk).order_by("created_at", "pk")
+    )
+    for attachment in files:
+        attachment.is_image = attachment.kind in IMAGE_KINDS
+        attachment.is_pdf = attachment.kind == Attachment.Kind.PDF
+    return files
+
+
+def review_page(declaration, review, actor) -> ReviewPage:
+    """Everything the review page shows, in a number of queries that does not depend on how
+    many sections, rows, files or earlier results there are. Section data comes from the
+    snapshot of the current round (what was submitted), read beside the snapshot of the round
+    that was returned, if the previous round ended with a return; files are the current ones."""
+    sections = enabled_sections(declaration)
+    actions = services.available_review_actions(declaration, actor)
+    can_record = services.can_record_section_results(declaration, actor)
+
+    returned = selectors.returned_round(declaration)
+    snapshots = selectors.snapshots(declaration, {declaration.round, returned} - {None})
+    previous = snapshots.get(returned) if returned else None
+    current = snapshots.get(declaration.round)
+    files = _files(declaration)
+    if current is None:
+        # Not submitted in this round (not possible for a declaration in a queue): as saved.
+        view = read_draft(declaration, since=previous, files=files, sections=sections)
+    else:
+        view = read_snapshot(
+            declaration,
+            current,
+            since=previous,
+            files=files,
+            sections=sections,
+            round=declaration.round,
+        )
+
+    results = list(
+        SectionResult.objects.filter(declaration=declaration)
+        .select_related("organization", "reviewer")
+        .order_by("-round", "organization_id", "pk")
+    )
+    mine = {
+        r.code: r
+        for r in results
+        if r.organization_id == review.organization_id and r.round == declaration.round
+    }
+    cards = [
+        SectionCard(
+            view=section,
+            result=mine.get(section.code),
+            history=[
+                r for r in results if r.code == section.code and mine.get(section.code) is not r
+            ],
+        )
+        for section in view.sections
+    ]
+    return ReviewPage(
+        view=view,
+        sections=cards,
+        actions=actions,
+        can_record=can_record,
+        read_only_reason=read_only_reason(declaration, review, actions),
+        returned_round=returned if previous is not None else None,
+        failed=failed_sections(sections, mine),
+    )
 
 
 def _page_context(request, declaration, review, *, bound_form=None) -> dict:
@@ -64,13 +206,12 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
         "applicant": declaration.applicant,
         "sections": page.sections,
         "actions": page.actions,
-        "action_labels": {a: services.REVIEW_TRANSITIONS[a].label for a in page.actions},
+        "action_labels": {a: workflow.MOVES[a].label for a in page.actions},
         "can_record": page.can_record,
         "read_only_reason": page.read_only_reason,
         "returned_round": page.returned_round,
-        "diff": page.diff,
+        "diff": page.view.changes,
         "failed": page.failed,
-        "ce_summary": page.ce_summary,
         "queue_url": _queue_url(),
     }
 
@@ -95,16 +236,14 @@ def _result_fragment(request, declaration, review, code, form, *, saved=False):
         {
             "declaration": declaration,
             "s": SectionCard(
-                code=code,
-                title=SECTIONS[code].title,
                 view=SectionView(code=code, title=str(SECTIONS[code].title), kind="", saved=True),
                 result=results.get(code),
                 form=form,
             ),
             "can_record": True,
             "saved": saved,
-            "failed": failed_sections(plan_sections(declaration), results),
-            "action_labels": {a: services.REVIEW_TRANSITIONS[a].label for a in actions},
+            "failed": failed_sections(enabled_sections(declaration), results),
+            "action_labels": {a: workflow.MOVES[a].label for a in actions},
         },
     )
 
@@ -114,7 +253,7 @@ def _result_fragment(request, declaration, review, code, form, *, saved=False):
 def section_result(request, pk: int, code: str):
     """Record one section's 通过 / 不通过 (with what to fix)."""
     declaration, review = selectors.get_declaration_for_reviewer(request.user, pk)
-    if code not in {s.code for s in plan_sections(declaration)}:
+    if code not in {s.code for s in enabled_sections(declaration)}:
         message = _("该申报没有这个模块。")
         if request.htmx:
             return HttpResponse(message, status=400)
@@ -158,7 +297,7 @@ def decide(request, pk: int, action: str):
     form_class = DECISION_FORMS.get(action)
     if form_class is None:
         raise Http404(_("没有这个审核操作。"))
-    transition = services.REVIEW_TRANSITIONS[action]
+    transition = workflow.MOVES[action]
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -191,7 +330,7 @@ def decide(request, pk: int, action: str):
             )
             return redirect(_detail_url(declaration))
         form = form_class(initial={"seen_status": declaration.status})
-    sections = plan_sections(declaration)
+    sections = enabled_sections(declaration)
     return render(
         request,
         "review/decide.html",

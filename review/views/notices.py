@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applicants.forms import add_service_errors
-from institutions.models import OrgKind
-from institutions.selectors import require_organization
+from core.forms import add_service_errors
+from institutions import access
 from review import exports, selectors, services
 from review.forms import NoticeForm, NoticeOutcomeForm, QueueFilterForm
 from review.models import ReviewState
@@ -24,7 +23,7 @@ NOTICES_PER_PAGE = 20
 @require_GET
 def notice_list(request):
     """The unit's notices, and the plans that still have declarations to publish."""
-    unit = require_organization(request.user, OrgKind.UNIT)
+    unit = access.require_organization(request.user, access.Capability.PUBLISH_NOTICE)
     page = Paginator(selectors.notices_for(unit), NOTICES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -39,7 +38,7 @@ def notice_list(request):
 @require_http_methods(["GET", "POST"])
 def notice_new(request):
     """登记公示 (?plan= chooses the plan; changing it reloads the people list via htmx)."""
-    unit = require_organization(request.user, OrgKind.UNIT)
+    unit = access.require_organization(request.user, access.Capability.PUBLISH_NOTICE)
     if request.method == "POST" and request.POST.get("reload"):
         # 加载该计划的人员 (no htmx): the chosen plan's people, the typed values kept.
         form = NoticeForm(
@@ -134,7 +133,7 @@ def notice_export(request, pk: int):
 @require_GET
 def summary_export(request):
     """一览表: the organization's queue under the current filters, every page (xlsx)."""
-    organization = require_organization(request.user, *selectors.QUEUE_KINDS)
+    organization = access.require_organization(request.user, *selectors.QUEUE_CAPABILITIES)
     filters = QueueFilterForm(request.GET)
     reviews = selectors.queue(organization, filters.to_filter())
     return exports.xlsx_response(

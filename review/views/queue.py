@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from institutions.selectors import effective_path, missing_path_message, require_organization
+from declarations import workflow
+from institutions import access
+from institutions.selectors import effective_path, missing_path_message
 from review import selectors, services
 from review.forms import QueueFilterForm, ReportForm, ReportSelectionForm
 from review.models import QUEUE_STATES, ReviewState
@@ -29,14 +31,14 @@ def _queue_url(filters: QueueFilterForm) -> str:
 def queue(request):
     """The organization's queue (a committee office's inbox): filters, tabs with counts per
     state, 20 rows a page; rows waiting to be reported get a checkbox."""
-    organization = require_organization(request.user, *selectors.QUEUE_KINDS)
+    organization = access.require_organization(request.user, *selectors.QUEUE_CAPABILITIES)
     filters = QueueFilterForm(request.GET)
     f = filters.to_filter()
     counts = selectors.queue_counts(organization, f)
     page = Paginator(selectors.queue_rows(organization, f), QUEUE_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    can_report = organization.kind in services.REVIEWING_KINDS
+    can_report = access.may(organization, access.Capability.REPORT)
     for row in page:
         declaration = row.declaration
         row.masked_id = selectors.mask_id_number(declaration.applicant.id_number)
@@ -44,7 +46,7 @@ def queue(request):
             can_report
             and row.state == ReviewState.PASSED
             and declaration.holder_id == organization.pk
-            and declaration.status == "passed"
+            and workflow.is_reportable(declaration)
         )
         # 审核 where this organization decides; 查看 elsewhere (and in a committee inbox).
         row.actionable = (
@@ -64,7 +66,7 @@ def queue(request):
             "tabs": tabs,
             "page": page,
             "can_report": can_report,
-            "is_unit": organization.kind == "unit",
+            "is_unit": access.may(organization, access.Capability.PUBLISH_NOTICE),
             "reportable_count": selectors.reportable_count(organization, f) if can_report else 0,
             "export_query": filters.query(),
         },
@@ -97,7 +99,7 @@ def _confirm_page(request, organization, ids, filters, *, requested=None, error=
         else:
             group["destination"] = path.target.name
     unnoticed = []
-    if organization.kind == "unit" and declarations:
+    if access.may(organization, access.Capability.PUBLISH_NOTICE) and declarations:
         unnoticed = selectors.unnoticed_names(organization, [d.pk for d in declarations])
         blocked = blocked or bool(unnoticed)
     requested = len(ids) if requested is None else requested
@@ -124,7 +126,7 @@ def _confirm_page(request, organization, ids, filters, *, requested=None, error=
 @require_POST
 def report_confirm(request):
     """上报选中 / 上报全部符合条件的: the confirmation page (reporting cannot be undone)."""
-    organization = require_organization(request.user, *services.REVIEWING_KINDS)
+    organization = access.require_organization(request.user, access.Capability.REPORT)
     filters = QueueFilterForm(request.POST)
     selection = ReportSelectionForm(request.POST)
     if not selection.is_valid():
@@ -145,7 +147,7 @@ def report_confirm(request):
 @require_POST
 def report(request):
     """确认上报: all or nothing; a refusal is shown on the confirmation page."""
-    organization = require_organization(request.user, *services.REVIEWING_KINDS)
+    organization = access.require_organization(request.user, access.Capability.REPORT)
     filters = QueueFilterForm(request.POST)
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -175,3 +177,16 @@ def report(request):
         % {"n": sum(batch.count for batch in batches), "to": destinations},
     )
     return redirect(_queue_url(filters))
+
+
+def dashboard_card(request, organization) -> dict | None:
+    """The organization home page's card: the queue's counts per state (registered on
+    institutions.hooks.dashboard_panels)."""
+    if not any(access.may(organization, c) for c in selectors.QUEUE_CAPABILITIES):
+        return None
+    counts = selectors.queue_counts(organization, selectors.QueueFilter())
+    return {
+        "template": "review/_dashboard_card.html",
+        "is_inbox": access.may(organization, access.Capability.RECEIVE),
+        "review_counts": [(state, ReviewState(state).label, n) for state, n in counts.items()],
+    }

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from attachments.demo_files import jpeg_bytes, pdf_bytes
+from demo.files import jpeg_bytes, pdf_bytes
 
 __all__ = ["jpeg_bytes", "pdf_bytes", "upload"]
 

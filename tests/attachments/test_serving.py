@@ -253,14 +253,21 @@ def test_the_unit_of_a_withdrawn_declaration_keeps_what_it_was_sent(
 def test_the_committee_office_sees_only_what_was_reported_to_it(
     client, submitted, committee_office_user, committee_office
 ):
-    from review.models import Review
+    from declarations.models import DeclarationEvent
+    from declarations.workflow import Action
 
     attachment = submitted.attachments.get(slot__code="photo")
     office = as_user(client, committee_office_user)
     # Submitted to the unit: not yet the committee office's business.
     assert office.get(download_url(attachment, inline=True)).status_code == 404
-    # Reported up to the committee (its office's inbox row): now it may.
-    Review.objects.create(declaration=submitted, organization=committee_office, round=1)
+    # Reported up to the committee (the event that handed it to the office): now it may.
+    DeclarationEvent.objects.create(
+        declaration=submitted,
+        action=Action.REPORT_TO_COMMITTEE,
+        organization=committee_office,
+        from_status="passed",
+        to_status="at_committee",
+    )
     response = office.get(download_url(attachment, inline=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

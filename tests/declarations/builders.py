@@ -1,8 +1,8 @@
-"""Valid declarations for the tests: the values, forms and files are declarations.demo_fill's
-(the same seed_demo submits for the demo applicants)."""
+"""Valid declarations for the tests: the values, forms and files are demo.fill's (the same
+seed_demo submits for the demo applicants)."""
 
 from declarations import services
-from declarations.demo_fill import fill_declaration, upload_required_files, upload_valid
+from demo.fill import fill_declaration, upload_required_files, upload_valid
 
 __all__ = ["fill_valid", "upload_required_files", "upload_valid"]
 

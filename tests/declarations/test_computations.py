@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from declarations.computations import add_months, merged_periods, month_end, whole_years
+from declarations.computations import add_months, merged_periods, whole_years
 
 
 def test_culture_guide_example_continuous_since_december_2017_is_five_years():
@@ -76,7 +76,6 @@ def test_month_helpers():
     assert add_months(date(2017, 1, 31), 1) == date(2017, 2, 28)
     assert add_months(date(2017, 12, 1), 1) == date(2018, 1, 1)
     assert add_months(date(2018, 1, 1), -1) == date(2017, 12, 1)
-    assert month_end(date(2024, 2, 10)) == date(2024, 2, 29)
 
 
 def test_leftover_days_of_separate_periods_make_months_at_31_days():

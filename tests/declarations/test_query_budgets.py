@@ -9,12 +9,12 @@ from django.db.models import FETCH_RAISE
 from django.urls import reverse
 
 from declarations import selectors
-from declarations.demo_fill import bound, items, prefixed, rows_data, single_values
 from declarations.forms import SECTION_FORMS
 from declarations.models import Declaration, DeclarationSection
+from demo.fill import bound, items, prefixed, rows_data, single_values
 
-# Valid input, row by row, and of the single-form sections: declarations.demo_fill (shared with
-# seed_demo). Other test modules import these names from here too.
+# Valid input, row by row, and of the single-form sections: demo.fill (shared with seed_demo).
+# Other test modules import these names from here too.
 __all__ = ["ROW_SECTIONS", "bound", "prefixed", "single_values", "store", "stored_rows"]
 
 MANY = 30

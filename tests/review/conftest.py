@@ -4,7 +4,7 @@ effective routing paths unit → supervising → reporting department → commit
 import pytest
 
 from declarations.services import submit_declaration
-from institutions.models import RoutingPath
+from demo import people
 from tests.declarations.builders import fill_valid
 
 
@@ -14,13 +14,8 @@ def chain(unit, supervising_department, reporting_department, engineering_commit
     series, level = engineering_committee.series, engineering_committee.level
 
     def effective(organization, **destination):
-        return RoutingPath.objects.create(
-            organization=organization,
-            series=series,
-            level=level,
-            status=RoutingPath.Status.EFFECTIVE,
-            applied_by=administrator,
-            **destination,
+        return people.effective_path(
+            organization, series, level, applied_by=administrator, **destination
         )
 
     return [

@@ -134,7 +134,7 @@ def test_whole_chain_with_one_return(
         "pass",
         "report",
         "pass",
-        "report",
+        "report_committee",
     ]
 
 

@@ -1,7 +1,7 @@
-"""A complete, valid declaration for each of the two demo plans (declarations.demo), entered as a
+"""A complete, valid declaration for each of the two demo plans (demo.catalog), entered as a
 person would enter it: each enabled section's values go through the section's own form and are
 saved with services.save_section, and every required attachment slot gets a generated file the
-checks accept (attachments.demo_files), checked at once as the worker would check it.
+checks accept (demo.files), checked at once as the worker would check it.
 
 seed_demo uses it for the demo applicants' submitted declarations; the tests build their
 declarations with it (tests/declarations/builders.py). The two plans differ: the culture plan
@@ -13,7 +13,6 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from attachments import demo_files
 from attachments import services as attachment_services
 from attachments.models import Attachment
 from catalog.models import (
@@ -28,6 +27,7 @@ from declarations import services
 from declarations.computations import add_months
 from declarations.forms import form_for_section
 from declarations.models import AttachmentSlot, Declaration
+from demo.files import photo, scan
 
 ENGINEERING = "engineering"
 CULTURE = "mass_culture"
@@ -161,8 +161,8 @@ def _declaration_info(declaration, unit, **values):
     }
 
 
-def _basic_info(declaration):
-    applicant = declaration.applicant
+def basic_info(applicant):
+    """基本信息 as entered (and stored: plain text)."""
     return {
         "phone": applicant.phone or "13912345678",
         "email": f"{applicant.username}@example.com",
@@ -170,7 +170,14 @@ def _basic_info(declaration):
     }
 
 
-def _education(school, major, graduated_on, chsi_code):
+# The degree of each demo series: school, major, graduation date, 学信网 online check code.
+EDUCATION = {
+    ENGINEERING: ("山东大学", "机械工程", "2012-06-30", "A1B2C3D4E5F6G7H8"),
+    CULTURE: ("山东艺术学院", "舞蹈学", "2016-06-30", "M2N3P4Q5R6S7T8U9"),
+}
+
+
+def education(school, major, graduated_on, chsi_code):
     """A domestic bachelor's degree, full-time, which is also the degree the review is based on."""
     return {
         "full_time_school": school,
@@ -186,7 +193,7 @@ def _education(school, major, graduated_on, chsi_code):
 
 def _engineering_singles(declaration, unit):
     return {
-        "basic_info": _basic_info(declaration),
+        "basic_info": basic_info(declaration.applicant),
         "declaration_info": _declaration_info(
             declaration,
             unit,
@@ -196,7 +203,7 @@ def _engineering_singles(declaration, unit):
             first_work_date="2015-07-01",
             professional_years="10",
         ),
-        "education": _education("山东大学", "机械工程", "2012-06-30", "A1B2C3D4E5F6G7H8"),
+        "education": education(*EDUCATION[ENGINEERING]),
         "language_computer": {"foreign_language": "大学英语四级", "computer_level": "无"},
         "performance": {"text": "负责设备维修与技术改造，完成数控产线改造三项。"},
         "societies": {"text": "中国机械工程学会会员"},
@@ -207,7 +214,7 @@ def _engineering_singles(declaration, unit):
 def _culture_singles(declaration, unit):
     plan = declaration.plan
     return {
-        "basic_info": _basic_info(declaration),
+        "basic_info": basic_info(declaration.applicant),
         "declaration_info": _declaration_info(
             declaration,
             unit,
@@ -218,7 +225,7 @@ def _culture_singles(declaration, unit):
             first_work_date="2016-07-01",
             professional_years="10",
         ),
-        "education": _education("山东艺术学院", "舞蹈学", "2016-06-30", "M2N3P4Q5R6S7T8U9"),
+        "education": education(*EDUCATION[CULTURE]),
         # Certificates by name: the plan refuses vague words such as "熟练" or "良好".
         "language_computer": {
             "foreign_language": "大学英语四级证书",
@@ -351,9 +358,9 @@ def upload_valid(declaration, slot, name=None):
     """Upload a file the slot accepts (the photo for a photo slot, else a one-page PDF scan) and
     run its check now, as the worker would after commit."""
     if slot.is_photo:
-        file = SimpleUploadedFile(name or f"{slot.name}.jpg", demo_files.photo(), "image/jpeg")
+        file = SimpleUploadedFile(name or f"{slot.name}.jpg", photo(), "image/jpeg")
     else:
-        file = SimpleUploadedFile(name or f"{slot.name}.pdf", demo_files.scan(), "application/pdf")
+        file = SimpleUploadedFile(name or f"{slot.name}.pdf", scan(), "application/pdf")
     attachment = attachment_services.upload_attachment(
         actor=declaration.applicant, declaration=declaration, slot=slot, uploaded_file=file
     )

@@ -1,4 +1,6 @@
-"""Catalog and the two demo plans that differ (seed_demo calls load_catalog_and_plans)."""
+"""The catalog (levels, series, titles, specialties, declaration methods, qualifications) and the
+two demo plans, which differ on purpose. seed_demo, the benchmark and the tests' fixtures
+(tests/plan_fixtures.py) load them with these functions."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,6 +16,20 @@ from catalog.models import (
 from declarations.models import AchievementCategory, AttachmentSlot, Plan, PlanSection
 from declarations.sections import SECTION_LIST
 
+LEVELS = [
+    ("junior", "初级", 1),
+    ("intermediate", "中级", 2),
+    ("deputy_senior", "副高级", 3),
+    ("senior", "正高级", 4),
+]
+SERIES = [
+    ("engineering", "工程技术", 1),
+    ("mass_culture", "群众文化", 2),
+    ("library", "图书资料", 3),
+    ("cultural_relics", "文物博物", 4),
+    ("art", "艺术", 5),
+    ("fine_art", "美术", 6),
+]
 TITLES = {
     "engineering": [
         ("junior", "技术员"),
@@ -140,7 +156,25 @@ def _shanghai(*args):
     return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+def load_levels_and_series() -> tuple[dict, dict]:
+    """The demo levels and series (names and order brought back to the demo's); returns
+    ({code: Level}, {code: Series})."""
+    levels = {
+        code: Level.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})[0]
+        for code, name, rank in LEVELS
+    }
+    series = {
+        code: Series.objects.update_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )[0]
+        for code, name, order in SERIES
+    }
+    return levels, series
+
+
 def load_catalog():
+    """Titles, specialties, declaration methods and qualifications of the demo series (which
+    must exist: load_levels_and_series)."""
     series = {s.code: s for s in Series.objects.all()}
     levels = {level.code: level for level in Level.objects.all()}
     for series_code, titles in TITLES.items():
@@ -169,7 +203,10 @@ def load_catalog():
         )
 
 
-def _configure_sections(plan, extra_slots):
+def configure_sections(plan, extra_slots=None):
+    """A section for each of SECTION_LIST, with the common attachment slots and the plan's
+    extra ones ({section code: [slot]})."""
+    extra_slots = extra_slots or {}
     for order, spec in enumerate(SECTION_LIST):
         section, _ = PlanSection.objects.get_or_create(
             plan=plan, code=spec.code, defaults={"sort_order": order}
@@ -190,18 +227,20 @@ def _configure_sections(plan, extra_slots):
             )
 
 
-def load_plans(regions, committees):
-    """2026 工程技术 中级 潍坊 and 2026 群众文化 初级 威海环翠区, which differ on purpose."""
-    methods = {m.code: m for m in DeclarationMethod.objects.all()}
-    engineering, _ = Plan.objects.update_or_create(
-        year=2026,
+def engineering_plan(region, committee, *, year=2026, opens_at=None, closes_at=None) -> Plan:
+    """工程技术 中级 of the region: every achievement category, no unit ranking, every
+    declaration method, 90 hours of continuing education in 5 years, a 社保明细 slot in 基本信息.
+    The demo's opens 2026-10-01 and closes 2027-01-31 17:00 (Asia/Shanghai)."""
+    methods = DeclarationMethod.objects.all()
+    plan, _ = Plan.objects.update_or_create(
+        year=year,
         series=Series.objects.get(code="engineering"),
         level=Level.objects.get(code="intermediate"),
-        region=regions["370700"],
+        region=region,
         defaults={
-            "committee": committees["潍坊市工程技术职务资格中级评审委员会"],
-            "opens_at": _shanghai(2026, 10, 1),
-            "closes_at": _shanghai(2027, 1, 31, 17, 0),
+            "committee": committee,
+            "opens_at": opens_at or _shanghai(2026, 10, 1),
+            "closes_at": closes_at or _shanghai(2027, 1, 31, 17, 0),
             "achievement_categories": [c.value for c in AchievementCategory],
             "ranking_required": False,
             "vague_words": "",
@@ -209,15 +248,26 @@ def load_plans(regions, committees):
             "ce_years": 5,
         },
     )
-    engineering.methods.set(methods.values())
-    _configure_sections(
-        engineering,
+    plan.methods.set(methods)
+    configure_sections(
+        plan,
         {
             "basic_info": [
                 ("social_security", "社保明细", "近6个月个人社保缴费明细", True, True, False)
             ],
         },
     )
+    return plan
+
+
+def load_plans(regions, committees):
+    """2026 工程技术 中级 潍坊 and 2026 群众文化 初级 威海环翠区, which differ on purpose:
+    the culture plan requires the unit ranking, refuses vague language levels, has no patents
+    nor 高技能人才贯通, and asks for a signed 业务工作总结."""
+    engineering = engineering_plan(
+        regions["370700"], committees["潍坊市工程技术职务资格中级评审委员会"]
+    )
+    methods = {m.code: m for m in DeclarationMethod.objects.all()}
     culture, _ = Plan.objects.update_or_create(
         year=2026,
         series=Series.objects.get(code="mass_culture"),
@@ -252,7 +302,7 @@ def load_plans(regions, committees):
             )
         ]
     )
-    _configure_sections(
+    configure_sections(
         culture,
         {
             "other": [

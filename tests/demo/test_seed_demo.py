@@ -24,8 +24,8 @@ from declarations.models import (
     Plan,
     Submission,
 )
+from demo.management.commands import seed_demo
 from institutions import selectors
-from institutions.management.commands import seed_demo
 from institutions.models import (
     Committee,
     Membership,

@@ -1,28 +1,21 @@
 """Demo data: regions, one account per role, the two seeded committees, the effective routing
 paths from each demo unit up to its plan's committee, and one complete declaration submitted to
-each demo unit (so each unit's queue has something to review). Safe to run again."""
+each demo unit (so each unit's queue has something to review). Safe to run again.
 
-from django.contrib.auth.hashers import make_password
+The tables are here; the builders (demo.people, demo.catalog, demo.fill) are shared with the
+benchmark and the tests."""
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from applicants.models import AccountKind, IdType, User
+from applicants.models import AccountKind, IdType
 from applicants.services import agree_commitment
 from applicants.validators import birth_date_and_gender
-from catalog.models import Level, Series
-from declarations import demo, demo_fill
 from declarations import services as declaration_services
 from declarations.models import Declaration
-from institutions.models import (
-    Committee,
-    Membership,
-    Organization,
-    OrgKind,
-    PermissionStatus,
-    Region,
-    RoutingPath,
-)
+from demo import catalog, fill, people
+from institutions.models import OrgKind
 
 DEMO_PASSWORD = "Demo@2026"
 ADMIN_PASSWORD = "Admin@2026"
@@ -42,21 +35,6 @@ REGIONS = [
     ("330521", "德清县", "330500"),
     ("330522", "长兴县", "330500"),
     ("330523", "安吉县", "330500"),
-]
-
-LEVELS = [
-    ("junior", "初级", 1),
-    ("intermediate", "中级", 2),
-    ("deputy_senior", "副高级", 3),
-    ("senior", "正高级", 4),
-]
-SERIES = [
-    ("engineering", "工程技术", 1),
-    ("mass_culture", "群众文化", 2),
-    ("library", "图书资料", 3),
-    ("cultural_relics", "文物博物", 4),
-    ("art", "艺术", 5),
-    ("fine_art", "美术", 6),
 ]
 
 # (username, organization name, kind, region code, uscc, contact)
@@ -196,12 +174,6 @@ DECLARATIONS = [
 ]
 
 
-def _level_of(code: str) -> int:
-    if code.endswith("0000"):
-        return Region.Level.PROVINCE
-    return Region.Level.CITY if code.endswith("00") else Region.Level.DISTRICT
-
-
 class Command(BaseCommand):
     help = (
         "Load demo regions, organizations, committees, one account per role and a submitted "
@@ -210,28 +182,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        self._hashes = {}
         regions = {}
         for code, name, parent in REGIONS:
-            region, _ = Region.objects.update_or_create(
-                code=code,
-                defaults={"name": name, "level": _level_of(code), "parent": regions.get(parent)},
-            )
-            regions[code] = region
-        levels = {
-            code: Level.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})[
-                0
-            ]
-            for code, name, rank in LEVELS
-        }
-        series = {
-            code: Series.objects.update_or_create(
-                code=code, defaults={"name": name, "sort_order": order}
-            )[0]
-            for code, name, order in SERIES
-        }
+            regions[code] = people.region(code, name, regions.get(parent))
+        levels, series = catalog.load_levels_and_series()
 
-        admin = self._account("admin", "系统管理员", AccountKind.ADMINISTRATOR, ADMIN_PASSWORD)
+        admin = people.account("admin", "系统管理员", AccountKind.ADMINISTRATOR, ADMIN_PASSWORD)
         if not (admin.is_staff and admin.is_superuser):
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
@@ -239,46 +195,28 @@ class Command(BaseCommand):
         offices = {}
         accounts = {}
         for username, name, kind, region_code, uscc, (contact, phone) in ORGANIZATIONS:
-            organization, _ = Organization.objects.update_or_create(
-                name=name,
-                kind=kind,
-                defaults={
-                    "region": regions[region_code],
-                    "uscc": uscc,
-                    "contact_name": contact,
-                    "contact_phone": phone,
-                    "permission_status": PermissionStatus.APPROVED,
-                },
+            offices[username] = people.organization(
+                name, kind, regions[region_code], uscc=uscc, contact=(contact, phone)
             )
-            if organization.name_confirmed_at is None:
-                organization.name_confirmed_at = timezone.now()
-                organization.save(update_fields=["name_confirmed_at"])
-            user = self._account(username, contact, AccountKind.ORGANIZATION, DEMO_PASSWORD, phone)
-            Membership.objects.get_or_create(user=user, organization=organization)
-            offices[username] = organization
-            accounts[username] = user
+            accounts[username] = people.member(
+                offices[username], username, contact, DEMO_PASSWORD, phone
+            )
 
         committees = {}
         committee_offices = {}
         for name, series_code, level_code, region_code, office in COMMITTEES:
             committee_offices[name] = office
-            committees[name], _ = Committee.objects.update_or_create(
-                name=name,
-                defaults={
-                    "series": series[series_code],
-                    "level": levels[level_code],
-                    "region": regions[region_code],
-                    "office": offices[office],
-                },
+            committees[name] = people.committee(
+                name, series[series_code], levels[level_code], regions[region_code], offices[office]
             )
 
-        demo.load_catalog()
-        plans = {plan.series.code: plan for plan in demo.load_plans(regions, committees)}
+        catalog.load_catalog()
+        plans = {plan.series.code: plan for plan in catalog.load_plans(regions, committees)}
 
         for username, series_code, level_code, destination in PATHS:
             committee = committees.get(destination)
             decider = committee_offices[destination] if committee else destination
-            self._effective_path(
+            people.effective_path(
                 offices[username],
                 series[series_code],
                 levels[level_code],
@@ -290,7 +228,7 @@ class Command(BaseCommand):
 
         applicants = {}
         for username, name, id_number, phone in APPLICANTS:
-            user = self._account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)
+            user = people.account(username, name, AccountKind.PERSONAL, DEMO_PASSWORD, phone)
             if user.id_number != id_number:
                 user.id_type = IdType.RESIDENT_ID
                 user.id_number = id_number
@@ -319,51 +257,6 @@ class Command(BaseCommand):
             )
             return
         declaration = declaration_services.create_declaration(actor=applicant, plan=plan)
-        demo_fill.fill_declaration(declaration, unit)
+        fill.fill_declaration(declaration, unit)
         declaration_services.submit_declaration(actor=applicant, declaration=declaration)
         self.stdout.write(f"{applicant.name}的申报（{plan}）已提交至{unit.name}，等待审核。")
-
-    def _effective_path(self, organization, series, level, *, target, committee, **people):
-        """The one effective path for the series and level, pointed at the demo destination."""
-        path = RoutingPath.objects.filter(
-            organization=organization,
-            series=series,
-            level=level,
-            status=RoutingPath.Status.EFFECTIVE,
-        ).first()
-        if path is None:
-            RoutingPath.objects.create(
-                organization=organization,
-                series=series,
-                level=level,
-                target=target,
-                committee=committee,
-                status=RoutingPath.Status.EFFECTIVE,
-                decided_at=timezone.now(),
-                **people,
-            )
-        elif (path.target_id, path.committee_id) != (
-            target.pk if target else None,
-            committee.pk if committee else None,
-        ):
-            path.target, path.committee = target, committee
-            path.save(update_fields=["target", "committee"])
-
-    def _account(self, username, name, kind, password, phone=""):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create(
-                username=username,
-                name=name,
-                kind=kind,
-                phone=phone,
-                password=self._password_hash(password),
-            )
-        return user
-
-    def _password_hash(self, password):
-        """One hash per password for all the demo accounts sharing it (published passwords):
-        hashing takes about half a second each, which made the first run 5 s instead of 1 s."""
-        if password not in self._hashes:
-            self._hashes[password] = make_password(password)
-        return self._hashes[password]

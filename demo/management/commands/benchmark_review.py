@@ -1,7 +1,7 @@
 """python manage.py benchmark_review [--declarations 10000] [--batch 1000] [--keep]
 
 Seeds N declarations the unit has passed and published (bulk inserts, one password hash for every
-account; see review.benchmark), then prints: the seeding time; the time and query count of
+account; see demo.benchmark), then prints: the seeding time; the time and query count of
 report_declarations for one batch of --batch declarations (goal: under 2 s); the time and query
 count of the unit's queue selectors (page 1, the counts per state, a name search, an ID-number
 search, a filtered page, the reportable ids) and, when the URL review:queue exists, of rendering
@@ -17,7 +17,6 @@ On PostgreSQL the seeded tables are ANALYZEd first, as autovacuum would have don
 
 import time
 import tracemalloc
-import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +26,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from review import benchmark, selectors, services
+from demo import benchmark, measure
+from review import selectors, services
 from review.selectors import QueueFilter
 
 PER_PAGE = 20
@@ -79,23 +79,23 @@ class Command(BaseCommand):
 
     def _run(self, count, batch):
         write = self.stdout.write
-        rss_start = benchmark.maxrss_mb()
+        rss_start = measure.maxrss_mb()
         seeded = benchmark.seed(count)
         rows = seeded.rows
         write(
             f"造数：{count} 名申报人和 {rows['declarations']} 份申报（模块 {rows['sections']} 条、"
             f"记录 {rows['events']} 条、审核 {rows['reviews']} 条、公示 1 次），"
-            f"用时 {seeded.seconds:.2f} 秒；maxrss {benchmark.maxrss_mb():.1f}MB"
+            f"用时 {seeded.seconds:.2f} 秒；maxrss {measure.maxrss_mb():.1f}MB"
             f"（开始时 {rss_start:.1f}MB）"
         )
         if connection.vendor == "postgresql":
             started = time.perf_counter()
-            benchmark.analyze()
+            measure.analyze(benchmark.TABLES)
             write(f"ANALYZE 用时 {time.perf_counter() - started:.2f} 秒")
 
         unit, actor = seeded.unit, seeded.users["unit"]
         ids = seeded.declaration_ids[:batch]
-        measured = benchmark.measure(
+        measured = measure.measure(
             lambda: services.report_declarations(
                 actor=actor, organization=unit, declaration_ids=ids
             )
@@ -115,7 +115,7 @@ class Command(BaseCommand):
         checks = self._queue_checks(seeded)
         table = [("审核队列（用人单位）", "首次(ms)", "最快(ms)", "查询数", "结果")]
         for label, fn in checks:
-            m = benchmark.measure(fn, repeat=3)
+            m = measure.measure(fn, repeat=3)
             table.append(
                 (label, f"{m.seconds * 1000:.1f}", f"{m.best * 1000:.1f}", str(m.queries), m.result)
             )
@@ -133,12 +133,12 @@ class Command(BaseCommand):
                     services.report_declarations(
                         actor=actor, organization=unit, declaration_ids=others
                     )
-                    report_peak = tracemalloc.get_traced_memory()[1] / benchmark.MB
+                    report_peak = tracemalloc.get_traced_memory()[1] / measure.MB
                     transaction.set_rollback(True)
             tracemalloc.reset_peak()
             for _label, fn in checks:
                 fn()
-            queue_peak = tracemalloc.get_traced_memory()[1] / benchmark.MB
+            queue_peak = tracemalloc.get_traced_memory()[1] / measure.MB
         finally:
             tracemalloc.stop()
         reported = (
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         )
         write(
             f"峰值内存：tracemalloc {reported}、队列查询 {queue_peak:.1f}MB（仅 Python 分配）；"
-            f"进程 maxrss {benchmark.maxrss_mb():.1f}MB"
+            f"进程 maxrss {measure.maxrss_mb():.1f}MB"
         )
         return seeded
 
@@ -199,7 +199,7 @@ class Command(BaseCommand):
             ):
                 # A savepoint each, so a failing page cannot abort the run's transaction.
                 with transaction.atomic():
-                    first = benchmark.measure(lambda p=path, q=params: client.get(p, q))
+                    first = measure.measure(lambda p=path, q=params: client.get(p, q))
                     response = first.result
                     best = first.seconds
                     if response.status_code == 200:
@@ -221,19 +221,5 @@ class Command(BaseCommand):
         self._table(table)
 
     def _table(self, table):
-        widths = [max(_width(line[c]) for line in table) for c in range(len(table[0]))]
-        for line in table:
-            cells = [
-                _pad(cell, width, left=column in (0, len(line) - 1))
-                for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-            ]
-            self.stdout.write("  ".join(cells).rstrip())
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, left: bool) -> str:
-    space = " " * (width - _width(text))
-    return text + space if left else space + text
+        for line in measure.table_lines(table, left=(0, -1)):
+            self.stdout.write(line)

@@ -92,7 +92,8 @@ def test_keep_leaves_the_reported_batch_at_the_supervising_department():
     assert (batch.from_organization, batch.to_organization, batch.count) == (unit, supervising, 20)
     # The rolled-back memory pass left nothing of its second batch.
     assert DeclarationEvent.objects.filter(action="report").count() == 20
-    assert DeclarationSection.objects.count() == 60 * 4
+    # basic_info, declaration_info, education, titles, work_experience, performance (demo.bulk)
+    assert DeclarationSection.objects.count() == 60 * 6
 
 
 def test_two_kept_runs_do_not_collide():

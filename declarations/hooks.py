@@ -1,0 +1,18 @@
+"""What apps above declarations contribute to it (registered in their AppConfig.ready())."""
+
+from core.hooks import Hook
+
+submission_problems = Hook(
+    "submission_problems",
+    "fn(declaration, plan_sections) -> {plan_section_id: [message, …]}: what stops submission "
+    "besides the section data (attachments: required files missing or still being checked).",
+)
+snapshot_parts = Hook(
+    "snapshot_parts",
+    "fn(declaration) -> dict merged into the submission snapshot (attachments: the file list).",
+)
+section_panels = Hook(
+    "section_panels",
+    "fn(request, declaration, plan_section, editable) -> {'template': name, **context} or None: "
+    "panels shown under a section's form (attachments: the upload slots).",
+)

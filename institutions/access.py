@@ -1,0 +1,193 @@
+"""The one access policy: which organizations a user acts for, and what each kind of
+organization may do. Menus, view guards, selectors and services all ask this module; none of
+them lists organization kinds of its own.
+
+Two roles are foreseen and slot in here when they arrive: the expert (评审专家, a personal
+account with an expert profile, role EXPERT) and the HR bureau as a reviewing level of a
+routing path (add REVIEW and REPORT to its capabilities).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from applicants.models import AccountKind
+from institutions.models import Membership, Organization, OrgKind
+
+
+class Capability(models.TextChoices):
+    REQUEST_PERMISSION = "request_permission", _l("申请职称评审权限")
+    REVIEW = "review", _l("审核所持有的申报")
+    REPORT = "report", _l("向上级上报申报")
+    PUBLISH_NOTICE = "publish_notice", _l("登记公示")
+    APPLY_PATH = "apply_path", _l("申请申报路径")
+    APPLY_COMMITTEE_PATH = "apply_committee_path", _l("申请评委会路径")
+    DECIDE_PATHS = "decide_paths", _l("审核下级的路径申请")
+    APPROVE_UNITS = "approve_units", _l("审核单位的评审权限申请")
+    RECEIVE = "receive", _l("评委会收件")
+
+
+C = Capability
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    OrgKind.UNIT: frozenset(
+        {C.REQUEST_PERMISSION, C.REVIEW, C.REPORT, C.PUBLISH_NOTICE, C.APPLY_PATH}
+    ),
+    OrgKind.SUPERVISING: frozenset({C.REVIEW, C.REPORT, C.APPLY_PATH, C.DECIDE_PATHS}),
+    OrgKind.REPORTING: frozenset(
+        {C.REVIEW, C.REPORT, C.APPLY_PATH, C.APPLY_COMMITTEE_PATH, C.DECIDE_PATHS}
+    ),
+    OrgKind.HR_BUREAU: frozenset({C.APPROVE_UNITS}),
+    OrgKind.COMMITTEE_OFFICE: frozenset({C.RECEIVE, C.DECIDE_PATHS}),
+}
+
+ROLE_APPLICANT = "applicant"
+ROLE_ADMINISTRATOR = "administrator"
+ROLE_ANONYMOUS = "anonymous"
+
+
+def kinds_with(*capabilities: str) -> tuple[str, ...]:
+    """Organization kinds that have any of these capabilities, in OrgKind order."""
+    return tuple(
+        kind for kind in OrgKind.values if CAPABILITIES.get(kind, frozenset()) & set(capabilities)
+    )
+
+
+def may(organization: Organization | str | None, capability: str) -> bool:
+    """Whether an organization (or an organization kind) has a capability."""
+    if organization is None:
+        return False
+    kind = organization if isinstance(organization, str) else organization.kind
+    return capability in CAPABILITIES.get(kind, frozenset())
+
+
+# --- who acts for which organization ----------------------------------------------------------
+
+
+def organizations_of(user) -> list[Organization]:
+    """The organizations the user acts for (an organization account has one); one query,
+    cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or user.kind == AccountKind.PERSONAL:
+        return []
+    if not hasattr(user, "_acting_organizations"):
+        user._acting_organizations = [
+            m.organization
+            for m in Membership.objects.select_related("organization", "organization__region")
+            .filter(user=user)
+            .order_by("pk")
+        ]
+    return user._acting_organizations
+
+
+def organization_ids_of(user) -> frozenset[int]:
+    return frozenset(o.pk for o in organizations_of(user))
+
+
+def organization_ids_filter(user):
+    """The user's organization ids for use inside another query: the cached ids when known,
+    else a subquery, so a filter costs no query of its own."""
+    if hasattr(user, "_acting_organizations"):
+        return [o.pk for o in user._acting_organizations]
+    return Membership.objects.filter(user=user).values("organization_id")
+
+
+def acts_for(user, organization: Organization | int | None) -> bool:
+    if organization is None:
+        return False
+    pk = organization if isinstance(organization, int) else organization.pk
+    return pk in organization_ids_of(user)
+
+
+def organization_of(user) -> Organization | None:
+    """The organization an organization account acts for (its first membership)."""
+    organizations = organizations_of(user)
+    return organizations[0] if organizations else None
+
+
+def require_organization(user, *capabilities: str) -> Organization:
+    """The organization the user acts for, which must have one of the capabilities (any
+    organization when none is named); otherwise 403."""
+    organization = organization_of(user)
+    if organization is None or (
+        capabilities and not any(may(organization, c) for c in capabilities)
+    ):
+        raise PermissionDenied(_("您的账号无权访问此页面。"))
+    return organization
+
+
+def require_member(user, organization: Organization) -> None:
+    """Services: the actor must act for this organization."""
+    if not acts_for(user, organization):
+        raise PermissionDenied(_("只能操作本单位的数据。"))
+
+
+# --- roles, home pages and the menu ----------------------------------------------------------
+
+
+def role_of(user) -> str:
+    """applicant, administrator, the kind of the user's organization, or anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        return ROLE_ANONYMOUS
+    if user.is_administrator:
+        return ROLE_ADMINISTRATOR
+    if user.kind == AccountKind.PERSONAL:
+        return ROLE_APPLICANT
+    organization = organization_of(user)
+    return organization.kind if organization else ROLE_ANONYMOUS
+
+
+def home_url_for(user) -> str:
+    role = role_of(user)
+    if role == ROLE_APPLICANT:
+        return reverse("applicants:dashboard")
+    if role == ROLE_ADMINISTRATOR:
+        return reverse("institutions:admin_home")
+    if role == ROLE_ANONYMOUS:
+        return reverse("applicants:profile")
+    return reverse("institutions:dashboard")
+
+
+def menu_for(user) -> dict:
+    """The navigation of the signed-in user: each entry appears for the capabilities that use
+    it, so a new kind of organization gets its menu from CAPABILITIES alone."""
+    role = role_of(user)
+    if role == ROLE_ANONYMOUS and not getattr(user, "is_authenticated", False):
+        return {"role": role, "role_label": "", "items": [], "organization": None}
+    organization = None
+    if role == ROLE_APPLICANT:
+        role_label = _("申报人")
+        items = [
+            (_("我的首页"), reverse("applicants:dashboard")),
+            (_("专业技术职称"), reverse("declarations:index")),
+            (_("基本信息"), reverse("applicants:profile")),
+        ]
+    elif role == ROLE_ADMINISTRATOR:
+        role_label = _("系统管理员")
+        items = [
+            (_("管理首页"), reverse("institutions:admin_home")),
+            (_("单位（部门）"), reverse("institutions:organization_list")),
+            (_("创建部门账号"), reverse("institutions:create_organization_account")),
+            (_("路径审核"), reverse("institutions:path_queue")),
+            (_("导入继续教育学时"), reverse("declarations:ce_import")),
+            (_("管理后台"), reverse("admin:index")),
+        ]
+    else:
+        organization = organization_of(user)
+        role_label = OrgKind(role).label if role in OrgKind.values else ""
+        items = [(_("单位首页"), reverse("institutions:dashboard"))]
+        if may(organization, C.APPROVE_UNITS):
+            items.append((_("权限审核"), reverse("institutions:permission_queue")))
+        if may(organization, C.REVIEW):
+            items.append((_("申报审核与上报"), reverse("review:queue")))
+        if may(organization, C.PUBLISH_NOTICE):
+            items.append((_("公示"), reverse("review:notice_list")))
+        if may(organization, C.RECEIVE):
+            items.append((_("评委会收件箱"), reverse("review:queue")))
+        if may(organization, C.APPLY_PATH):
+            items.append((_("申报路径"), reverse("institutions:path_list")))
+        if may(organization, C.DECIDE_PATHS):
+            items.append((_("路径审核"), reverse("institutions:path_queue")))
+        items.append((_("单位信息"), reverse("institutions:organization_profile")))
+    return {"role": role, "role_label": role_label, "items": items, "organization": organization}

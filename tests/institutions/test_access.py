@@ -1,0 +1,77 @@
+"""The one access policy (institutions.access): which organizations a user acts for and what
+each kind of organization may do; the menu, guards and services all ask it."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from institutions import access
+from institutions.access import Capability as C
+from institutions.models import OrgKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_capability_belongs_to_the_kinds_the_seeds_give_it():
+    assert access.kinds_with(C.REVIEW) == (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING)
+    assert access.kinds_with(C.PUBLISH_NOTICE) == (OrgKind.UNIT,)
+    assert access.kinds_with(C.APPROVE_UNITS) == (OrgKind.HR_BUREAU,)
+    assert access.kinds_with(C.RECEIVE) == (OrgKind.COMMITTEE_OFFICE,)
+    assert set(access.kinds_with(C.DECIDE_PATHS)) == {
+        OrgKind.SUPERVISING,
+        OrgKind.REPORTING,
+        OrgKind.COMMITTEE_OFFICE,
+    }
+    assert not access.may(OrgKind.COMMITTEE_OFFICE, C.REVIEW)
+    assert not access.may(None, C.REVIEW)
+
+
+def test_a_reviewer_acts_for_their_unit_only(unit, unit_reviewer, supervising_department):
+    assert access.organization_of(unit_reviewer) == unit
+    assert access.acts_for(unit_reviewer, unit)
+    assert access.acts_for(unit_reviewer, unit.pk)
+    assert not access.acts_for(unit_reviewer, supervising_department)
+    with pytest.raises(PermissionDenied):
+        access.require_member(unit_reviewer, supervising_department)
+
+
+def test_applicants_and_administrators_act_for_no_organization(
+    applicant, administrator, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert access.organizations_of(applicant) == []
+    assert access.role_of(applicant) == access.ROLE_APPLICANT
+    assert access.role_of(administrator) == access.ROLE_ADMINISTRATOR
+    with pytest.raises(PermissionDenied):
+        access.require_organization(applicant)
+
+
+def test_require_organization_checks_the_capability(unit_reviewer, bureau_reviewer, hr_bureau):
+    assert access.require_organization(bureau_reviewer, C.APPROVE_UNITS) == hr_bureau
+    with pytest.raises(PermissionDenied):
+        access.require_organization(unit_reviewer, C.APPROVE_UNITS)
+    with pytest.raises(PermissionDenied):
+        access.require_organization(bureau_reviewer, C.REVIEW, C.RECEIVE)
+
+
+def test_the_organizations_are_read_once_per_user_object(unit_reviewer, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        for _ in range(5):
+            access.organization_ids_of(unit_reviewer)
+            access.acts_for(unit_reviewer, 1)
+
+
+@pytest.mark.parametrize(
+    ("persona", "present", "absent"),
+    [
+        ("unit_reviewer", ["申报审核与上报", "公示", "申报路径"], ["权限审核", "路径审核"]),
+        ("department_reviewer", ["申报审核与上报", "路径审核"], ["公示", "评委会收件箱"]),
+        ("bureau_reviewer", ["权限审核"], ["申报审核与上报", "申报路径"]),
+        ("committee_office_user", ["评委会收件箱", "路径审核"], ["申报审核与上报", "公示"]),
+        ("applicant", ["我的首页", "专业技术职称"], ["单位首页"]),
+    ],
+)
+def test_the_menu_follows_the_capabilities(request, persona, present, absent):
+    user = request.getfixturevalue(persona)
+    labels = [str(label) for label, _url in access.menu_for(user)["items"]]
+    assert all(item in labels for item in present), labels
+    assert not any(item in labels for item in absent), labels
