@@ -19,6 +19,7 @@ from applicants.forms import (
 from applicants.hooks import dashboard_panels, home_url_for
 from applicants.models import IdType, PasswordResetCode
 from core.forms import add_service_errors
+from core.hooks import add_panels
 from core.views import personal_required
 
 REGISTRATION_SESSION_KEY = "pending_personal_registration"
@@ -106,11 +107,7 @@ def register_confirm(request):
 def dashboard(request):
     context = {"has_commitment": services.has_agreed_commitment(request.user)}
     # Cards of the apps above (declarations: the applicant's declarations and their steps).
-    context["panel_templates"] = []
-    for panel in dashboard_panels.results(request):
-        if panel:
-            context["panel_templates"].append(panel.pop("template"))
-            context.update(panel)
+    add_panels(context, dashboard_panels, request)
     return render(request, "applicants/dashboard.html", context)
 
 

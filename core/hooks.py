@@ -24,3 +24,15 @@ class Hook:
 
     def __repr__(self):
         return f"<Hook {self.name}: {len(self._functions)} registered>"
+
+
+def add_panels(context: dict, hook: Hook, *args) -> dict:
+    """Ask a panels hook for its panels ({'template': name, **context} or None each) and put
+    them on a page's context: `panel_templates` lists the templates to include, in order."""
+    context.setdefault("panel_templates", [])
+    for panel in hook.results(*args):
+        if panel:
+            panel = dict(panel)
+            context["panel_templates"].append(panel.pop("template"))
+            context.update(panel)
+    return context

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants import services as applicant_services
+from core.hooks import add_panels
 from core.views import administrator_required, personal_required
 from declarations import continuing_education, hooks, selectors, services
 from declarations.forms import SECTION_FORMS, form_for_section
@@ -179,13 +180,9 @@ def section(request, pk: int, code: str):
     if request.htmx:
         return render(request, "declarations/_section_form.html", context)
     # Panels the apps above add under the form (attachments: the section's upload slots).
-    context["panel_templates"] = []
-    for panel in hooks.section_panels.results(
-        request, declaration, plan_section, context["editable"]
-    ):
-        if panel:
-            context["panel_templates"].append(panel.pop("template"))
-            context.update(panel)
+    add_panels(
+        context, hooks.section_panels, request, declaration, plan_section, context["editable"]
+    )
     returned = _current_return(declaration)
     if returned is not None:
         context["returned"] = returned

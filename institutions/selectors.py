@@ -81,6 +81,7 @@ def effective_path(organization, series, level):
 
 # --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
 
+
 def _paths():
     return RoutingPath.objects.select_related(
         "organization",

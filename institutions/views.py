@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.hooks import add_panels
 from core.views import administrator_required
 from institutions import access, hooks, selectors, services
 from institutions.forms import (
@@ -90,11 +91,7 @@ def dashboard(request):
     if access.may(organization, access.Capability.RECEIVE):
         context["committees"] = organization.committees.select_related("series", "level")
     # Cards of the apps above (review: the queue's counts per state).
-    context["panel_templates"] = []
-    for panel in hooks.dashboard_panels.results(request, organization):
-        if panel:
-            context["panel_templates"].append(panel.pop("template"))
-            context.update(panel)
+    add_panels(context, hooks.dashboard_panels, request, organization)
     return render(request, "institutions/dashboard.html", context)
 
 
@@ -376,9 +373,7 @@ def path_queue(request):
         "institutions/path_queue.html",
         {
             "organization": (
-                None
-                if request.user.is_administrator
-                else access.organization_of(request.user)
+                None if request.user.is_administrator else access.organization_of(request.user)
             ),
             "filter_form": filter_form,
             "page": page,

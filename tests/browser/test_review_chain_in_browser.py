@@ -192,10 +192,19 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     applicant.goto(f"/declarations/{declaration.pk}/timeline/")
     timeline = applicant.locator("main")
     expect(applicant.locator("[data-testid=status]")).to_have_text("评委会受理")
-    for text in ("提交申报", "退回修改", EDUCATION_REASON, "审核通过", "上报", supervising.name):
+    for text in (
+        "提交申报",
+        "退回修改",
+        EDUCATION_REASON,
+        "审核通过",
+        "上报",
+        "上报评委会",
+        supervising.name,
+    ):
         expect(timeline).to_contain_text(text)
     actions = list(
         Declaration.objects.get(pk=declaration.pk).events.values_list("action", flat=True)
     )
-    assert actions.count("pass") == 3 and actions.count("report") == 3
+    assert actions.count("pass") == 3 and actions.count("report") == 2
+    assert actions.count("report_committee") == 1
     assert actions.count("return") == 1 and actions.count("submit") == 2
