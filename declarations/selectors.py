@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -46,6 +48,53 @@ def enabled_sections(declaration):
 def timeline(declaration):
     """Every step of the declaration, oldest first, with who acted and where it went."""
     return declaration.events.select_related("actor", "organization").order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    event: DeclarationEvent
+    label: str
+    # Who did it: the person, and the organization they acted for ("" for the applicant).
+    person: str
+    acting_organization: str
+    # Where the declaration went (submission and reports), or "".
+    sent_to: str
+    # (from, to) state labels when the step changed the state, else None.
+    state_change: tuple[str, str] | None
+
+
+def timeline_steps(declaration) -> list[TimelineStep]:
+    """The timeline as the applicant reads it: each step names the acting person and
+    organization and, for a hand-over, the organization that received it; a step that left
+    the state unchanged (新增申报, 复用) shows no "草稿 → 草稿"."""
+    handovers = set(workflow.handover_actions())
+    steps = []
+    for event in timeline(declaration):
+        if event.action in handovers:
+            # The event's organization received it; a report names the sender in its details.
+            sent_to = event.organization.name if event.organization else ""
+            acting = (event.details or {}).get("from", "")
+        else:
+            sent_to = ""
+            acting = event.organization.name if event.organization else ""
+        if event.actor is not None and event.actor.pk == declaration.applicant_id:
+            acting = ""
+        changed = event.from_status and event.from_status != event.to_status
+        steps.append(
+            TimelineStep(
+                event=event,
+                label=event.action_label,
+                person=event.actor.name if event.actor else "",
+                acting_organization=acting,
+                sent_to=sent_to,
+                state_change=(
+                    (event.get_from_status_display(), event.get_to_status_display())
+                    if changed
+                    else None
+                ),
+            )
+        )
+    return steps
 
 
 def visible_declarations_q(user, prefix: str = "") -> Q:

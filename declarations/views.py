@@ -14,6 +14,7 @@ from declarations.forms import SECTION_FORMS, form_for_section
 from declarations.forms.ce_import import ContinuingEducationImportForm
 from declarations.models import Plan
 from declarations.sections import SECTIONS
+from declarations.workflow import Action
 
 
 def _returned_sections(event) -> list[dict]:
@@ -261,14 +262,14 @@ def continuing_education_import(request):
 @personal_required
 def timeline(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
-    events = list(selectors.timeline(declaration))
-    for event in events:
-        if event.action == "return":
-            event.returned_sections = _returned_sections(event)
+    steps = selectors.timeline_steps(declaration)
+    for step in steps:
+        if step.event.action == Action.RETURN:
+            step.event.returned_sections = _returned_sections(step.event)
     return render(
         request,
         "declarations/timeline.html",
-        {"declaration": declaration, "events": events},
+        {"declaration": declaration, "steps": steps},
     )
 
 
