@@ -307,6 +307,9 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET_BY_STAFF = "password_reset_by_staff", _("管理员重置密码")
     NOTICE_RECORDED = "notice_recorded", _("登记公示")
     NOTICE_OUTCOME = "notice_outcome", _("登记公示结果")
+    NOTICE_CORRECTED = "notice_corrected", _("更正公示")
+    NOTICE_CANCELLED = "notice_cancelled", _("撤销公示")
+    OBJECTION_HANDLED = "objection_handled", _("登记公示异议处理结果")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -6,10 +6,11 @@ so the catalog names every row refers to are read together, one query per catalo
 (declarations.reader.Lookup, which the declaration reader uses too), and every row is resolved
 from memory: an export is a fixed number of queries whatever its length. The workbook is
 write-only (rows go straight to a temporary file) and the file is streamed back as an
-attachment.
+attachment. Its title rows span the table and its columns are as wide as their content.
 """
 
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 
 from django.http import FileResponse
@@ -147,16 +148,47 @@ def _cell(sheet, value, font=None):
     return cell
 
 
-def _workbook(sheet_name: str, heading: str, lines, headers, rows, widths):
-    """A write-only workbook saved to a temporary file (rewound, ready to stream)."""
+# Column widths in characters (a CJK character counts two): from the widest value of the column
+# (its header included), plus a margin, kept between these bounds.
+MIN_WIDTH, MAX_WIDTH, WIDTH_MARGIN = 6, 60, 2
+
+
+def display_width(value) -> int:
+    """How many character columns the value takes in a cell: wide and fullwidth characters
+    (Chinese, fullwidth punctuation) count two, others one."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def column_widths(headers, rows) -> list[int]:
+    """A width for each column that fits its header and every value in it."""
+    widths = [display_width(header) for header in headers]
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], display_width(value))
+    return [min(max(width + WIDTH_MARGIN, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
+def _workbook(sheet_name: str, heading: str, lines, headers, rows):
+    """A write-only workbook saved to a temporary file (rewound, ready to stream): the heading
+    and the lines under it each merged across the table's columns, then the header row and the
+    rows, in columns as wide as their content. The rows (already in memory) are read twice: once
+    for the widths, which a write-only sheet must have before its first row, and once to write."""
+    rows = [list(row) for row in rows]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_name.translate(_SHEET_FORBIDDEN)[:31] or "Sheet1")
-    for index, width in enumerate(widths):
+    for index, width in enumerate(column_widths(headers, rows)):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    last = get_column_letter(len(headers))
     sheet.freeze_panes = f"A{len(lines) + 3}"
-    sheet.append([_cell(sheet, heading, Font(bold=True, size=14))])
+    title = _cell(sheet, heading, Font(bold=True, size=14))
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.append([title])
     for line in lines:
         sheet.append([_cell(sheet, line)])
+    # Merged cells are written after the rows: the title rows span the table.
+    for row_number in range(1, len(lines) + 2):
+        sheet.merged_cells.add(f"A{row_number}:{last}{row_number}")
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
@@ -230,8 +262,7 @@ def notice_workbook(notice: PublicNotice, people: list[Person]):
         ]
         for number, p in enumerate(people, start=1)
     )
-    widths = [6, 10, 6, 10, 30, 16, 12, 10, 18, 14, 18, 18]
-    return _workbook(_("公示表"), heading, lines, notice_headers(), rows, widths)
+    return _workbook(_("公示表"), heading, lines, notice_headers(), rows)
 
 
 def notice_filename(notice: PublicNotice) -> str:
@@ -314,8 +345,7 @@ def summary_workbook(organization, reviews, describe_filter: str):
         ]
         for number, (review, p) in enumerate(zip(reviews, people, strict=True), start=1)
     )
-    widths = [6, 10, 20, 6, 10, 30, 30, 16, 8, 12, 10, 18, 14, 18, 24, 18, 18, 12, 8, 28, 17, 12]
-    return _workbook(_("一览表"), heading, lines, summary_headers(), rows, widths)
+    return _workbook(_("一览表"), heading, lines, summary_headers(), rows)
 
 
 def summary_filename(organization) -> str:

@@ -2,7 +2,9 @@
 
 QueueFilterForm: the queue's GET filters (a bad value is ignored, never an error page).
 ReportSelectionForm: which declarations to report (the ticked ones, or all that qualify).
-NoticeForm / NoticeOutcomeForm: 登记公示 and its result.
+NoticeForm / NoticeOutcomeForm: 登记公示 and its result (with the people an objection is
+against); NoticeCorrectionForm / NoticeCancelForm: 更正 / 撤销 a running notice;
+ObjectionHandlingForm: 异议不成立 with how it was checked.
 """
 
 from django import forms
@@ -192,12 +194,13 @@ class NoticeForm(forms.Form):
     starts_on = forms.DateField(
         label=_l("公示开始日期"),
         widget=_date_input(),
+        help_text=_l("公示须在本单位审核通过之后开始：不能早于所选人员的审核通过日期。"),
         error_messages={"required": _l("请填写公示开始日期。"), "invalid": _l("日期格式不正确。")},
     )
     ends_on = forms.DateField(
         label=_l("公示结束日期"),
         widget=_date_input(),
-        help_text=_l("公示期不少于5个工作日（周末和法定节假日不计）。"),
+        help_text=_l("公示期不少于5个工作日（周末和法定节假日不计）；公示结束后方可登记公示结果。"),
         error_messages={"required": _l("请填写公示结束日期。"), "invalid": _l("日期格式不正确。")},
     )
     place = forms.CharField(
@@ -261,10 +264,70 @@ class NoticeForm(forms.Form):
         return self._candidate_list
 
     def checked_ids(self) -> set[int]:
-        """Which checkboxes are ticked: all by default, what was sent after a refused POST."""
+        """Which checkboxes are ticked: by default everyone not yet on a notice (nor waiting
+        for an objection to be handled); what was sent after a refused POST."""
         if self.is_bound:
             return {int(v) for v in self.data.getlist("declarations") if str(v).isdigit()}
-        return {d.pk for d in self.candidate_list()}
+        return {d.pk for d in self.candidate_list() if not d.noticed and not d.objection_open}
+
+
+class NoticeCorrectionForm(forms.Form):
+    """更正公示: a running notice's period, place and people, and why they change (the plan
+    stays; the service checks the rules as for a new notice)."""
+
+    starts_on = NoticeForm.base_fields["starts_on"]
+    ends_on = NoticeForm.base_fields["ends_on"]
+    place = NoticeForm.base_fields["place"]
+    declarations = NoticeForm.base_fields["declarations"]
+    reason = forms.CharField(
+        label=_l("更正原因"),
+        max_length=500,
+        error_messages={"required": _l("请填写更正原因。")},
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, data=None, *, notice, **kwargs):
+        super().__init__(data, **kwargs)
+        self.notice = notice
+        self.candidates = notice_candidates(notice.organization, notice.plan, exclude_notice=notice)
+        self.fields["declarations"].queryset = self.candidates
+        if not self.is_bound:
+            self.initial.update(
+                starts_on=notice.starts_on, ends_on=notice.ends_on, place=notice.place
+            )
+
+    def candidate_list(self):
+        if not hasattr(self, "_candidate_list"):
+            self._candidate_list = list(self.candidates)
+            for declaration in self._candidate_list:
+                declaration.masked_id = mask_id_number(declaration.applicant.id_number)
+        return self._candidate_list
+
+    def checked_ids(self) -> set[int]:
+        """The notice's people, or what was sent after a refused POST."""
+        if self.is_bound:
+            return {int(v) for v in self.data.getlist("declarations") if str(v).isdigit()}
+        return set(self.notice.declarations.values_list("pk", flat=True))
+
+
+class NoticeCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_l("撤销原因"),
+        max_length=500,
+        error_messages={"required": _l("请填写撤销原因。")},
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class ObjectionHandlingForm(forms.Form):
+    """异议不成立: how the unit checked the objection against one person."""
+
+    note = forms.CharField(
+        label=_l("核查情况及处理意见"),
+        max_length=2000,
+        error_messages={"required": _l("请填写核查情况及处理意见。")},
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
 
 
 class NoticeOutcomeForm(forms.Form):
@@ -284,3 +347,20 @@ class NoticeOutcomeForm(forms.Form):
         help_text=_l("有异议时必须填写异议情况及处理意见。"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+    objected = DeclarationCheckboxes(
+        label=_l("异议涉及人员"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_l("有异议时勾选异议涉及的人员；异议处理完毕前，这些人员不能上报。"),
+        error_messages={
+            "invalid_choice": _l("所选人员不在该公示中，请刷新页面。"),
+            "invalid_pk_value": _l("所选人员无效，请刷新页面。"),
+        },
+    )
+
+    def __init__(self, data=None, *, notice, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["objected"].queryset = notice.declarations.select_related("applicant").order_by(
+            "applicant__name", "pk"
+        )

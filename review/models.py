@@ -160,6 +160,7 @@ class PublicNotice(models.Model):
         PENDING = "pending", _("公示中")
         NO_OBJECTION = "no_objection", _("公示无异议")
         OBJECTION = "objection", _("有异议")
+        CANCELLED = "cancelled", _("已撤销")
 
     organization = models.ForeignKey(
         "institutions.Organization",
@@ -188,6 +189,9 @@ class PublicNotice(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     outcome_recorded_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
+    # The latest correction of a running notice (every one is in the audit trail).
+    corrected_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+    correction_reason = models.TextField(_("更正原因"), blank=True)
 
     class Meta:
         verbose_name = _("公示")
@@ -204,6 +208,63 @@ class PublicNotice(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1 if self.starts_on and self.ends_on else 0
+
+    def has_ended(self, today=None) -> bool:
+        """The notice runs through its end date: it has ended from the next day on."""
+        return (today or timezone.localdate()) > self.ends_on
+
+    @property
+    def is_running(self) -> bool:
+        """Not yet closed by an outcome or a cancellation (it may be corrected or cancelled)."""
+        return self.outcome == self.Outcome.PENDING
+
+
+class NoticeObjection(models.Model):
+    """异议: an objection raised during a notice against one person on it. It keeps that person
+    from being reported until the unit records how it was handled: checked and found unfounded
+    (with a note), or the declaration returned or rejected (recorded when the unit does so)."""
+
+    class Handling(models.TextChoices):
+        OPEN = "open", _("待处理")
+        UNFOUNDED = "unfounded", _("经核查异议不成立")
+        RETURNED = "returned", _("已退回修改")
+        REJECTED = "rejected", pgettext_lazy("handling", "审核不通过")
+
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.CASCADE, related_name="objections", verbose_name=_("公示")
+    )
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        on_delete=models.CASCADE,
+        related_name="notice_objections",
+        verbose_name=_("申报"),
+    )
+    handling = models.CharField(
+        _("处理结果"), max_length=10, choices=Handling.choices, default=Handling.OPEN
+    )
+    handling_note = models.TextField(_("核查情况及处理意见"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["notice", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "declaration"], name="one_objection_per_person_and_notice"
+            )
+        ]
+        indexes = [models.Index(fields=["declaration", "handling"], name="objection_open_idx")]
+
+    def __str__(self):
+        return f"{self.notice} · {self.declaration_id} ({self.get_handling_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handling == self.Handling.OPEN
 
 
 class ReportBatch(models.Model):

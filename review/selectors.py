@@ -1,17 +1,27 @@
 """Queries the review pages use: queues with their filters and counts, and the one
 fetch-with-permission helper for a declaration under review."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from declarations.workflow import Action
 from institutions import access
-from review.models import QUEUE_STATES, PublicNotice, Review, ReviewState, SectionResult
+from review.models import (
+    QUEUE_STATES,
+    NoticeObjection,
+    PublicNotice,
+    Review,
+    ReviewState,
+    SectionResult,
+)
 
 # Committee offices see the declarations reported to them (their inbox) the same way.
 QUEUE_CAPABILITIES = (access.Capability.REVIEW, access.Capability.RECEIVE)
@@ -78,10 +88,15 @@ def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
 
 
 def _reportable(organization, f: QueueFilter):
-    return _filtered(organization, f, with_state=False).filter(
+    reviews = _filtered(organization, f, with_state=False).filter(
         workflow.held_for_q(organization, Action.REPORT, "declaration__"),
         state=ReviewState.PASSED,
     )
+    if access.may(organization, access.Capability.PUBLISH_NOTICE):
+        # A unit reports only what its public notice has cleared (the rule report_declarations
+        # enforces).
+        reviews = reviews.filter(notice_cleared(organization, "declaration_id"))
+    return reviews
 
 
 def reportable_ids(organization, f: QueueFilter) -> list[int]:
@@ -192,13 +207,15 @@ def _notice_exists(organization, outcome, ref="declaration_id"):
 
 
 def queue_rows(organization, f: QueueFilter):
-    """The queue as the page lists it; a unit's rows also say whether the declaration has a
-    公示无异议 notice (noticed) or one still running (notice_pending), in the same query."""
+    """The queue as the page lists it; a unit's rows also say whether a notice cleared the
+    declaration (noticed), one is still running (notice_pending) or an objection waits to be
+    handled (objection_open), in the same query."""
     rows = queue(organization, f)
     if access.may(organization, access.Capability.PUBLISH_NOTICE):
         rows = rows.annotate(
-            noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION),
+            noticed=_notice_passed(organization),
             notice_pending=_notice_exists(organization, PublicNotice.Outcome.PENDING),
+            objection_open=_objection_open(organization),
         )
     return rows
 
@@ -218,13 +235,98 @@ def reportable_declarations(organization, ids):
     )
 
 
+def _notice_passed(organization, ref="declaration_id"):
+    """Whether a notice of the organization that ran to its end covers the declaration
+    (OuterRef(ref)) without an objection against it that still counts: 公示无异议, or 有异议
+    where the objection was not about this person or was checked and found unfounded. A
+    founded objection (the declaration returned or rejected over it) also voids the notices
+    registered before it was handled: after it, the person needs a new notice."""
+    Through = PublicNotice.declarations.through
+    Handling = NoticeObjection.Handling
+    standing = NoticeObjection.objects.filter(
+        notice_id=OuterRef("publicnotice_id"), declaration_id=OuterRef("declaration_id")
+    ).exclude(handling=Handling.UNFOUNDED)
+    founded_since = NoticeObjection.objects.filter(
+        declaration_id=OuterRef("declaration_id"),
+        notice__organization=organization,
+        handling__in=(Handling.RETURNED, Handling.REJECTED),
+        handled_at__gte=OuterRef("publicnotice__created_at"),
+    )
+    return Exists(
+        Through.objects.filter(
+            declaration_id=OuterRef(ref), publicnotice__organization=organization
+        )
+        .annotate(standing_objection=Exists(standing), founded_since=Exists(founded_since))
+        .filter(
+            Q(publicnotice__outcome=PublicNotice.Outcome.NO_OBJECTION)
+            | Q(publicnotice__outcome=PublicNotice.Outcome.OBJECTION, standing_objection=False),
+            founded_since=False,
+        )
+    )
+
+
+def _objection_open(organization, ref="declaration_id"):
+    """Whether an objection raised in a notice of the organization against the declaration
+    (OuterRef(ref)) is still waiting for the unit to record how it was handled."""
+    return Exists(
+        NoticeObjection.objects.filter(
+            declaration_id=OuterRef(ref),
+            notice__organization=organization,
+            handling=NoticeObjection.Handling.OPEN,
+        )
+    )
+
+
+def notice_cleared(organization, ref="pk") -> Q:
+    """The one notice rule for a unit's reporting, as a filter on the declaration (ref names
+    its id: "pk" on Declaration, "declaration_id" on Review): a notice of the unit ran to its
+    end without a standing objection against the declaration, and no objection against it is
+    waiting to be handled. report_declarations (through unnoticed_names), the confirmation page
+    and the queue's 上报全部符合条件的（N） all use it.
+
+    Only the declaring unit publishes a notice of its declarants (S3: 各单位…在本单位进行…公示;
+    an HR bureau for the freelancers it accepts): a level above (a Huzhou HR bureau 审核推荐
+    what departments reported) is not asked for one."""
+    declaring_unit = _DECLARING_UNIT_OF[ref]
+    return ~Q(**{declaring_unit: organization}) | (
+        Q(_notice_passed(organization, ref)) & ~Q(_objection_open(organization, ref))
+    )
+
+
+# The declaring unit of the declaration a notice_cleared ref names.
+_DECLARING_UNIT_OF = {"pk": "declaring_unit", "declaration_id": "declaration__declaring_unit"}
+
+
 def unnoticed_names(organization, ids) -> list[str]:
-    """Names of the declarations among ids without a 公示无异议 notice of this unit: the rule
-    report_declarations enforces and the confirmation page shows in advance."""
+    """Names of the declarations among ids that this unit's public notice has not cleared
+    (notice_cleared): the rule report_declarations enforces and the confirmation page shows in
+    advance."""
     return list(
         Declaration.objects.filter(pk__in=list(ids))
-        .annotate(noticed=_notice_exists(organization, PublicNotice.Outcome.NO_OBJECTION, "pk"))
-        .filter(noticed=False)
+        .exclude(notice_cleared(organization, "pk"))
+        .order_by("applicant__name")
+        .values_list("applicant__name", flat=True)
+    )
+
+
+def pass_dates(organization, ids) -> dict[int, tuple[str, datetime.date]]:
+    """For each declaration among ids, the applicant's name and the day this organization
+    passed it (its review row's decision; a row without one counts from its arrival, before
+    which it cannot have been passed). A notice of these people cannot start earlier."""
+    rows = Review.objects.filter(organization=organization, declaration_id__in=list(ids))
+    return {
+        pk: (name, timezone.localdate(decided_at or arrived_at))
+        for pk, name, decided_at, arrived_at in rows.values_list(
+            "declaration_id", "declaration__applicant__name", "decided_at", "arrived_at"
+        )
+    }
+
+
+def open_objection_names(organization, ids) -> list[str]:
+    """Names of the declarations among ids with an objection still to be handled."""
+    return list(
+        Declaration.objects.filter(pk__in=list(ids))
+        .filter(_objection_open(organization, "pk"))
         .order_by("applicant__name")
         .values_list("applicant__name", flat=True)
     )
@@ -243,19 +345,38 @@ def notice_plans(organization):
     )
 
 
-def notice_candidates(organization, plan):
-    """The unit's 已通过待上报 declarations of the plan, the people a new notice lists."""
+def notice_candidates(organization, plan, *, exclude_notice=None):
+    """The unit's 已通过待上报 declarations of the plan, the people a new notice lists: with
+    the day the unit passed each (passed_at), whether another running notice or one that
+    cleared them already covers them (noticed), and whether an objection against them waits to
+    be handled (objection_open). exclude_notice: the notice being corrected (it does not count
+    as another one)."""
     if plan is None:
         return Declaration.objects.none()
+    running = PublicNotice.declarations.through.objects.filter(
+        declaration_id=OuterRef("pk"),
+        publicnotice__organization=organization,
+        publicnotice__outcome=PublicNotice.Outcome.PENDING,
+    )
+    if exclude_notice is not None:
+        running = running.exclude(publicnotice_id=exclude_notice.pk)
+    passed_at = (
+        Review.objects.filter(declaration_id=OuterRef("pk"), organization=organization)
+        .annotate(on=Coalesce("decided_at", "arrived_at"))
+        .values("on")[:1]
+    )
     return (
-        Declaration.objects.filter(workflow.held_for_q(organization, Action.REPORT), plan=plan)
+        Declaration.objects.filter(
+            workflow.held_for_q(organization, Action.REPORT),
+            plan=plan,
+            # A notice lists the declaring unit's own declarants (notice_cleared).
+            declaring_unit=organization,
+        )
         .select_related("applicant")
         .annotate(
-            noticed=_notice_exists(
-                organization,
-                (PublicNotice.Outcome.NO_OBJECTION, PublicNotice.Outcome.PENDING),
-                "pk",
-            )
+            noticed=Q(Exists(running)) | Q(_notice_passed(organization, "pk")),
+            objection_open=_objection_open(organization, "pk"),
+            passed_at=Subquery(passed_at),
         )
         .order_by("applicant__name", "pk")
     )
@@ -281,8 +402,6 @@ def notice_people(notice: PublicNotice):
 def earliest_notice_end(start, days: int = 5):
     """The first end date that gives a notice starting on start the given number of working
     days (weekends and holidays excluded, moved working days counted; one query)."""
-    import datetime
-
     from review.models import Holiday
 
     horizon = start + datetime.timedelta(days=days * 3 + 30)
@@ -297,3 +416,12 @@ def earliest_notice_end(start, days: int = 5):
                 return day
         day += datetime.timedelta(days=1)
     return horizon
+
+
+def notice_objections(notice: PublicNotice) -> list[NoticeObjection]:
+    """The objections of a notice with the person each is against and who handled it."""
+    return list(
+        notice.objections.select_related("declaration__applicant", "handled_by").order_by(
+            "declaration__applicant__name", "pk"
+        )
+    )

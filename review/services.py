@@ -23,7 +23,14 @@ from declarations.workflow import Action
 from institutions import access
 from institutions.audit import AuditAction, record_audit
 from institutions.models import RoutingPath
-from review.models import PublicNotice, ReportBatch, Review, ReviewState, SectionResult
+from review.models import (
+    NoticeObjection,
+    PublicNotice,
+    ReportBatch,
+    Review,
+    ReviewState,
+    SectionResult,
+)
 from review.workdays import working_days
 
 S = DeclarationStatus
@@ -74,6 +81,15 @@ def on_declaration_moved(*, action, declaration, declaration_ids, organization, 
     puts the declaration in the declaring unit's queue as 待审核; a withdrawal takes it out."""
     if action == Action.SUBMIT:
         receive_submission(declaration=declaration)
+    elif action in (Action.RETURN, Action.REJECT) and organization is not None:
+        events = kwargs.get("events") or []
+        close_objections_on_decision(
+            declaration=declaration,
+            organization=organization,
+            action=action,
+            actor=kwargs.get("actor"),
+            reason=events[0].reason if events else "",
+        )
     elif action == Action.WITHDRAW:
         Review.objects.filter(
             declaration_id=declaration.pk, organization=organization, state=ReviewState.PENDING
@@ -271,22 +287,18 @@ def reject_declaration(
 # --- public notice (公示) --------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_notice(
-    *,
-    actor,
-    organization,
-    plan,
-    starts_on: datetime.date,
-    ends_on: datetime.date,
-    place: str = "",
-    declaration_ids,
-) -> PublicNotice:
-    """登记公示: the declarations this unit passed for the plan, published from starts_on to
-    ends_on, which must hold at least five working days (weekends and holidays excluded)."""
-    access.require_member(actor, organization)
-    if not access.may(organization, Cap.PUBLISH_NOTICE):
-        raise PermissionDenied(_("公示由用人单位登记。"))
+def _shown(names, limit=10) -> str:
+    return "、".join(names[:limit]) + ("等" if len(names) > limit else "")
+
+
+def _check_notice(*, organization, plan, starts_on, ends_on, ids) -> None:
+    """The rules a notice's period and people follow, when it is recorded and when it is
+    corrected: at least five working days (weekends and holidays excluded); only the unit's
+    已通过待上报 declarations of the plan; not starting before the day the unit passed each
+    person on it (S3: the unit publishes what it has passed); nobody with an objection that
+    still waits to be handled."""
+    from review.selectors import open_objection_names, pass_dates
+
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
     days = working_days(starts_on, ends_on)
@@ -300,9 +312,8 @@ def record_notice(
                 % {"min": MIN_NOTICE_WORKING_DAYS, "a": starts_on, "b": ends_on, "n": days}
             }
         )
-    ids = {int(i) for i in declaration_ids}
     if not ids:
-        raise ValidationError(_("请选择公示人员。"))
+        raise ValidationError({"declarations": _("请选择公示人员。")})
     eligible = set(
         Declaration.objects.filter(
             pk__in=ids,
@@ -316,6 +327,64 @@ def record_notice(
             _("有%(n)d份申报不是本单位“已通过待上报”的该计划申报，不能公示。请刷新页面。")
             % {"n": len(ids - eligible)}
         )
+    passed = pass_dates(organization, ids)
+    later = sorted((day, name) for name, day in passed.values() if day > starts_on)
+    if later:
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "公示须在本单位审核通过之后开始：%(names)s于%(d)s审核通过，"
+                    "公示开始日期不能早于%(d)s。"
+                )
+                % {"names": _shown([name for _day, name in later]), "d": later[-1][0]}
+            }
+        )
+    objected = open_objection_names(organization, ids)
+    if objected:
+        raise ValidationError(
+            {
+                "declarations": _(
+                    "%(names)s的公示异议尚未处理，不能再次公示。请先在原公示中登记异议处理结果，"
+                    "或退回、不通过该申报。"
+                )
+                % {"names": _shown(objected)}
+            }
+        )
+
+
+def _lock_running_notice(notice: PublicNotice, actor) -> PublicNotice:
+    notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+    access.require_member(actor, notice.organization)
+    if not access.may(notice.organization, Cap.PUBLISH_NOTICE):
+        raise PermissionDenied(_("公示由用人单位登记。"))
+    if not notice.is_running:
+        raise ValidationError(
+            _("该公示的状态为“%(s)s”，不能再更正或撤销。请刷新页面。")
+            % {"s": notice.get_outcome_display()}
+        )
+    return notice
+
+
+@transaction.atomic
+def record_notice(
+    *,
+    actor,
+    organization,
+    plan,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    place: str = "",
+    declaration_ids,
+) -> PublicNotice:
+    """登记公示: the declarations this unit passed for the plan, published from starts_on to
+    ends_on (see _check_notice for the rules)."""
+    access.require_member(actor, organization)
+    if not access.may(organization, Cap.PUBLISH_NOTICE):
+        raise PermissionDenied(_("公示由用人单位登记。"))
+    ids = {int(i) for i in declaration_ids}
+    _check_notice(
+        organization=organization, plan=plan, starts_on=starts_on, ends_on=ends_on, ids=ids
+    )
     notice = PublicNotice.objects.create(
         organization=organization,
         plan=plan,
@@ -340,26 +409,127 @@ def record_notice(
 
 
 @transaction.atomic
-def record_notice_outcome(*, actor, notice: PublicNotice, outcome: str, note: str = ""):
-    """公示结果: once the notice has ended; an objection needs a note."""
+def correct_notice(
+    *,
+    actor,
+    notice: PublicNotice,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    place: str = "",
+    declaration_ids,
+    reason: str,
+) -> PublicNotice:
+    """更正公示: change a running notice's period, place or people, with a reason; the same
+    rules as a new notice apply, and the change (before and after) goes to the audit trail."""
+    notice = _lock_running_notice(notice, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写更正原因。")})
+    ids = {int(i) for i in declaration_ids}
+    _check_notice(
+        organization=notice.organization,
+        plan=notice.plan,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        ids=ids,
+    )
+    place = (place or "").strip()
+    before_ids = set(notice.declarations.values_list("pk", flat=True))
+    changes = {
+        name: [str(old), str(new)]
+        for name, old, new in (
+            ("starts_on", notice.starts_on, starts_on),
+            ("ends_on", notice.ends_on, ends_on),
+            ("place", notice.place, place),
+        )
+        if old != new
+    }
+    if ids != before_ids:
+        changes["added_ids"] = sorted(ids - before_ids)
+        changes["removed_ids"] = sorted(before_ids - ids)
+    if not changes:
+        raise ValidationError(_("公示内容没有变化，无需更正。"))
+    notice.starts_on, notice.ends_on, notice.place = starts_on, ends_on, place
+    notice.corrected_at = timezone.now()
+    notice.correction_reason = reason
+    notice.save(
+        update_fields=["starts_on", "ends_on", "place", "corrected_at", "correction_reason"]
+    )
+    if ids != before_ids:
+        notice.declarations.set(sorted(ids))
+    record_audit(
+        actor=actor,
+        action=AuditAction.NOTICE_CORRECTED,
+        obj=notice,
+        organization=notice.organization,
+        reason=reason,
+        **changes,
+    )
+    return notice
+
+
+@transaction.atomic
+def cancel_notice(*, actor, notice: PublicNotice, reason: str) -> PublicNotice:
+    """撤销公示: a running notice is withdrawn, with a reason; its people count as not
+    published (a new notice may list them)."""
+    notice = _lock_running_notice(notice, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因。")})
+    notice.outcome = PublicNotice.Outcome.CANCELLED
+    notice.outcome_note = reason
+    notice.outcome_recorded_at = timezone.now()
+    notice.save(update_fields=["outcome", "outcome_note", "outcome_recorded_at"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.NOTICE_CANCELLED,
+        obj=notice,
+        organization=notice.organization,
+        reason=reason,
+    )
+    return notice
+
+
+@transaction.atomic
+def record_notice_outcome(
+    *, actor, notice: PublicNotice, outcome: str, note: str = "", objected_ids=None
+):
+    """公示结果: once the notice has ended (from the day after its end date). An objection
+    needs a note and names the people it is against (objected_ids; None: everyone on the
+    notice); each of them stays unreportable until the unit records how it was handled."""
     notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     access.require_member(actor, notice.organization)
     if notice.outcome != PublicNotice.Outcome.PENDING:
-        raise ValidationError(_("该公示结果已登记。"))
+        raise ValidationError(
+            _("该公示结果已登记。")
+            if notice.outcome != PublicNotice.Outcome.CANCELLED
+            else _("该公示已撤销，不能登记公示结果。")
+        )
     if outcome not in (PublicNotice.Outcome.NO_OBJECTION, PublicNotice.Outcome.OBJECTION):
         raise ValidationError({"outcome": _("请选择公示结果。")})
-    today = timezone.localdate()
-    if today < notice.ends_on:
+    if not notice.has_ended():
         raise ValidationError(
             _("公示尚未结束（%(d)s结束），结束后才能登记公示结果。") % {"d": notice.ends_on}
         )
     note = (note or "").strip()
-    if outcome == PublicNotice.Outcome.OBJECTION and not note:
-        raise ValidationError({"note": _("有异议时必须填写异议情况及处理意见。")})
+    objected = []
+    if outcome == PublicNotice.Outcome.OBJECTION:
+        if not note:
+            raise ValidationError({"note": _("有异议时必须填写异议情况及处理意见。")})
+        people = set(notice.declarations.values_list("pk", flat=True))
+        objected = sorted(people if objected_ids is None else {int(i) for i in objected_ids})
+        if not objected:
+            raise ValidationError({"objected": _("请勾选异议涉及的人员。")})
+        if not set(objected) <= people:
+            raise ValidationError({"objected": _("所选人员不在该公示中，请刷新页面。")})
     notice.outcome = outcome
     notice.outcome_note = note
     notice.outcome_recorded_at = timezone.now()
     notice.save(update_fields=["outcome", "outcome_note", "outcome_recorded_at"])
+    NoticeObjection.objects.bulk_create(
+        [NoticeObjection(notice=notice, declaration_id=pk) for pk in objected]
+    )
+    details = {"objected_ids": objected} if objected else {}
     record_audit(
         actor=actor,
         action=AuditAction.NOTICE_OUTCOME,
@@ -367,8 +537,71 @@ def record_notice_outcome(*, actor, notice: PublicNotice, outcome: str, note: st
         organization=notice.organization,
         reason=note,
         outcome=outcome,
+        **details,
     )
     return notice
+
+
+@transaction.atomic
+def record_objection_handling(*, actor, objection: NoticeObjection, note: str) -> NoticeObjection:
+    """异议处理: the unit checked the objection against one person and found it unfounded
+    (the note says how it was checked); the person may then be reported. A founded objection
+    is handled by returning or rejecting the declaration on its review page instead."""
+    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
+    notice = PublicNotice.objects.select_related("organization").get(pk=objection.notice_id)
+    access.require_member(actor, notice.organization)
+    if not access.may(notice.organization, Cap.PUBLISH_NOTICE):
+        raise PermissionDenied(_("公示由用人单位登记。"))
+    if not objection.is_open:
+        raise ValidationError(
+            _("该异议已处理（%(h)s），请刷新页面。") % {"h": objection.get_handling_display()}
+        )
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("请填写核查情况及处理意见。")})
+    _close_objection(
+        objection,
+        notice=notice,
+        actor=actor,
+        handling=NoticeObjection.Handling.UNFOUNDED,
+        note=note,
+    )
+    return objection
+
+
+def _close_objection(objection, *, notice, actor, handling, note):
+    objection.handling = handling
+    objection.handling_note = note
+    objection.handled_by = actor
+    objection.handled_at = timezone.now()
+    objection.save(update_fields=["handling", "handling_note", "handled_by", "handled_at"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.OBJECTION_HANDLED,
+        obj=notice,
+        organization=notice.organization,
+        reason=note,
+        declaration_id=objection.declaration_id,
+        handling=handling,
+    )
+
+
+def close_objections_on_decision(*, declaration, organization, action, actor, reason=""):
+    """The unit returned or rejected a declaration: the objections against it in the unit's
+    notices are handled that way (inside the move's transaction)."""
+    handling = {
+        Action.RETURN: NoticeObjection.Handling.RETURNED,
+        Action.REJECT: NoticeObjection.Handling.REJECTED,
+    }[action]
+    objections = NoticeObjection.objects.select_for_update(of=("self",)).filter(
+        declaration_id=declaration.pk,
+        notice__organization=organization,
+        handling=NoticeObjection.Handling.OPEN,
+    )
+    for objection in objections.select_related("notice__organization"):
+        _close_objection(
+            objection, notice=objection.notice, actor=actor, handling=handling, note=reason
+        )
 
 
 # --- reporting (数据上报) --------------------------------------------------------------------

@@ -22,5 +22,12 @@ urlpatterns = [
     path("notices/new/", notices.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/export/", notices.notice_export, name="notice_export"),
+    path("notices/<int:pk>/correct/", notices.notice_correct, name="notice_correct"),
+    path("notices/<int:pk>/cancel/", notices.notice_cancel, name="notice_cancel"),
+    path(
+        "notices/<int:pk>/objections/<int:objection_pk>/",
+        notices.objection_handle,
+        name="objection_handle",
+    ),
     path("export/summary/", notices.summary_export, name="summary_export"),
 ]

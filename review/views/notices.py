@@ -1,18 +1,28 @@
-"""公示: a unit records the public notice of the declarations it passed (at least 5 working days),
-then its outcome; and the spreadsheet exports (公示表 of a notice, 一览表 of a queue)."""
+"""公示: a unit records the public notice of the declarations it passed (at least 5 working days,
+not before it passed them), may correct or cancel it while it runs, records its outcome once it
+has ended and how each objection was handled; and the spreadsheet exports (公示表 of a notice,
+一览表 of a queue)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from institutions import access
 from review import exports, selectors, services
-from review.forms import NoticeForm, NoticeOutcomeForm, QueueFilterForm
+from review.forms import (
+    NoticeCancelForm,
+    NoticeCorrectionForm,
+    NoticeForm,
+    NoticeOutcomeForm,
+    ObjectionHandlingForm,
+    QueueFilterForm,
+)
 from review.models import ReviewState
 from review.workdays import working_days
 
@@ -30,7 +40,12 @@ def notice_list(request):
     return render(
         request,
         "review/notice_list.html",
-        {"organization": unit, "page": page, "plans": list(selectors.notice_plans(unit))},
+        {
+            "organization": unit,
+            "page": page,
+            "plans": list(selectors.notice_plans(unit)),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -80,30 +95,23 @@ def notice_new(request):
     return render(request, "review/notice_form.html", {"organization": unit, "form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def notice_detail(request, pk: int):
-    """One notice: its people, its 公示表, and (once it has ended) its outcome."""
-    notice = selectors.get_notice_for_unit(request.user, pk)
-    form = NoticeOutcomeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_notice_outcome(
-                actor=request.user,
-                notice=notice,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("公示结果已登记。"))
-            return redirect("review:notice_detail", pk=notice.pk)
+def _detail(request, notice, *, outcome_form=None, cancel_form=None, handling_errors=None):
+    """The notice page: its people, its 公示表, and what may be done now: while it runs,
+    更正 and 撤销 (and, once it has ended, its outcome); after an objection, how each one was
+    handled. A refused form comes back with its errors and what was typed."""
     people = exports.describe(selectors.notice_people(notice), notice.declarations.values("pk"))
     states = dict(ReviewState.choices)
     for person in people:
         person.masked_id = selectors.mask_id_number(person.id_number)
         person.state_label = states.get(person.declaration.unit_state, "")
+    objections = selectors.notice_objections(notice)
+    handling_errors = handling_errors or {}
+    for objection in objections:
+        objection.form = handling_errors.get(objection.pk) or ObjectionHandlingForm(
+            prefix=f"objection-{objection.pk}"
+        )
+    running = notice.is_running
+    ended = notice.has_ended()
     return render(
         request,
         "review/notice_detail.html",
@@ -111,11 +119,114 @@ def notice_detail(request, pk: int):
             "organization": notice.organization,
             "notice": notice,
             "people": people,
-            "form": form,
+            "form": outcome_form or NoticeOutcomeForm(notice=notice),
+            "cancel_form": cancel_form or NoticeCancelForm(),
+            "objections": objections,
             "working_days": working_days(notice.starts_on, notice.ends_on),
-            "pending": notice.outcome == notice.Outcome.PENDING,
+            "pending": running,
+            "ended": ended,
+            "may_record_outcome": running and ended,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_detail(request, pk: int):
+    """One notice: its people, its 公示表, and (once it has ended) its outcome."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    form = NoticeOutcomeForm(request.POST if request.method == "POST" else None, notice=notice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_notice_outcome(
+                actor=request.user,
+                notice=notice,
+                outcome=data["outcome"],
+                note=data["note"],
+                objected_ids=[d.pk for d in data["objected"]],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("公示结果已登记。"))
+            return redirect("review:notice_detail", pk=notice.pk)
+    return _detail(request, notice, outcome_form=form)
+
+
+@login_required
+@require_POST
+def notice_cancel(request, pk: int):
+    """撤销公示 (a running notice, with a reason)."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    form = NoticeCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_notice(
+                actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("公示已撤销。如需公示，请重新登记。"))
+            return redirect("review:notice_detail", pk=notice.pk)
+    return _detail(request, notice, cancel_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_correct(request, pk: int):
+    """更正公示: a running notice's period, place or people, with a reason."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    if not notice.is_running:
+        messages.error(
+            request,
+            _("该公示的状态为“%(s)s”，不能再更正。") % {"s": notice.get_outcome_display()},
+        )
+        return redirect("review:notice_detail", pk=notice.pk)
+    form = NoticeCorrectionForm(request.POST if request.method == "POST" else None, notice=notice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_notice(
+                actor=request.user,
+                notice=notice,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                place=data["place"],
+                declaration_ids=[d.pk for d in data["declarations"]],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("公示已更正。"))
+            return redirect("review:notice_detail", pk=notice.pk)
+    return render(
+        request,
+        "review/notice_correct.html",
+        {"organization": notice.organization, "notice": notice, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def objection_handle(request, pk: int, objection_pk: int):
+    """异议不成立: record how the objection against one person on the notice was checked."""
+    notice = selectors.get_notice_for_unit(request.user, pk)
+    objection = get_object_or_404(notice.objections, pk=objection_pk)
+    form = ObjectionHandlingForm(request.POST, prefix=f"objection-{objection.pk}")
+    if form.is_valid():
+        try:
+            services.record_objection_handling(
+                actor=request.user, objection=objection, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("异议处理结果已登记。"))
+            return redirect("review:notice_detail", pk=notice.pk)
+    return _detail(request, notice, handling_errors={objection.pk: form})
 
 
 @login_required

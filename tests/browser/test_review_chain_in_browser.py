@@ -1,6 +1,7 @@
 """In Chromium, a seeded applicant's declaration goes from submission to the committee office's
 inbox: the unit fails a section and returns it, the applicant reads why, fixes and resubmits,
-the unit sees what changed, passes, records the public notice and reports; the supervising and
+the unit sees what changed, passes, records the public notice (from the day of the pass) and,
+once the clock has moved past its end, its outcome, and reports; the supervising and
 the reporting department pass and report along the seeded paths; the committee office finds it
 in its inbox; the applicant's timeline shows every step with its reasons.
 
@@ -10,6 +11,7 @@ submission on is clicked on the pages."""
 
 import datetime
 import re
+from contextlib import ExitStack
 
 import pytest
 from django.utils import timezone
@@ -20,7 +22,8 @@ from applicants.services import agree_commitment
 from declarations.models import Declaration, DeclarationStatus, Plan
 from declarations.services import create_declaration
 from institutions.models import Organization
-from review.models import Review
+from review.models import PublicNotice, Review
+from tests import clock
 from tests.browser.conftest import log_in
 from tests.browser.test_declaration_in_browser import (
     PASSWORD,
@@ -42,6 +45,14 @@ def contexts():
     yield opened
     for context in opened:
         context.close()
+
+
+@pytest.fixture
+def move_clock_to():
+    """Move the clock (timezone.now, in this process: the live server's threads too) to a day,
+    for the rest of the test."""
+    with ExitStack() as stack:
+        yield lambda day: stack.enter_context(clock.on_day(day))
 
 
 def signed_in(browser, live_server, username, contexts, *, accept_dialogs=True):
@@ -92,7 +103,7 @@ def report(page, name, destination):
 
 
 def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
-    browser, live_server, contexts
+    browser, live_server, contexts, move_clock_to
 ):
     seed_with_open_plans()
     zhangsan = User.objects.get(username="zhangsan")
@@ -154,15 +165,26 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     expect(hr.locator("main")).to_contain_text("公示")
     expect(hr.locator("[data-testid=confirm-report]")).to_be_disabled()
 
-    # The public notice: 5 working days that ended last week, no objection.
+    # The public notice starts today, the day of the pass, for five working days (the form's
+    # default dates); it cannot be dated before the pass, and while it runs no outcome is taken.
     hr.get_by_role("link", name="公示").first.click()
     hr.get_by_role("link", name=re.compile("登记公示")).first.click()
     today = timezone.localdate()
-    start = today - datetime.timedelta(days=21)
-    hr.fill("input[name=starts_on]", start.isoformat())
-    hr.fill("input[name=ends_on]", (start + datetime.timedelta(days=9)).isoformat())
+    hr.fill("input[name=starts_on]", (today - datetime.timedelta(days=21)).isoformat())
+    hr.locator("[data-testid=notice-form] button.btn-primary", has_text="保存公示").click()
+    expect(hr.locator("main")).to_contain_text("公示须在本单位审核通过之后开始")
+    hr.fill("input[name=starts_on]", today.isoformat())
     hr.locator("[data-testid=notice-form] button.btn-primary", has_text="保存公示").click()
     hr.wait_for_url(re.compile(r"/review/notices/\d+/$"))
+    expect(hr.locator("[data-testid=notice-running]")).to_be_visible()
+    expect(hr.locator("[data-testid=outcome-form]")).to_have_count(0)
+
+    # The days go by: from here on the clock (the live server's too) is the day after the notice
+    # ended. Sessions last 8 hours, so everyone signs in again; the unit records no objection.
+    notice = PublicNotice.objects.get(declarations=declaration)
+    move_clock_to(notice.ends_on + datetime.timedelta(days=1))
+    hr = signed_in(browser, live_server, "wf_unit", contexts)
+    hr.goto(f"/review/notices/{notice.pk}/")
     hr.get_by_label("公示无异议").check()
     hr.get_by_role("button", name="登记公示结果").click()
     expect(hr.locator("[data-testid=notice-outcome]")).to_contain_text("公示无异议")
@@ -189,6 +211,7 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     assert Review.objects.filter(declaration=declaration).count() == 4
 
     # The applicant's timeline has every step, with the return's reason.
+    applicant = signed_in(browser, live_server, "zhangsan", contexts)
     applicant.goto(f"/declarations/{declaration.pk}/timeline/")
     timeline = applicant.locator("main")
     expect(applicant.locator("[data-testid=status]")).to_have_text("评委会受理")

@@ -6,13 +6,11 @@ Each decision carries the state the reviewer's page showed (seen_status, as the 
 posts it): a return written while a colleague passed the declaration is refused, although
 return is allowed from 已通过待上报, because the returner decided on a page showing 待审核."""
 
-import datetime
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.utils import timezone
 
 from declarations.models import Declaration, DeclarationEvent
 from declarations.models import DeclarationStatus as S
@@ -20,6 +18,7 @@ from review import services
 from review.models import ReportBatch, Review, ReviewState
 from tests import factories
 from tests.integration.conftest import wait_for
+from tests.review.builders import notice
 from tests.review.conftest import chain, submitted  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.postgres
@@ -83,16 +82,8 @@ def reviewers(unit, unit_reviewer):
 def published(submitted, chain, reviewers):  # noqa: F811
     """The declaration passed by the unit, with a 公示无异议 notice: ready to report."""
     declaration = services.pass_declaration(actor=reviewers[0], declaration=submitted)
-    start = timezone.localdate() - datetime.timedelta(days=14)
-    notice = services.record_notice(
-        actor=reviewers[0],
-        organization=declaration.holder,
-        plan=declaration.plan,
-        starts_on=start,
-        ends_on=start + datetime.timedelta(days=9),
-        declaration_ids=[declaration.pk],
-    )
-    services.record_notice_outcome(actor=reviewers[0], notice=notice, outcome="no_objection")
+    # From the day of the pass; the outcome once the clock has moved past its end.
+    notice(reviewers[0], declaration.holder, [declaration])
     return Declaration.objects.get(pk=declaration.pk)
 
 

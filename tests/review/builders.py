@@ -9,7 +9,7 @@ from applicants.models import User
 from demo import bulk
 from review import services
 from review.models import PublicNotice
-from tests import factories
+from tests import clock, factories
 
 
 def applicants(count, *, prefix="申报人"):
@@ -44,9 +44,18 @@ def build_queue(
     )
 
 
-def notice(actor, organization, declarations, *, outcome="no_objection", days_ago=20):
-    """A notice of the declarations (one plan) that ended in the past, with its outcome."""
-    start = timezone.localdate() - datetime.timedelta(days=days_ago)
+def next_monday(weeks: int = 1) -> datetime.date:
+    """A Monday after today (the first one, or `weeks` weeks on): notices in tests with a fixed
+    weekday pattern start there, after their people were passed (today)."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday() + 7 * (weeks - 1))
+
+
+def notice(actor, organization, declarations, *, outcome="no_objection", objected=None):
+    """A notice of the declarations (one plan) that starts today, after the unit passed them,
+    and runs ten days; with an outcome, the clock moves past its end to record it (objected:
+    the declarations an objection is against, default all)."""
+    start = timezone.localdate()
     record = services.record_notice(
         actor=actor,
         organization=organization,
@@ -57,6 +66,14 @@ def notice(actor, organization, declarations, *, outcome="no_objection", days_ag
         declaration_ids=[d.pk for d in declarations],
     )
     if outcome != PublicNotice.Outcome.PENDING:
-        note = "有群众反映业绩不实" if outcome == PublicNotice.Outcome.OBJECTION else ""
-        services.record_notice_outcome(actor=actor, notice=record, outcome=outcome, note=note)
+        objection = outcome == PublicNotice.Outcome.OBJECTION
+        with clock.on_day(record.ends_on + datetime.timedelta(days=1)):
+            services.record_notice_outcome(
+                actor=actor,
+                notice=record,
+                outcome=outcome,
+                note="有群众反映业绩不实" if objection else "",
+                objected_ids=None if objected is None else [d.pk for d in objected],
+            )
+        record.refresh_from_db()
     return record

@@ -13,21 +13,15 @@ from declarations.models import DeclarationStatus as S
 from declarations.services import save_section, submit_declaration
 from review import services
 from review.models import Holiday, PublicNotice, Review, ReviewState, SectionResult
+from tests import clock
+from tests.review.builders import next_monday, notice
 
 pytestmark = pytest.mark.django_db
 
 
-def notice_no_objection(actor, declaration, days_ago=14):
-    start = timezone.localdate() - datetime.timedelta(days=days_ago)
-    notice = services.record_notice(
-        actor=actor,
-        organization=declaration.holder,
-        plan=declaration.plan,
-        starts_on=start,
-        ends_on=start + datetime.timedelta(days=9),
-        declaration_ids=[declaration.pk],
-    )
-    return services.record_notice_outcome(actor=actor, notice=notice, outcome="no_objection")
+def notice_no_objection(actor, declaration):
+    """A notice from the day of the pass; its outcome once the clock has moved past its end."""
+    return notice(actor, declaration.holder, [declaration])
 
 
 def test_whole_chain_with_one_return(
@@ -206,13 +200,13 @@ def record(actor, declaration, start, end):
 
 
 def test_notice_of_five_working_days_is_accepted(passed, unit_reviewer):
-    monday = datetime.date(2026, 11, 2)
+    monday = next_monday()
     notice = record(unit_reviewer, passed, monday, monday + datetime.timedelta(days=4))
     assert notice.declarations.get() == passed
 
 
 def test_notice_over_a_weekend_needs_more_days(passed, unit_reviewer):
-    wednesday = datetime.date(2026, 11, 4)
+    wednesday = next_monday() + datetime.timedelta(days=2)
     with pytest.raises(ValidationError, match="只有4个工作日"):
         record(unit_reviewer, passed, wednesday, wednesday + datetime.timedelta(days=5))
     assert not PublicNotice.objects.exists()
@@ -220,33 +214,34 @@ def test_notice_over_a_weekend_needs_more_days(passed, unit_reviewer):
 
 
 def test_holidays_do_not_count_and_moved_workdays_do(passed, unit_reviewer):
-    # 2026-10-01..07 National Day; Saturday 2026-10-10 is a moved working day (调休).
-    for day in range(1, 8):
-        Holiday.objects.create(date=datetime.date(2026, 10, day), name="国庆节")
+    # A week of holidays from Thursday to Wednesday (as National Day 2026-10-01..07), and the
+    # Saturday after it a moved working day (调休).
+    monday = next_monday()
+    day = lambda n: monday + datetime.timedelta(days=n)  # noqa: E731
+    for n in range(3, 10):
+        Holiday.objects.create(date=day(n), name="国庆节")
     with pytest.raises(ValidationError, match="只有3个工作日"):
-        record(unit_reviewer, passed, datetime.date(2026, 9, 28), datetime.date(2026, 10, 7))
-    Holiday.objects.create(date=datetime.date(2026, 10, 10), name="国庆调休", is_workday=True)
-    # Thu 8, Fri 9, Sat 10 (moved working day), Mon 12, Tue 13.
-    notice = record(unit_reviewer, passed, datetime.date(2026, 10, 8), datetime.date(2026, 10, 13))
+        record(unit_reviewer, passed, day(0), day(9))
+    Holiday.objects.create(date=day(12), name="国庆调休", is_workday=True)
+    # Thu, Fri, Sat (moved working day), Mon, Tue.
+    notice = record(unit_reviewer, passed, day(10), day(15))
     assert notice.days == 6
 
 
 def test_notice_outcome_only_after_it_ends_and_objection_needs_note(passed, unit_reviewer):
     today = timezone.localdate()
-    notice = record(unit_reviewer, passed, today, today + datetime.timedelta(days=10))
+    running = record(unit_reviewer, passed, today, today + datetime.timedelta(days=10))
     with pytest.raises(ValidationError, match="公示尚未结束"):
-        services.record_notice_outcome(actor=unit_reviewer, notice=notice, outcome="no_objection")
-    past = record(
-        unit_reviewer,
-        passed,
-        today - datetime.timedelta(days=20),
-        today - datetime.timedelta(days=10),
-    )
-    with pytest.raises(ValidationError, match="异议情况"):
-        services.record_notice_outcome(actor=unit_reviewer, notice=past, outcome="objection")
-    services.record_notice_outcome(
-        actor=unit_reviewer, notice=past, outcome="objection", note="有群众反映业绩造假，正在核查"
-    )
+        services.record_notice_outcome(actor=unit_reviewer, notice=running, outcome="no_objection")
+    with clock.on_day(running.ends_on + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError, match="异议情况"):
+            services.record_notice_outcome(actor=unit_reviewer, notice=running, outcome="objection")
+        services.record_notice_outcome(
+            actor=unit_reviewer,
+            notice=running,
+            outcome="objection",
+            note="有群众反映业绩造假，正在核查",
+        )
     # An objection does not let the declaration be reported.
     with pytest.raises(ValidationError, match="无异议"):
         services.report_declarations(

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl.utils import column_index_from_string
 
 from declarations.models import DeclarationSection
 from review import exports, services
@@ -197,3 +198,53 @@ def test_exports_need_no_lazy_fetch(login, unit, unit_reviewer, engineering_plan
     assert len(values(workbook(client.get(SUMMARY)).active)) == 5
     assert len(values(workbook(client.get(f"/review/notices/{record.pk}/export/")).active)) == 6
     assert client.get(f"/review/notices/{record.pk}/").status_code == 200
+
+
+def column_width(sheet, letter):
+    """The width the file gives the column (one <col> element may cover several columns)."""
+    index = column_index_from_string(letter)
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min and dimension.min <= index <= dimension.max:
+            return dimension.width
+    return None
+
+
+def test_display_width_counts_cjk_double():
+    assert exports.display_width("工程师") == 6
+    assert exports.display_width("A1-b") == 4
+    assert exports.display_width("大学本科（学士）") == 16  # fullwidth brackets too
+    assert exports.display_width(2026) == 4 and exports.display_width(None) == 0
+    widths = exports.column_widths(["序号", "姓名", "工作单位"], [[1, "张三", "单" * 100]])
+    assert widths == [exports.MIN_WIDTH, 6, exports.MAX_WIDTH]
+
+
+def test_notice_export_title_spans_the_table_and_columns_fit(
+    login, unit, unit_reviewer, engineering_plan
+):
+    ready = build_queue(unit, engineering_plan, 2, state="passed", prefix="宽")
+    long_unit = "潍坊市新能源装备制造股份有限公司技术中心"  # 20 characters
+    section = DeclarationSection.objects.get(declaration=ready[0], code="declaration_info")
+    section.data["work_unit"] = long_unit
+    section.save()
+    record = notice(unit_reviewer, unit, ready)
+    sheet = workbook(login(unit_reviewer).get(f"/review/notices/{record.pk}/export/")).active
+    # The heading and the two lines under it span the 12 columns (A–L).
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:L1", "A2:L2", "A3:L3"]
+    assert sheet["A1"].alignment.horizontal == "center"
+    widths = {letter: column_width(sheet, letter) for letter in "ABCEIL"}
+    assert widths["A"] == exports.MIN_WIDTH  # 序号: short header, short numbers
+    assert widths["B"] == 7  # "宽001": 2 + 3, and a margin of 2
+    assert widths["C"] == 6  # 性别: the header "性别" (4) is the widest
+    assert widths["E"] == 42  # the long work unit: 20 CJK characters count 40
+    assert widths["I"] == 22  # header 申报职称（资格名称）is wider than 工程师
+    assert widths["L"] == 16  # 现专业技术职称 (7 characters) over 助理工程师
+
+
+def test_summary_export_title_spans_the_table_and_columns_fit(
+    login, unit, unit_reviewer, engineering_plan
+):
+    build_queue(unit, engineering_plan, 3, prefix="一览")
+    sheet = workbook(login(unit_reviewer).get(SUMMARY)).active
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:V1", "A2:V2"]
+    assert column_width(sheet, "C") == 20  # 18-character ID numbers
+    assert column_width(sheet, "F") == exports.display_width(unit.name) + 2  # 工作单位

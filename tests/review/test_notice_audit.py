@@ -9,6 +9,7 @@ from django.utils import timezone
 from institutions.models import AuditAction, AuditEntry
 from review import services
 from review.models import PublicNotice
+from tests import clock
 from tests.review.builders import build_queue
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,8 @@ def passed(unit, engineering_plan):
     return build_queue(unit, engineering_plan, 2, state="passed", prefix="待公示")
 
 
-def record(actor, unit, declarations, days_ago=20):
-    start = timezone.localdate() - datetime.timedelta(days=days_ago)
+def record(actor, unit, declarations):
+    start = timezone.localdate()
     return services.record_notice(
         actor=actor,
         organization=unit,
@@ -60,20 +61,34 @@ def test_recording_the_outcome_is_audited_with_the_note_as_reason(
 ):
     notice = record(unit_reviewer, unit, passed)
 
-    services.record_notice_outcome(actor=unit_reviewer, notice=notice, outcome=outcome, note=note)
+    with clock.on_day(notice.ends_on + datetime.timedelta(days=1)):
+        services.record_notice_outcome(
+            actor=unit_reviewer, notice=notice, outcome=outcome, note=note
+        )
 
     entry = AuditEntry.objects.get(action=AuditAction.NOTICE_OUTCOME)
     assert entry.actor == unit_reviewer
     assert entry.organization == unit
     assert entry.changed_object == notice
     assert entry.reason == note
-    assert entry.details == {"outcome": outcome}
+    if outcome == PublicNotice.Outcome.OBJECTION:
+        # Without a choice of people the objection is against everyone on the notice.
+        assert entry.details == {"outcome": outcome, "objected_ids": sorted(d.pk for d in passed)}
+    else:
+        assert entry.details == {"outcome": outcome}
 
 
 def test_a_refused_outcome_leaves_no_entry(unit, unit_reviewer, passed):
     notice = record(unit_reviewer, unit, passed)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="公示尚未结束"):
+        services.record_notice_outcome(
+            actor=unit_reviewer, notice=notice, outcome=PublicNotice.Outcome.NO_OBJECTION
+        )
+    with (
+        clock.on_day(notice.ends_on + datetime.timedelta(days=1)),
+        pytest.raises(ValidationError, match="异议情况"),
+    ):
         services.record_notice_outcome(
             actor=unit_reviewer, notice=notice, outcome=PublicNotice.Outcome.OBJECTION
         )

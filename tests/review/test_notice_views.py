@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from review.models import PublicNotice
-from tests import factories
-from tests.review.builders import build_queue, notice
+from tests import clock, factories
+from tests.review.builders import build_queue, next_monday, notice
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,8 @@ def test_nothing_to_publish(login, unit_reviewer):
 
 
 def test_record_a_notice(login, unit, unit_reviewer, ready, engineering_plan):
-    monday = datetime.date(2026, 11, 2)
+    monday = next_monday()
+    friday = monday + datetime.timedelta(days=4)
     client = login(unit_reviewer)
     response = client.post(
         NEW, form_data(engineering_plan, ready[:2], monday, monday + datetime.timedelta(days=4))
@@ -77,7 +78,7 @@ def test_record_a_notice(login, unit, unit_reviewer, ready, engineering_plan):
     assert record.organization == unit and record.place == "单位公告栏"
     assert sorted(record.declarations.values_list("pk", flat=True)) == [d.pk for d in ready[:2]]
     html = client.get(response["Location"]).content.decode()
-    assert "已登记公示（2026-11-02至2026-11-06，2人）" in html
+    assert f"已登记公示（{monday.isoformat()}至{friday.isoformat()}，2人）" in html
     assert html.count('data-testid="notice-person"') == 2
     assert "5个工作日" in html
     # Already on a running notice: marked on the next 登记公示 page.
@@ -88,15 +89,14 @@ def test_record_a_notice(login, unit, unit_reviewer, ready, engineering_plan):
 def test_four_working_days_are_refused_and_the_input_kept(
     login, unit_reviewer, ready, engineering_plan
 ):
-    wednesday = datetime.date(2026, 11, 4)
-    data = form_data(
-        engineering_plan, ready[:1], wednesday, wednesday + datetime.timedelta(days=5), "内网"
-    )
+    wednesday = next_monday() + datetime.timedelta(days=2)
+    monday = wednesday + datetime.timedelta(days=5)
+    data = form_data(engineering_plan, ready[:1], wednesday, monday, "内网")
     response = login(unit_reviewer).post(NEW, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "公示期不少于5个工作日；2026-11-04至2026-11-09只有4个工作日" in html
-    assert 'value="2026-11-04"' in html and 'value="2026-11-09"' in html
+    assert f"公示期不少于5个工作日；{wednesday}至{monday}只有4个工作日" in html
+    assert f'value="{wednesday}"' in html and f'value="{monday}"' in html
     assert 'value="内网"' in html
     assert html.count(" checked>") == 1
     assert not PublicNotice.objects.exists()
@@ -109,11 +109,11 @@ def test_four_working_days_are_refused_and_the_input_kept(
         ({"plan": ""}, "请选择申报计划。"),
         ({"plan": "999999"}, "本单位在该计划下没有待上报的申报，请重新选择。"),
         ({"starts_on": "2026-13-45"}, "日期格式不正确。"),
-        ({"ends_on": "2026-10-01"}, "结束日期不能早于开始日期。"),
+        ({"ends_on": "2000-10-01"}, "结束日期不能早于开始日期。"),
     ],
 )
 def test_bad_input(login, unit_reviewer, ready, engineering_plan, change, message):
-    monday = datetime.date(2026, 11, 2)
+    monday = next_monday()
     data = form_data(engineering_plan, ready, monday, monday + datetime.timedelta(days=7))
     data.update(change)
     response = login(unit_reviewer).post(NEW, data)
@@ -126,7 +126,7 @@ def test_someone_elses_declaration_cannot_be_put_on_a_notice(
     login, unit_reviewer, ready, engineering_plan, supervising_department
 ):
     foreign = build_queue(supervising_department, engineering_plan, 1, state="passed")
-    monday = datetime.date(2026, 11, 2)
+    monday = next_monday()
     data = form_data(engineering_plan, ready + foreign, monday, monday + datetime.timedelta(7))
     response = login(unit_reviewer).post(NEW, data)
     assert "所选人员不是本单位该计划“已通过待上报”的申报" in response.content.decode()
@@ -182,40 +182,49 @@ def test_only_units_reach_the_notice_pages(
 
 
 def test_outcome_waits_for_the_end_of_the_notice(login, unit, unit_reviewer, ready):
-    record = notice(unit_reviewer, unit, ready, outcome="pending", days_ago=2)
-    client = login(unit_reviewer)
+    """While the notice runs (its last day included) the page says until when and has no
+    outcome form; a posted outcome is refused. From the next day on, the form is there."""
+    record = notice(unit_reviewer, unit, ready, outcome="pending")
     url = f"/review/notices/{record.pk}/"
-    html = client.get(url).content.decode()
-    assert 'data-testid="outcome-form"' in html and "公示中" in html
-    response = client.post(url, {"outcome": "no_objection"})
-    assert response.status_code == 200
-    assert f"公示尚未结束（{record.ends_on.isoformat()}结束），结束后才能登记公示结果。" in (
-        response.content.decode()
-    )
-    record.refresh_from_db()
-    assert record.outcome == "pending"
+    for day in (record.starts_on, record.ends_on):
+        with clock.on_day(day):
+            client = login(unit_reviewer)  # (days later: signed in again)
+            html = client.get(url).content.decode()
+            assert 'data-testid="outcome-form"' not in html and "公示中" in html
+            assert f"公示进行中，公示期至{record.ends_on.isoformat()}（含当日）" in html
+            response = client.post(url, {"outcome": "no_objection"})
+        assert response.status_code == 200
+        assert f"公示尚未结束（{record.ends_on.isoformat()}结束），结束后才能登记公示结果。" in (
+            response.content.decode()
+        )
+        record.refresh_from_db()
+        assert record.outcome == "pending"
+    with clock.on_day(record.ends_on + datetime.timedelta(days=1)):
+        html = login(unit_reviewer).get(url).content.decode()
+    assert 'data-testid="outcome-form"' in html and 'data-testid="notice-running"' not in html
 
 
 def test_objection_needs_a_note_then_outcomes_are_recorded(login, unit, unit_reviewer, ready):
-    record = notice(unit_reviewer, unit, ready, outcome="pending", days_ago=30)
-    client = login(unit_reviewer)
+    record = notice(unit_reviewer, unit, ready, outcome="pending")
     url = f"/review/notices/{record.pk}/"
-    response = client.post(url, {"outcome": "objection", "note": "  "})
-    assert "有异议时必须填写异议情况及处理意见。" in response.content.decode()
-    response = client.post(url, {"outcome": "maybe"})
-    assert response.status_code == 200 and "maybe" in response.content.decode()
-    record.refresh_from_db()
-    assert record.outcome == "pending"
+    with clock.on_day(record.ends_on + datetime.timedelta(days=1)):
+        client = login(unit_reviewer)
+        response = client.post(url, {"outcome": "objection", "note": "  "})
+        assert "有异议时必须填写异议情况及处理意见。" in response.content.decode()
+        response = client.post(url, {"outcome": "maybe"})
+        assert response.status_code == 200 and "maybe" in response.content.decode()
+        record.refresh_from_db()
+        assert record.outcome == "pending"
 
-    response = client.post(url, {"outcome": "no_objection"}, follow=True)
-    html = response.content.decode()
-    assert "公示结果已登记。" in html
-    assert 'data-testid="outcome-form"' not in html
-    record.refresh_from_db()
-    assert record.outcome == "no_objection" and record.outcome_recorded_at is not None
-    # A second outcome is refused by the service.
-    response = client.post(url, {"outcome": "objection", "note": "补充"})
-    assert "该公示结果已登记。" in response.content.decode()
+        response = client.post(url, {"outcome": "no_objection"}, follow=True)
+        html = response.content.decode()
+        assert "公示结果已登记。" in html
+        assert 'data-testid="outcome-form"' not in html
+        record.refresh_from_db()
+        assert record.outcome == "no_objection" and record.outcome_recorded_at is not None
+        # A second outcome is refused by the service.
+        response = client.post(url, {"outcome": "objection", "note": "补充"})
+        assert "该公示结果已登记。" in response.content.decode()
 
 
 def test_detail_lists_the_people_with_masked_ids(login, unit, unit_reviewer, ready):
@@ -237,14 +246,16 @@ def test_a_holiday_an_administrator_adds_shortens_the_notice(
     client, administrator, login, unit_reviewer, ready, engineering_plan
 ):
     """Holidays are configured in Django admin (节假日); the unit's next notice counts them out."""
+    monday = next_monday()
+    friday = monday + datetime.timedelta(days=4)
     client.force_login(administrator)
     response = client.post(
-        "/admin/review/holiday/add/", {"date": "2026-11-04", "name": "地方节日", "is_workday": ""}
+        "/admin/review/holiday/add/",
+        {"date": str(monday + datetime.timedelta(days=2)), "name": "地方节日", "is_workday": ""},
     )
     assert response.status_code == 302
-    monday = datetime.date(2026, 11, 2)
     response = login(unit_reviewer).post(
-        NEW, form_data(engineering_plan, ready[:1], monday, monday + datetime.timedelta(days=4))
+        NEW, form_data(engineering_plan, ready[:1], monday, friday)
     )
-    assert "2026-11-02至2026-11-06只有4个工作日" in response.content.decode()
+    assert f"{monday}至{friday}只有4个工作日" in response.content.decode()
     assert not PublicNotice.objects.exists()

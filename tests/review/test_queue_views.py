@@ -133,7 +133,7 @@ def test_unit_rows_show_their_notice(login, unit, unit_reviewer, engineering_pla
     running = build_queue(unit, engineering_plan, 1, state="passed", prefix="公示中")
     build_queue(unit, engineering_plan, 1, state="passed", prefix="未公示")
     notice(unit_reviewer, unit, noticed)
-    notice(unit_reviewer, unit, running, outcome="pending", days_ago=1)
+    notice(unit_reviewer, unit, running, outcome="pending")
     html = login(unit_reviewer).get(URL, {"state": "passed"}).content.decode()
     assert html.count('data-testid="queue-row"') == 3
     assert html.count("公示无异议") == 1
@@ -144,12 +144,16 @@ def test_unit_rows_show_their_notice(login, unit, unit_reviewer, engineering_pla
 
 
 def test_only_rows_still_held_get_a_checkbox(login, unit, unit_reviewer, engineering_plan):
-    build_queue(unit, engineering_plan, 2, state="passed")
+    passed = build_queue(unit, engineering_plan, 2, state="passed")
     build_queue(unit, engineering_plan, 2, state="reported", prefix="已上报")
     build_queue(unit, engineering_plan, 1, state="pending", prefix="待审")
-    html = login(unit_reviewer).get(URL).content.decode()
+    client = login(unit_reviewer)
+    html = client.get(URL).content.decode()
     assert html.count('name="ids"') == 2
-    assert "上报全部符合条件的（2）" in html
+    # Not yet published: none may be reported now.
+    assert "上报全部符合条件的（0）" in html
+    notice(unit_reviewer, unit, passed)
+    assert "上报全部符合条件的（2）" in client.get(URL).content.decode()
 
 
 def test_department_sees_only_what_reached_it(
