@@ -1,6 +1,6 @@
 """Parse and normalise input; rules that need the database live in services."""
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,37 +9,102 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from applicants.models import AccountKind, Gender, IdType, User
+from applicants.models import Gender, IdType, SignInName, User, sign_in_name_taken
 from applicants.services import PersonalRegistration, lockout_until
 from applicants.validators import (
-    normalize_id_number,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_TOO_LONG,
     validate_passport,
     validate_phone,
     validate_resident_id,
     validate_username,
 )
 
+# Usernames, ID numbers and personal phones are all sign-in names (applicants.models.SignInName):
+# what to say when the text typed into one field is already another account's name of a kind.
+USERNAME_TAKEN = {
+    SignInName.Kind.USERNAME: _l("该用户名已被使用，请换一个。"),
+    SignInName.Kind.ID_NUMBER: _l("该用户名与已注册的证件号码相同，请换一个。"),
+    SignInName.Kind.PHONE: _l("该用户名与其他账号的手机号码相同，请换一个。"),
+}
+ID_NUMBER_TAKEN = {
+    SignInName.Kind.ID_NUMBER: _l(
+        "该证件号码已注册账号，每个证件号码只能注册一个账号。"
+        "如忘记用户名或密码，请使用“忘记密码”找回。"
+    ),
+    SignInName.Kind.USERNAME: _l(
+        "该证件号码与其他账号的用户名相同，无法作为登录账号，请联系平台技术支持。"
+    ),
+    SignInName.Kind.PHONE: _l(
+        "该证件号码与其他账号的手机号码相同，无法作为登录账号，请联系平台技术支持。"
+    ),
+}
+PHONE_TAKEN = {
+    SignInName.Kind.PHONE: _l("该手机号码已被其他个人账号使用。"),
+    SignInName.Kind.ID_NUMBER: _l(
+        "该手机号码与其他账号的证件号码相同，不能作为登录名，请换一个手机号码或联系平台技术支持。"
+    ),
+    SignInName.Kind.USERNAME: _l("该手机号码与其他账号的用户名相同，请换一个手机号码。"),
+}
+
+
+def check_username_free(username: str, *, exclude_user=None) -> str:
+    """A new username must not be any account's sign-in name (any case, any kind)."""
+    message = USERNAME_TAKEN.get(sign_in_name_taken(username, exclude_user=exclude_user))
+    if message:
+        raise forms.ValidationError(str(message))
+    return username
+
+
+def check_phone_free(phone: str, *, exclude_user=None) -> str:
+    message = PHONE_TAKEN.get(sign_in_name_taken(phone, exclude_user=exclude_user))
+    if message:
+        raise forms.ValidationError(str(message))
+    return phone
+
+
+class CaptchaWidget(CaptchaTextInput):
+    """The picture with a Chinese alternative text, and an answer box named 验证码 for screen
+    readers (crispy shows the field's label as the legend of the group, which names no input)."""
+
+    template_name = "applicants/widgets/captcha.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].attrs.update(
+            {"aria-label": _l("验证码"), "maxlength": str(CAPTCHA_ANSWER_MAX_LENGTH)}
+        )
+
+
+CAPTCHA_ANSWER_MAX_LENGTH = 10
+
 
 class CaptchaMixin(forms.Form):
     captcha = CaptchaField(
         label=_l("验证码"),
+        widget=CaptchaWidget,
         error_messages={"invalid": _l("验证码不正确，请重新输入。")},
         help_text=_l("看不清？点击图片换一张。"),
     )
 
 
+def password_field(label, *, autocomplete="new-password", **kwargs) -> forms.CharField:
+    """A password box that refuses more than PASSWORD_MAX_LENGTH characters with a message."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        error_messages={"max_length": PASSWORD_TOO_LONG},
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **kwargs,
+    )
+
+
 class PasswordPairMixin(forms.Form):
-    password1 = forms.CharField(
-        label=_l("密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_l("至少8位，不能全为数字，不能与用户名、姓名相近。"),
+    password1 = password_field(
+        _l("密码"), help_text=_l("至少8位，最多128位，不能全为数字，不能与用户名、姓名相近。")
     )
-    password2 = forms.CharField(
-        label=_l("确认密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password2 = password_field(_l("确认密码"))
 
     def clean_password2(self):
         p1, p2 = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
@@ -62,6 +127,7 @@ class LoginForm(CaptchaMixin, AuthenticationForm):
         max_length=64,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    password = password_field(_l("密码"), autocomplete="current-password")
     error_messages = {
         "invalid_login": _l("账号或密码不正确。连续5次输入错误，账号将被锁定15分钟。"),
         "inactive": _l("该账号已停用，请联系管理员。"),
@@ -126,19 +192,10 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
         return name
 
     def clean_phone(self):
-        phone = validate_phone(self.cleaned_data["phone"])
-        if User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exists():
-            raise forms.ValidationError(_("该手机号码已被其他个人账号使用。"))
-        return phone
+        return check_phone_free(validate_phone(self.cleaned_data["phone"]))
 
     def clean_username(self):
-        username = validate_username(self.cleaned_data["username"])
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("该用户名已被使用，请换一个。"))
-        # Usernames and ID numbers are both login names: one text must name one account.
-        if User.objects.filter(id_number=normalize_id_number(username)).exists():
-            raise forms.ValidationError(_("该用户名与已注册的证件号码相同，请换一个。"))
-        return username
+        return check_username_free(validate_username(self.cleaned_data["username"]))
 
     def clean(self):
         cleaned = super().clean()
@@ -154,21 +211,9 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
             except forms.ValidationError as error:
                 self.add_error("id_number", error)
             else:
-                if User.objects.filter(id_number=normalize_id_number(number)).exists():
-                    self.add_error(
-                        "id_number",
-                        _(
-                            "该证件号码已注册账号，每个证件号码只能注册一个账号。"
-                            "如忘记用户名或密码，请使用“忘记密码”找回。"
-                        ),
-                    )
-                if User.objects.filter(username__iexact=number).exists():
-                    self.add_error(
-                        "id_number",
-                        _(
-                            "该证件号码与其他账号的用户名相同，无法作为登录账号，请联系平台技术支持。"
-                        ),
-                    )
+                message = ID_NUMBER_TAKEN.get(sign_in_name_taken(number))
+                if message:
+                    self.add_error("id_number", str(message))
                 cleaned["id_number"] = number
         if not self.errors:
             self.check_password_strength(
@@ -209,9 +254,9 @@ class ProfileForm(forms.Form):
 
     def clean_phone(self):
         phone = validate_phone(self.cleaned_data["phone"])
-        taken = User.objects.filter(kind=AccountKind.PERSONAL, phone=phone).exclude(pk=self.user.pk)
-        if self.user.is_personal and taken.exists():
-            raise forms.ValidationError(_("该手机号码已被其他个人账号使用。"))
+        if self.user.is_personal:
+            # A personal phone signs in, so it may not be another account's sign-in name.
+            check_phone_free(phone, exclude_user=self.user)
         return phone
 
 
@@ -231,15 +276,36 @@ class PasswordResetVerifyForm(PasswordPairMixin):
 
     field_order = ["code", "password1", "password2"]
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        # No account behind the request: checked like any password, so the page is the same.
+        self.user = user or User()
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
         if not code.isdigit():
             raise forms.ValidationError(_("验证码为6位数字。"))
         return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.check_password_strength(self.user)
+        return cleaned
+
+
+class PasswordChangeForm(PasswordPairMixin):
+    """修改密码: the current password, then the new one twice."""
+
+    old_password = password_field(_l("当前密码"), autocomplete="current-password")
+
+    field_order = ["old_password", "password1", "password2"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["password1"].label = _l("新密码")
+        self.fields["password2"].label = _l("确认新密码")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router, transaction
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from applicants.validators import normalize_sign_in_name
 
 
 class IdType(models.TextChoices):
@@ -78,7 +81,62 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         if self.id_number:
             self.id_number = self.id_number.strip().upper()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not SIGN_IN_FIELDS.intersection(update_fields):
+            # A save of last_login, the password, … leaves the sign-in names alone.
+            super().save(*args, **kwargs)
+            return
+        # The account and its sign-in names are saved together: a name another account
+        # already uses makes the whole save fail (IntegrityError), whatever the entry point.
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        adding = self._state.adding
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            SignInName.sync(self, adding=adding, using=using)
+
+    def sign_in_names(self) -> dict[str, str]:
+        """{normalized name: kind} of every text this account signs in with: its username,
+        its ID number and (personal accounts) its phone. Organization contact phones are not
+        sign-in names, so a person may be a unit's contact with their own phone."""
+        names = {}
+        candidates = [
+            (SignInName.Kind.USERNAME, self.username),
+            (SignInName.Kind.ID_NUMBER, self.id_number),
+        ]
+        if self.kind == AccountKind.PERSONAL:
+            candidates.append((SignInName.Kind.PHONE, self.phone))
+        for kind, value in candidates:
+            value = normalize_sign_in_name(value)
+            if value:
+                # The same text twice (one's own passport number as username) is one name.
+                names.setdefault(value, kind)
+        return names
+
+    def validate_unique(self, exclude=None):
+        """Model forms (the Django admin) get a message at the field instead of an error page."""
+        errors = {}
+        try:
+            super().validate_unique(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        field_of = {
+            SignInName.Kind.USERNAME: "username",
+            SignInName.Kind.ID_NUMBER: "id_number",
+            SignInName.Kind.PHONE: "phone",
+        }
+        for kind, value in taken_sign_in_names(self.sign_in_names(), exclude_user=self).items():
+            field = field_of[kind]
+            if exclude and field in exclude:
+                continue
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    _("“%(v)s”已是其他账号的登录名（用户名、证件号码或手机号码），请换一个。"),
+                    params={"v": value},
+                    code="sign_in_name_taken",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_personal(self):
@@ -94,6 +152,86 @@ class User(AbstractUser):
         if len(value) <= 8:
             return value
         return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+# Saving any of these may change the account's sign-in names.
+SIGN_IN_FIELDS = frozenset({"username", "id_number", "phone", "kind"})
+
+
+class SignInName(models.Model):
+    """One text a person types to sign in: a username, an ID number or a personal phone.
+
+    Usernames, ID numbers and phones share one namespace (the login box takes any of them), so
+    the value is unique across all accounts and all three kinds: a passport number can never
+    be someone else's phone, and sign-in finds exactly one account. Values are normalized
+    (spaces removed, upper case) as the login box normalizes what is typed. Kept in step by
+    User.save(); the unique constraint holds against two registrations racing each other.
+    """
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", _("用户名")
+        ID_NUMBER = "id_number", _("证件号码")
+        PHONE = "phone", _("手机号码")
+
+    value = models.CharField(_("登录名"), max_length=150)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_names_set"
+    )
+
+    class Meta:
+        verbose_name = _("登录名")
+        verbose_name_plural = _("登录名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value"],
+                name="unique_sign_in_name",
+                violation_error_message=_("该登录名已被其他账号使用。"),
+            )
+        ]
+
+    def __str__(self):
+        return self.value
+
+    @classmethod
+    def sync(cls, user: User, *, adding: bool = False, using=None) -> None:
+        """Make the stored names of the account what user.sign_in_names() says."""
+        wanted = user.sign_in_names()
+        manager = cls.objects.db_manager(using)
+        stored = {} if adding else dict(manager.filter(user=user).values_list("value", "kind"))
+        stale = [v for v, kind in stored.items() if wanted.get(v) != kind]
+        if stale:
+            manager.filter(user=user, value__in=stale).delete()
+        new = [
+            cls(user=user, value=v, kind=kind)
+            for v, kind in wanted.items()
+            if stored.get(v) != kind
+        ]
+        if new:
+            manager.bulk_create(new)
+
+
+def taken_sign_in_names(names: dict[str, str], *, exclude_user=None) -> dict[str, str]:
+    """{kind: value} of the names (as from User.sign_in_names()) another account signs in
+    with."""
+    if not names:
+        return {}
+    taken = SignInName.objects.filter(value__in=list(names))
+    if exclude_user is not None and exclude_user.pk is not None:
+        taken = taken.exclude(user_id=exclude_user.pk)
+    return {names[value]: value for value in taken.values_list("value", flat=True)}
+
+
+def sign_in_name_taken(value: str, *, exclude_user=None) -> str | None:
+    """The kind of name (SignInName.Kind) another account signs in with this text as, or None
+    when it is free."""
+    value = normalize_sign_in_name(value)
+    if not value:
+        return None
+    taken = SignInName.objects.filter(value=value)
+    if exclude_user is not None and exclude_user.pk is not None:
+        taken = taken.exclude(user_id=exclude_user.pk)
+    return taken.values_list("kind", flat=True).first()
 
 
 class CommitmentAgreement(models.Model):
@@ -120,12 +258,24 @@ class CommitmentAgreement(models.Model):
 
 
 class PasswordResetCode(models.Model):
-    """A one-time code sent by SMS to reset a forgotten password."""
+    """A one-time code sent by SMS to reset a forgotten password.
+
+    A request for an identifier that names no account (or one without a phone) gets a row
+    too, with no user and no SMS, so the pages, messages and tries are the same either way and
+    nobody learns from them whether an account exists.
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reset_codes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reset_codes",
+        null=True,
+        blank=True,
     )
-    phone = models.CharField(_("手机号码"), max_length=11, db_index=True)
+    phone = models.CharField(_("手机号码"), max_length=11, db_index=True, blank=True)
+    # What the sending limits count by: a digest of the phone (or, with no account, of the
+    # identifier typed), so both cases are limited alike.
+    throttle_key = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
@@ -137,6 +287,8 @@ class PasswordResetCode(models.Model):
         verbose_name_plural = _("找回密码验证码")
 
     def __str__(self):
+        if not self.phone:
+            return "-"
         return f"{self.phone[:3]}****{self.phone[-4:]}"
 
 

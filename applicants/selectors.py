@@ -1,27 +1,18 @@
-from django.db.models import Q
+from applicants.models import SignInName, User
+from applicants.validators import normalize_sign_in_name
 
-from applicants.models import AccountKind, User
-from applicants.validators import normalize_id_number
+# Longer than any username (30 at registration, 150 in the admin), ID number or phone.
+IDENTIFIER_MAX_LENGTH = 150
 
 
 def find_user_by_identifier(identifier: str) -> User | None:
-    """The account named by a username, an ID number or a personal phone, in that order."""
-    value = (identifier or "").strip()
-    if not value:
+    """The one account that signs in with this username, ID number or personal phone.
+
+    Usernames, ID numbers and phones share one namespace (applicants.models.SignInName, unique),
+    so the answer is never ambiguous.
+    """
+    value = normalize_sign_in_name(identifier)
+    if not value or len(value) > IDENTIFIER_MAX_LENGTH:
         return None
-    candidates = list(
-        User.objects.filter(
-            Q(username__iexact=value)
-            | Q(id_number=normalize_id_number(value))
-            | Q(phone=value, kind=AccountKind.PERSONAL)
-        )[:3]
-    )
-    for matches in (
-        lambda u: u.username.lower() == value.lower(),
-        lambda u: u.id_number == normalize_id_number(value),
-        lambda u: u.phone == value,
-    ):
-        for user in candidates:
-            if matches(user):
-                return user
-    return None
+    name = SignInName.objects.select_related("user").filter(value=value).first()
+    return name.user if name else None

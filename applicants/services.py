@@ -8,10 +8,11 @@ from datetime import timedelta
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -24,9 +25,11 @@ from applicants.models import (
     PasswordResetCode,
     SmsMessage,
     User,
+    sign_in_name_taken,
+    taken_sign_in_names,
 )
 from applicants.selectors import find_user_by_identifier
-from applicants.validators import birth_date_and_gender
+from applicants.validators import birth_date_and_gender, normalize_sign_in_name
 
 COMMITMENT_VERSION = "2026-1"
 
@@ -58,9 +61,6 @@ class PersonalRegistration:
 def register_personal_account(*, registration: PersonalRegistration) -> User:
     """Create the account once the registrant has confirmed. Name and ID are fixed from here on."""
     taken = _("该证件号码、手机号码或用户名已被注册，请返回修改。")
-    # Login names are case-insensitive (selectors), which the database constraint does not cover.
-    if User.objects.filter(username__iexact=registration.username).exists():
-        raise ValidationError(taken)
     user = User(
         kind=AccountKind.PERSONAL,
         username=registration.username,
@@ -72,11 +72,15 @@ def register_personal_account(*, registration: PersonalRegistration) -> User:
     )
     if registration.id_type == IdType.RESIDENT_ID:
         user.birth_date, user.gender = birth_date_and_gender(registration.id_number)
+    # Username, ID number and phone are all sign-in names: none may be another account's.
+    if taken_sign_in_names(user.sign_in_names()):
+        raise ValidationError(taken)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        # Someone registered the same ID, phone or username between form and confirmation.
+        # Someone registered the same ID, phone or username between form and confirmation
+        # (SignInName's unique constraint decides the race).
         raise ValidationError(taken) from None
     return user
 
@@ -96,6 +100,11 @@ def update_profile(
     if actor.pk != user.pk:
         raise PermissionDenied(_("只能修改本人的基本信息。"))
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_personal and sign_in_name_taken(phone, exclude_user=user):
+        # A personal phone signs in: it must not be another account's phone, ID or username.
+        raise ValidationError(
+            {"phone": _("该手机号码已被其他账号用作登录名（用户名、证件号码或手机号码）。")}
+        )
     user.phone = phone
     user.email = email
     user.ethnicity = ethnicity
@@ -110,6 +119,55 @@ def update_profile(
             user.save(update_fields=fields)
     except IntegrityError:
         raise ValidationError({"phone": _("该手机号码已被其他个人账号使用。")}) from None
+    return user
+
+
+@transaction.atomic
+def change_password(*, actor: User, old_password: str, new_password: str) -> User:
+    """修改密码: the signed-in person, who knows the current password, sets a new one."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("请先登录。"))
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("当前密码不正确。")})
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def temporary_password() -> str:
+    """Ten random characters with letters of both cases and digits (passes the validators)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _i in range(10))
+        if (
+            any(c.isupper() for c in password)
+            and any(c.islower() for c in password)
+            and any(c.isdigit() for c in password)
+        ):
+            return password
+
+
+@transaction.atomic
+def issue_temporary_password(*, user: User, phone: str) -> User:
+    """Set a new random password and send it by SMS (after commit) to the phone; a lock after
+    wrong passwords ends. The caller checks who may do this and records it (the HR bureau for
+    its units: institutions.services.reset_unit_password)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = temporary_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    axes_reset(username=user.username)
+    body = _(
+        "【职称申报评审平台】账号 %(u)s 的密码已由所属地人社局重置，临时密码 %(p)s。"
+        "请登录后立即在“修改密码”中设置新密码。"
+    )
+    queue_sms(
+        phone=phone,
+        body=body % {"u": user.username, "p": password},
+        redacted_body=body % {"u": user.username, "p": "******"},
+    )
     return user
 
 
@@ -172,53 +230,67 @@ def _hash_code(reset_pk: int, code: str) -> str:
     return salted_hmac("password-reset", f"{reset_pk}:{code}", algorithm="sha256").hexdigest()
 
 
+def _throttle_key(kind: str, value: str) -> str:
+    return salted_hmac("password-reset-throttle", f"{kind}:{value}", algorithm="sha256").hexdigest()
+
+
 @transaction.atomic
 def request_password_reset(*, identifier: str) -> PasswordResetCode:
-    """Send a 6-digit code to the account's registered phone, within the rate limits."""
+    """Send a 6-digit code to the account's registered phone, within the sending limits.
+
+    The answer is the same whether or not the identifier names an active account with a phone
+    (the row the person should now enter a code for), so the page shows nothing about who has
+    an account. Without an account (or a phone, or within the limits) no SMS is sent: the row
+    then has no user, or is the code sent a moment ago. Only the phone's owner sees a difference.
+    """
     user = find_user_by_identifier(identifier)
-    if user is None or not user.is_active:
-        raise ValidationError({"identifier": _("未找到该账号，请核对用户名、证件号码或手机号码。")})
-    if not user.phone:
-        raise ValidationError(
-            {"identifier": _("该账号未登记手机号码，无法通过短信找回，请联系所属地人社部门。")}
-        )
-    # Lock the user row so two quick clicks cannot both pass the rate limit.
-    User.objects.select_for_update().filter(pk=user.pk).get()
+    sendable = user is not None and user.is_active and bool(user.phone)
+    if sendable:
+        # Lock the user row so two quick clicks cannot both pass the limits.
+        User.objects.select_for_update().filter(pk=user.pk).get()
+        key = _throttle_key("phone", user.phone)
+    else:
+        key = _throttle_key("identifier", normalize_sign_in_name(identifier))
     now = timezone.now()
-    recent = PasswordResetCode.objects.filter(phone=user.phone)
+    recent = PasswordResetCode.objects.filter(throttle_key=key)
     last = recent.aggregate(t=Max("created_at"))["t"]
-    if last and now - last < settings.PASSWORD_RESET_SEND_INTERVAL:
-        wait = int((settings.PASSWORD_RESET_SEND_INTERVAL - (now - last)).total_seconds()) + 1
-        raise ValidationError(
-            {"identifier": _("验证码发送过于频繁，请%(s)d秒后再试。") % {"s": wait}}
+    limited = (last and now - last < settings.PASSWORD_RESET_SEND_INTERVAL) or recent.filter(
+        created_at__gte=now - timedelta(hours=1)
+    ).count() >= settings.PASSWORD_RESET_SENDS_PER_HOUR
+    if limited:
+        # Within the limits: the code sent a moment ago stays the one to enter.
+        current = (
+            recent.filter(used_at__isnull=True, expires_at__gt=now).order_by("-created_at").first()
         )
-    if recent.filter(created_at__gte=now - timedelta(hours=1)).count() >= (
-        settings.PASSWORD_RESET_SENDS_PER_HOUR
-    ):
-        raise ValidationError(
-            {"identifier": _("该手机号码1小时内获取验证码次数已达上限，请稍后再试。")}
-        )
+        if current is not None:
+            return current
+        sendable = False
     # Only the newest code is valid.
-    PasswordResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    earlier = Q(throttle_key=key) | Q(user=user) if sendable else Q(throttle_key=key)
+    PasswordResetCode.objects.filter(earlier, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     reset = PasswordResetCode.objects.create(
-        user=user,
-        phone=user.phone,
+        user=user if sendable else None,
+        phone=user.phone if sendable else "",
+        throttle_key=key,
         code_hash="",
         created_at=now,
         expires_at=now + settings.PASSWORD_RESET_CODE_TTL,
     )
+    # Without an account the code is never sent, so it can never be entered.
     reset.code_hash = _hash_code(reset.pk, code)
     reset.save(update_fields=["code_hash"])
-    minutes = int(settings.PASSWORD_RESET_CODE_TTL.total_seconds() // 60)
-    body = _(
-        "【职称申报评审平台】您正在找回密码，验证码 %(code)s，%(m)d分钟内有效。如非本人操作请忽略。"
-    )
-    queue_sms(
-        phone=user.phone,
-        body=body % {"code": code, "m": minutes},
-        redacted_body=body % {"code": "******", "m": minutes},
-    )
+    if sendable:
+        minutes = int(settings.PASSWORD_RESET_CODE_TTL.total_seconds() // 60)
+        body = _(
+            "【职称申报评审平台】您正在找回密码，验证码 %(code)s，%(m)d分钟内有效。"
+            "如非本人操作请忽略。"
+        )
+        queue_sms(
+            phone=user.phone,
+            body=body % {"code": code, "m": minutes},
+            redacted_body=body % {"code": "******", "m": minutes},
+        )
     return reset
 
 
@@ -235,7 +307,8 @@ def reset_password_with_code(*, reset_id: int, code: str, new_password: str) -> 
             raise ValidationError({"code": _("验证码已过期（有效期10分钟），请重新获取。")})
         if reset.failed_attempts >= settings.PASSWORD_RESET_MAX_TRIES:
             raise ValidationError({"code": _("验证码错误次数过多，请重新获取。")})
-        if not hmac.compare_digest(reset.code_hash, _hash_code(reset.pk, code.strip())):
+        right = hmac.compare_digest(reset.code_hash, _hash_code(reset.pk, code.strip()))
+        if not right or reset.user_id is None:
             reset.failed_attempts += 1
             left = settings.PASSWORD_RESET_MAX_TRIES - reset.failed_attempts
             if left <= 0:

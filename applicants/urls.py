@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/confirm/", views.register_confirm, name="register_confirm"),
     path("me/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password_change"),
     path("password-reset/", views.password_reset_request, name="password_reset"),
     path("password-reset/verify/", views.password_reset_verify, name="password_reset_verify"),
 ]

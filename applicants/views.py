@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from applicants import services
 from applicants.forms import (
     LoginForm,
+    PasswordChangeForm,
     PasswordResetRequestForm,
     PasswordResetVerifyForm,
     PersonalRegistrationForm,
@@ -24,6 +27,10 @@ from core.views import personal_required
 
 REGISTRATION_SESSION_KEY = "pending_personal_registration"
 RESET_SESSION_KEY = "password_reset_id"
+RESET_SENT_MESSAGE = _l(
+    "如果该账号存在并登记了手机号码，验证码已发送至该手机号码，10分钟内有效。"
+    "如未收到，请核对账号后稍后重新获取，或联系所属地人社部门。"
+)
 
 
 def home(request):
@@ -147,19 +154,12 @@ def profile(request):
 def password_reset_request(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            reset = services.request_password_reset(identifier=form.cleaned_data["identifier"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            request.session[RESET_SESSION_KEY] = reset.pk
-            phone = reset.phone
-            messages.success(
-                request,
-                _("验证码已发送至手机 %(p)s，10分钟内有效。")
-                % {"p": f"{phone[:3]}****{phone[-4:]}"},
-            )
-            return redirect("applicants:password_reset_verify")
+        # The same answer whether or not the account exists (and has a phone): the page must
+        # not tell a stranger who has an account here.
+        reset = services.request_password_reset(identifier=form.cleaned_data["identifier"])
+        request.session[RESET_SESSION_KEY] = reset.pk
+        messages.success(request, RESET_SENT_MESSAGE)
+        return redirect("applicants:password_reset_verify")
     return render(request, "applicants/password_reset_request.html", {"form": form})
 
 
@@ -188,13 +188,30 @@ def password_reset_verify(request):
             del request.session[RESET_SESSION_KEY]
             messages.success(request, _("密码已重置，请使用新密码登录。"))
             return redirect("applicants:login")
-    phone = reset.phone
     return render(
         request,
         "applicants/password_reset_verify.html",
-        {
-            "form": form,
-            "masked_phone": f"{phone[:3]}****{phone[-4:]}",
-            "resend_url": reverse("applicants:password_reset"),
-        },
+        {"form": form, "resend_url": reverse("applicants:password_reset")},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """修改密码 for every signed-in account (after a reset by the HR bureau, for instance)."""
+    form = PasswordChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.change_password(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Stay signed in here; other sessions of the account end with the old password.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改，请使用新密码登录。"))
+            return redirect("home")
+    return render(request, "applicants/password_change.html", {"form": form})

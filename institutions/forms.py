@@ -6,7 +6,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_check
 
 from applicants.forms import CaptchaMixin, PasswordPairMixin
-from applicants.models import User
+from applicants.models import User, sign_in_name_taken
 from applicants.validators import validate_phone, validate_username
 from catalog.models import Level, Series
 from institutions import access, selectors
@@ -83,7 +83,8 @@ class UnitRegistrationForm(CaptchaMixin, PasswordPairMixin):
 
     def clean_username(self):
         username = validate_username(self.cleaned_data["username"])
-        if User.objects.filter(username__iexact=username).exists():
+        if sign_in_name_taken(username):
+            # Any account's username, ID number or phone (sign-in names share one namespace).
             raise forms.ValidationError(_("该登录名已被使用，请换一个。"))
         return username
 
@@ -179,7 +180,8 @@ class OrganizationAccountForm(PasswordPairMixin):
 
     def clean_username(self):
         username = validate_username(self.cleaned_data["username"])
-        if User.objects.filter(username__iexact=username).exists():
+        if sign_in_name_taken(username):
+            # Any account's username, ID number or phone (sign-in names share one namespace).
             raise forms.ValidationError(_("该登录名已被使用，请换一个。"))
         return username
 

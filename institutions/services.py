@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.models import AccountKind, User
+from applicants.models import AccountKind, User, sign_in_name_taken
 from institutions import access
 from institutions.audit import AuditAction, acting_organization, record_audit
 from institutions.models import (
@@ -44,8 +44,10 @@ class UnitRegistration:
 
 
 def _username_taken(username: str) -> bool:
-    # Login is case-insensitive (applicants.selectors), so "Unit" and "unit" are one name.
-    return User.objects.filter(username__iexact=username).exists()
+    # Usernames, ID numbers and personal phones share one sign-in namespace, in any case
+    # (applicants.models.SignInName): "Unit" may not be taken when "unit" or a passport
+    # number "UNIT" signs in already.
+    return sign_in_name_taken(username) is not None
 
 
 def _create_account(*, username, password_hash, name, phone) -> User:

@@ -40,6 +40,35 @@ def test_invalid_resident_id_names_what_is_wrong(number, code):
     assert excinfo.value.messages[0].startswith(("身份证号码", "居民身份证号码"))
 
 
+# Born 1980 in 潍城区, whose code 370702 exists from 1983: the code is written into the number
+# when the card is first issued, not at birth (issue 10).
+OLDER_WEICHENG = "370702198005034682"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        OLDER_WEICHENG,
+        factories.resident_id(3, region="371002", birth="19800503"),  # 环翠区, from 1987
+        factories.resident_id(4, region="110103", birth="20150101"),  # 崇文区, until 2010
+        factories.resident_id(5, region="110110", birth="19950101"),  # 燕山区, until 1986
+    ],
+)
+def test_region_codes_are_accepted_whatever_the_birth_year(number):
+    assert validate_resident_id(number) == number
+
+
+@pytest.mark.parametrize("region", ["999999", "370002", "370799"])
+def test_region_codes_that_never_existed_are_still_refused(region):
+    number = factories.resident_id(1, region=region, birth="19800503")
+
+    with pytest.raises(ValidationError) as excinfo:
+        validate_resident_id(number)
+
+    assert excinfo.value.code == "region"
+    assert excinfo.value.messages == [f"身份证号码中的地区码（{region}）不存在，请核对。"]
+
+
 def test_birth_date_and_gender_come_from_the_number():
     assert birth_date_and_gender(ID_MALE) == (date(1990, 1, 1), "M")
     assert birth_date_and_gender(ID_FEMALE) == (date(1992, 7, 8), "F")

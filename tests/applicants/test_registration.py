@@ -52,6 +52,16 @@ def test_registration_creates_one_account_after_confirmation_and_signs_in(client
     assert any("注册成功" in m for m in flash_messages(response))
 
 
+def test_applicant_born_before_the_district_code_existed_registers(client):
+    # 370702 (潍城区) exists from 1983; she was born there in 1980 (issue 10).
+    client.post(REGISTER, registration_data(id_number="370702198005034682"))
+    response = client.post(CONFIRM, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/accounts/me/"
+    user = User.objects.get()
+    assert (user.birth_date, user.gender) == (date(1980, 5, 3), Gender.FEMALE)
+
+
 def test_even_seventeenth_digit_registers_a_woman(client):
     client.post(REGISTER, registration_data(id_number=ID_FEMALE))
     client.post(CONFIRM)
