@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from review.models import Holiday, PublicNotice, ReportBatch, Review, SectionResult
+from review.models import (
+    Holiday,
+    NoticeObjection,
+    PublicNotice,
+    ReportBatch,
+    Review,
+    SectionResult,
+)
 
 
 @admin.register(Holiday)
@@ -37,7 +44,22 @@ class SectionResultAdmin(ReadOnlyAdmin):
 
 @admin.register(PublicNotice)
 class PublicNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["organization", "plan", "starts_on", "ends_on", "outcome"]
+    list_display = ["organization", "plan", "starts_on", "ends_on", "outcome", "corrected_at"]
+    list_filter = ["outcome"]
+
+
+@admin.register(NoticeObjection)
+class NoticeObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "declaration", "handling", "handled_by", "handled_at"]
+    list_filter = ["handling"]
+    list_select_related = [
+        "notice__organization",
+        "declaration__applicant",
+        "declaration__plan__series",
+        "declaration__plan__level",
+        "declaration__plan__region",
+        "handled_by",
+    ]
 
 
 @admin.register(ReportBatch)

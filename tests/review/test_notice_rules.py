@@ -434,3 +434,17 @@ def test_report_all_counts_only_what_the_notice_cleared(
     assert 'data-testid="unnoticed"' not in html
     client.post("/review/report/", {"ids": [cleared[0].pk]})
     assert ReportBatch.objects.get().count == 1
+
+
+def test_objections_are_listed_read_only_in_admin(client, administrator, objected):
+    client.force_login(administrator)
+    response = client.get("/admin/review/noticeobjection/")
+    assert response.status_code == 200
+    assert "异议001" in response.content.decode() and "待处理" in response.content.decode()
+    objection = NoticeObjection.objects.get()
+    response = client.post(
+        f"/admin/review/noticeobjection/{objection.pk}/change/", {"handling": "unfounded"}
+    )
+    assert response.status_code == 403
+    objection.refresh_from_db()
+    assert objection.is_open
