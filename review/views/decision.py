@@ -109,6 +109,24 @@ class SectionCard:
     def changed(self) -> bool:
         return self.view.changed
 
+    @property
+    def file_count(self) -> int:
+        """How many files the section has (its collapsed summary line says so)."""
+        return sum(len(slot.files) for slot in self.view.slots)
+
+
+def review_progress(codes, results: dict) -> dict:
+    """How far this round's section review is: sections with a result (of how many), and how
+    many of them failed (the section navigation and the decision bar show it)."""
+    codes = list(codes)
+    mine = [results[code] for code in codes if code in results]
+    return {
+        "done": len(mine),
+        "total": len(codes),
+        "failed": sum(1 for result in mine if not result.passed),
+    }
+
+
 
 @dataclass
 class ReviewPage:
@@ -212,6 +230,10 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
         "returned_round": page.returned_round,
         "diff": page.view.changes,
         "failed": page.failed,
+        "progress": review_progress(
+            (card.code for card in page.sections),
+            {card.code: card.result for card in page.sections if card.result is not None},
+        ),
         "queue_url": _queue_url(),
     }
 
@@ -224,12 +246,14 @@ def detail(request, pk: int):
 
 
 def _result_fragment(request, declaration, review, code, form, *, saved=False):
-    """The section's result part after an htmx POST and, out of band, the status badge and the
-    decision panel (its list of failed sections, and its buttons, which carry the state the
-    page shows: the first result moves 待审核 to 审核中)."""
+    """The section's result part after an htmx POST and, out of band, the section's badge in the
+    navigation, the progress (已审 n/m), the status badge and the decision bar (its list of
+    failed sections, and its buttons, which carry the state the page shows: the first result
+    moves 待审核 to 审核中)."""
     results = _current_results(declaration, review)
     declaration.refresh_from_db(fields=["status"])
     actions = services.available_review_actions(declaration, request.user)
+    sections = enabled_sections(declaration)
     return render(
         request,
         "review/_section_result_response.html",
@@ -242,7 +266,8 @@ def _result_fragment(request, declaration, review, code, form, *, saved=False):
             ),
             "can_record": True,
             "saved": saved,
-            "failed": failed_sections(enabled_sections(declaration), results),
+            "failed": failed_sections(sections, results),
+            "progress": review_progress((s.code for s in sections), results),
             "action_labels": {a: workflow.MOVES[a].label for a in actions},
         },
     )

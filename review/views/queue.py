@@ -62,6 +62,8 @@ def queue(request):
         {
             "organization": organization,
             "filters": filters,
+            # Filters set besides the state tab (the phone's 筛选 button counts them).
+            "active_filters": len(filters.params(state="")),
             "state": f.state or "",
             "tabs": tabs,
             "page": page,

@@ -68,6 +68,16 @@ def signed_in(browser, live_server, username, contexts, *, accept_dialogs=True):
     return page
 
 
+def choose_result(section, label):
+    """Click 通过 / 不通过 of a section's result (radio buttons drawn as a button pair)."""
+    section.locator("[data-testid=section-result] label", has_text=re.compile(f"^{label}$")).click()
+
+
+def leave_field(page):
+    """Leave the field being typed in (a section's reason is saved when it is left)."""
+    page.locator("[data-testid=review-header]").click()
+
+
 def open_queue_row(page, name):
     page.get_by_role("link", name=re.compile("申报审核与上报|评委会收件箱")).first.click()
     page.wait_for_url("**/review/**")
@@ -125,13 +135,14 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     hr = signed_in(browser, live_server, "wf_unit", contexts)
     review(hr, "张三")
     education = hr.locator("[data-testid=review-section][data-section=education]")
-    education.get_by_label("不通过").check()
+    # (The result is saved as it is chosen: 不通过 once its reason is entered and left.)
+    choose_result(education, "不通过")
     education.locator("textarea").fill("")
-    education.get_by_role("button", name="保存审核结果").click()
+    leave_field(hr)
     # A fail without a reason is refused on the spot.
     expect(education.locator("[data-testid=reason-error]")).to_be_visible()
     education.locator("textarea").fill(EDUCATION_REASON)
-    education.get_by_role("button", name="保存审核结果").click()
+    leave_field(hr)
     expect(education.locator("[data-testid=result-badge]")).to_have_text("不通过")
     hr.locator("[data-testid=decide-return]").click()
     expect(hr.locator("[data-testid=decide-failed]")).to_contain_text(EDUCATION_REASON)

@@ -2,6 +2,8 @@
 confirmation page: happy paths, bad input, wrong roles and a decision in a state that no longer
 allows it (a colleague was quicker) — a message, never a 500."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -344,3 +346,38 @@ def test_other_organizations_applicants_and_outsiders_cannot_act(
 
 def test_get_is_not_a_way_to_record_a_result(reviewer_client, submitted):
     assert reviewer_client.get(result_url(submitted, "education")).status_code == 405
+
+
+def test_htmx_result_updates_the_navigation_and_the_progress(reviewer_client, submitted):
+    from review.services import enabled_section_codes
+
+    total = len(enabled_section_codes(submitted))
+    html = reviewer_client.post(
+        result_url(submitted, "education"),
+        {"education-result": "fail", "education-reason": "不清晰"},
+        **HTMX,
+    ).content.decode()
+    assert re.search(
+        r'id="nav-result-education" data-testid="nav-result" hx-swap-oob="true">不通过<', html
+    )
+    assert re.search(rf'id="review-progress"[^>]*hx-swap-oob="true">已审 1/{total}', html)
+    assert "不通过 1" in html
+    # A refused fail (no reason) leaves the section unreviewed in the navigation.
+    html = reviewer_client.post(
+        result_url(submitted, "titles"),
+        {"titles-result": "fail", "titles-reason": ""},
+        **HTMX,
+    ).content.decode()
+    assert re.search(
+        r'id="nav-result-titles" data-testid="nav-result" hx-swap-oob="true">未审<', html
+    )
+    assert re.search(rf'id="review-progress"[^>]*>已审 1/{total}', html)
+
+
+def test_without_javascript_a_refused_result_opens_its_section(reviewer_client, submitted):
+    html = reviewer_client.post(
+        result_url(submitted, "education"), {"education-result": "fail", "education-reason": ""}
+    ).content.decode()
+    assert html.count('data-testid="section-details" open>') == 1
+    education = html[html.index('data-testid="review-section" data-section="education"') :]
+    assert education.index('data-testid="section-details" open>') < education.index("</section>")

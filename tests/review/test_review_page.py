@@ -361,3 +361,85 @@ def test_the_committee_office_sees_what_was_reported_to_it_read_only(
     assert reverse("review:decide", args=[submitted.pk, "pass"]) not in html
     # Every organization's results of the round are listed under the sections.
     assert html.count('data-testid="history-entry"') >= 3 * len(enabled_section_codes(submitted))
+
+
+# ---------------------------------------------------------------- folded sections, navigation, bar
+
+
+def nav_badges(html):
+    return dict(
+        re.findall(r'id="nav-result-([a-z_]+)" data-testid="nav-result"[^>]*>([^<]+)<', html)
+    )
+
+
+def test_the_navigation_lists_every_section_with_this_rounds_result(
+    reviewer_client, submitted, unit_reviewer
+):
+    codes = enabled_section_codes(submitted)
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    assert 'data-testid="section-nav"' in html
+    assert nav_badges(html) == dict.fromkeys(codes, "未审")
+    assert f"已审 0/{len(codes)}" in html
+
+    services.record_section_result(
+        actor=unit_reviewer, declaration=submitted, code="basic_info", passed=True, reason=""
+    )
+    services.record_section_result(
+        actor=unit_reviewer, declaration=submitted, code="education", passed=False, reason="不清晰"
+    )
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    badges = nav_badges(html)
+    assert (badges["basic_info"], badges["education"], badges["titles"]) == (
+        "通过",
+        "不通过",
+        "未审",
+    )
+    assert f"已审 2/{len(codes)}" in html and "不通过 1" in html
+
+
+def test_sections_are_folded_to_a_summary_line(reviewer_client, submitted):
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    codes = enabled_section_codes(submitted)
+    # Every section's data and files sit in a closed <details>; its result control stays out.
+    assert html.count('<details class="section-details" data-testid="section-details">') == len(
+        codes
+    )
+    assert 'class="section-details" data-testid="section-details" open' not in html
+    education = html[html.index('data-section="education"') :]
+    education = education[: education.index("</section>")]
+    assert education.index("</details>") < education.index('data-testid="section-result"')
+    # The summary line says what is inside.
+    assert re.search(r'data-testid="section-gist">[^<]*1 个附件', education)
+    work = html[html.index('data-section="work_experience"') :]
+    assert re.search(r'data-testid="section-gist">1 条记录', work)
+
+
+def test_pdfs_are_framed_only_when_asked_for(reviewer_client, submitted):
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    pdfs = Attachment.objects.filter(declaration=submitted, kind=Attachment.Kind.PDF).count()
+    assert pdfs >= 1
+    # Each PDF's frame is in an inert <template> (static/js/review.js copies it in on 预览).
+    framed = re.findall(r"<template data-pdf-frame><div[^>]*><iframe ", html)
+    assert len(framed) == html.count("<iframe ") == pdfs
+    assert html.count('data-testid="pdf-preview"') == pdfs
+    # Without the script, 新窗口查看 still opens every file.
+    assert html.count("新窗口查看") == Attachment.objects.filter(declaration=submitted).count()
+
+
+def test_one_decision_bar_and_no_save_button_but_without_javascript(reviewer_client, submitted):
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    assert html.count('data-testid="decision-panel"') == 1
+    assert "decision-bar-sticky" in html
+    assert html.count('data-testid="decide-') == 3
+    # Results are saved as they are chosen; the 保存审核结果 buttons are for browsers without
+    # JavaScript only.
+    buttons = re.findall(r"<noscript><button[^>]*>保存审核结果</button></noscript>", html)
+    assert len(buttons) == html.count("保存审核结果") == len(enabled_section_codes(submitted))
+    assert 'hx-trigger="save"' in html
+
+
+def test_a_decided_declaration_has_no_sticky_bar(reviewer_client, submitted, unit_reviewer):
+    services.reject_declaration(actor=unit_reviewer, declaration=submitted, reason="不具备申报资格")
+    html = reviewer_client.get(detail_url(submitted)).content.decode()
+    assert 'data-testid="decision-panel"' in html and "decision-bar-sticky" not in html
+    assert "保存审核结果" not in html and 'hx-trigger="save"' not in html
