@@ -26,6 +26,8 @@ class Capability(models.TextChoices):
     APPLY_COMMITTEE_PATH = "apply_committee_path", _l("申请评委会路径")
     DECIDE_PATHS = "decide_paths", _l("审核下级的路径申请")
     APPROVE_UNITS = "approve_units", _l("审核单位的评审权限申请")
+    # Seed S1 四.5: a unit whose details are wrong or whose password is lost asks its bureau.
+    MANAGE_UNITS = "manage_units", _l("更正所辖单位信息、重置单位账号密码")
     RECEIVE = "receive", _l("评委会收件")
 
 
@@ -39,7 +41,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     OrgKind.REPORTING: frozenset(
         {C.REVIEW, C.REPORT, C.APPLY_PATH, C.APPLY_COMMITTEE_PATH, C.DECIDE_PATHS}
     ),
-    OrgKind.HR_BUREAU: frozenset({C.APPROVE_UNITS}),
+    OrgKind.HR_BUREAU: frozenset({C.APPROVE_UNITS, C.MANAGE_UNITS}),
     OrgKind.COMMITTEE_OFFICE: frozenset({C.RECEIVE, C.DECIDE_PATHS}),
 }
 
@@ -179,6 +181,8 @@ def menu_for(user) -> dict:
         items = [(_("单位首页"), reverse("institutions:dashboard"))]
         if may(organization, C.APPROVE_UNITS):
             items.append((_("权限审核"), reverse("institutions:permission_queue")))
+        if may(organization, C.MANAGE_UNITS):
+            items.append((_("单位管理"), reverse("institutions:managed_units")))
         if may(organization, C.REVIEW):
             items.append((_("申报审核与上报"), reverse("review:queue")))
         if may(organization, C.PUBLISH_NOTICE):

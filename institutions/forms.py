@@ -146,6 +146,43 @@ class OrganizationProfileForm(forms.Form):
         return validate_phone(self.cleaned_data["contact_phone"])
 
 
+class UnitCorrectionForm(forms.Form):
+    """单位管理 → 更正信息: what the HR bureau may correct for one of its units, and why."""
+
+    name = forms.CharField(label=_l("单位名称"), max_length=100)
+    uscc = forms.CharField(label=_l("统一社会信用代码"), max_length=30)
+    region = RegionChoiceField(label=_l("所属地区"), queryset=Region.objects.none())
+    contact_name = forms.CharField(label=_l("联系人"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_l("联系人手机号"),
+        max_length=20,
+        help_text=_l("找回密码和临时密码的短信发送至此号码。"),
+    )
+    reason = forms.CharField(
+        label=_l("更正原因"),
+        max_length=200,
+        error_messages={"required": _l("请填写更正原因。")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_l("例如：单位来电申请更正，已核对营业执照。将记入审计记录。"),
+    )
+
+    def __init__(self, *args, bureau: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.bureau_regions(bureau)
+
+    def clean_name(self):
+        name = "".join(self.cleaned_data["name"].split())
+        if len(name) < 4:
+            raise forms.ValidationError(_("请填写单位全称。"))
+        return name
+
+    def clean_uscc(self):
+        return clean_uscc(self.cleaned_data["uscc"])
+
+    def clean_contact_phone(self):
+        return validate_phone(self.cleaned_data["contact_phone"])
+
+
 class OrganizationAccountForm(PasswordPairMixin):
     name = forms.CharField(label=_l("部门名称"), max_length=100)
     kind = forms.ChoiceField(

@@ -171,6 +171,9 @@ class PermissionApplication(models.Model):
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reason = models.TextField(_("审核意见"), blank=True)
+    # Why the automatic check sent the application to the bureau (empty: it passed and the
+    # permission was granted at once, seed S1 四.4).
+    check_problems = models.TextField(_("自动校验未通过的原因"), blank=True)
 
     class Meta:
         verbose_name = _("权限申请")
@@ -294,7 +297,11 @@ class AuditAction(models.TextChoices):
     """Every kind of change to who may do what, as the audit trail names it."""
 
     UNIT_REGISTERED = "unit_registered", _("单位注册")
-    PERMISSION_APPLIED = "permission_applied", _("申请职称评审权限（自动校验通过）")
+    PERMISSION_APPLIED = "permission_applied", _("申请职称评审权限（待人社局审核）")
+    PERMISSION_GRANTED_AUTOMATICALLY = (
+        "permission_granted_automatically",
+        _("职称评审权限自动校验通过，已授权"),
+    )
     PERMISSION_APPROVED = "permission_approved", _("职称评审权限审核通过")
     PERMISSION_REJECTED = "permission_rejected", _("职称评审权限审核不通过")
     PATH_APPLIED = "path_applied", _("申请申报路径")
@@ -305,6 +312,7 @@ class AuditAction(models.TextChoices):
     ORGANIZATION_ACCOUNT_DELETED = "organization_account_deleted", _("删除单位（部门）")
     ACCOUNT_CHANGED_BY_STAFF = "account_changed_by_staff", _("管理员创建或修改账号")
     PASSWORD_RESET_BY_STAFF = "password_reset_by_staff", _("管理员重置密码")
+    UNIT_PASSWORD_RESET = "unit_password_reset", _("人社局重置单位账号密码")
     NOTICE_RECORDED = "notice_recorded", _("登记公示")
     NOTICE_OUTCOME = "notice_outcome", _("登记公示结果")
     NOTICE_CORRECTED = "notice_corrected", _("更正公示")

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from applicants.models import User
 from institutions import access
 from institutions.models import (
     Committee,
@@ -49,6 +50,56 @@ def get_application_for_bureau(user, pk: int) -> PermissionApplication:
         ).get(pk=pk, bureau=bureau)
     except PermissionApplication.DoesNotExist:
         raise Http404(_("未找到该权限申请。")) from None
+
+
+# --- the units an HR bureau looks after (单位管理: corrections and password resets) ---------------
+
+
+def _area_prefix(region: Region) -> str:
+    """What the codes of a region and of every region below it start with."""
+    if region.level >= Region.Level.DISTRICT:
+        return region.code
+    return region.code[:4] if region.level == Region.Level.CITY else region.code[:2]
+
+
+def managed_units(bureau: Organization):
+    """The units (organizations that apply for permission) whose responsible_bureau is this
+    bureau: those of its region and the regions below it, except where a nearer bureau sits."""
+    area = _area_prefix(bureau.region)
+    units = Organization.objects.filter(
+        region__code__startswith=area,
+        kind__in=access.kinds_with(access.Capability.REQUEST_PERMISSION),
+    )
+    nearer = (
+        Organization.objects.filter(
+            region__code__startswith=area,
+            kind__in=access.kinds_with(access.Capability.MANAGE_UNITS),
+        )
+        .exclude(region_id=bureau.region_id)
+        .select_related("region")
+    )
+    for other in nearer:
+        units = units.exclude(region__code__startswith=_area_prefix(other.region))
+    return units.select_related("region").order_by("name", "pk")
+
+
+def bureau_regions(bureau: Organization):
+    """The regions a bureau may move one of its units to: its own and those below it."""
+    return Region.objects.filter(code__startswith=_area_prefix(bureau.region)).order_by("code")
+
+
+def get_managed_unit(user, pk: int) -> Organization:
+    """One unit the user's bureau looks after (404 otherwise, 403 for other roles)."""
+    bureau = access.require_organization(user, access.Capability.MANAGE_UNITS)
+    try:
+        return managed_units(bureau).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404(_("未找到该单位，或该单位不属于本人社局管理。")) from None
+
+
+def unit_accounts(unit: Organization):
+    """The login accounts of a unit, oldest first."""
+    return User.objects.filter(memberships__organization=unit).order_by("pk")
 
 
 def authorized_units():

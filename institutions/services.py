@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from applicants.models import AccountKind, User, sign_in_name_taken
-from institutions import access
+from applicants.services import issue_temporary_password, queue_sms
+from applicants.validators import PHONE_RE
+from institutions import access, selectors
 from institutions.audit import AuditAction, acting_organization, record_audit
 from institutions.models import (
     Membership,
@@ -124,9 +127,58 @@ def _conflict_message(existing: Organization, unit: Organization) -> str:
     ) % {"what": what, "acc": accounts or "-", "region": existing.region.full_name}
 
 
+def _automatic_check_problems(unit: Organization) -> list[str]:
+    """What keeps a unit's application from being granted at once (seed S1 四.4: 首先进行自动
+    校验，自动校验不通过的……提交对应区划人社局后台审核). The code and the region must agree, and
+    no other registration may carry the same name or code (a possible duplicate)."""
+    problems = []
+    if not unit.uscc:
+        problems.append(_("未填写统一社会信用代码。"))
+    else:
+        # Characters 3-8 of the code: the region of the authority that registered the unit.
+        registered_in = unit.uscc[2:8]
+        region = unit.region
+        same_area = region.code[:2] if region.level == Region.Level.PROVINCE else region.code[:4]
+        if not registered_in.startswith(same_area):
+            problems.append(
+                _("统一社会信用代码中的登记管理机关行政区划码（%(c)s）与所属地区（%(r)s）不一致。")
+                % {"c": registered_in, "r": region.full_name}
+            )
+    same = Q(name=unit.name) | (Q(uscc=unit.uscc) if unit.uscc else Q(pk__in=[]))
+    twins = list(
+        Organization.objects.filter(same)
+        .exclude(pk=unit.pk)
+        .order_by("pk")
+        .values_list("name", flat=True)[:3]
+    )
+    if twins:
+        problems.append(
+            _("已有同名或使用同一统一社会信用代码的其他注册单位（%(n)s），可能是重复注册。")
+            % {"n": "、".join(twins)}
+        )
+    return problems
+
+
+def unit_sms_phone(unit: Organization) -> str:
+    """Where the unit's SMS go: its contact phone, else its first account's (mobiles only)."""
+    if unit.contact_phone and PHONE_RE.match(unit.contact_phone):
+        return unit.contact_phone
+    phones = unit.memberships.order_by("pk").values_list("user__phone", flat=True)
+    return next((p for p in phones if p and PHONE_RE.match(p)), "")
+
+
+def _notify_unit(unit: Organization, body: str) -> None:
+    """An SMS to the unit, sent after the transaction commits (applicants.services.queue_sms)."""
+    phone = unit_sms_phone(unit)
+    if phone:
+        queue_sms(phone=phone, body=body)
+
+
 @transaction.atomic
 def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplication:
-    """The automatic check, then the queue of the region's HR bureau (seed 四.4)."""
+    """The automatic check: granted at once when it passes, otherwise the application waits in
+    the queue of the region's HR bureau with what failed (seed S1 四.4). A unit named or coded
+    like an authorized one is refused (a duplicate registration)."""
     unit = Organization.objects.select_for_update().select_related("region").get(pk=unit.pk)
     if not access.acts_for(actor, unit):
         raise PermissionDenied(_("只有本单位账号可以申请权限。"))
@@ -144,17 +196,57 @@ def apply_for_permission(*, actor: User, unit: Organization) -> PermissionApplic
         raise ValidationError(
             _("所属地区（%(r)s）暂无人社局账号，请联系系统管理员。") % {"r": unit.region.full_name}
         )
+    problems = _automatic_check_problems(unit)
+    now = timezone.now()
+    if problems:
+        application = PermissionApplication.objects.create(
+            organization=unit,
+            bureau=bureau,
+            submitted_by=actor,
+            submitted_at=now,
+            check_problems="\n".join(problems),
+        )
+        unit.permission_status = PermissionStatus.PENDING
+        unit.save(update_fields=["permission_status"])
+        record_audit(
+            actor=actor,
+            action=AuditAction.PERMISSION_APPLIED,
+            obj=application,
+            organization=unit,
+            bureau=bureau.name,
+            problems=problems,
+        )
+        return application
     application = PermissionApplication.objects.create(
-        organization=unit, bureau=bureau, submitted_by=actor
+        organization=unit,
+        bureau=bureau,
+        submitted_by=actor,
+        submitted_at=now,
+        status=PermissionApplication.Status.APPROVED,
+        decided_at=now,
+        reason=_("自动校验通过，已授权。"),
     )
-    unit.permission_status = PermissionStatus.PENDING
-    unit.save(update_fields=["permission_status"])
+    unit.permission_status = PermissionStatus.APPROVED
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=["permission_status"])
+    except IntegrityError:
+        # Another unit of that name or code was authorized a moment ago.
+        raise ValidationError(_("已存在同名或同代码的有权限单位，不能重复授权。")) from None
     record_audit(
         actor=actor,
-        action=AuditAction.PERMISSION_APPLIED,
+        action=AuditAction.PERMISSION_GRANTED_AUTOMATICALLY,
         obj=application,
         organization=unit,
         bureau=bureau.name,
+    )
+    _notify_unit(
+        unit,
+        _(
+            "【职称申报评审平台】%(n)s：贵单位的职称评审权限申请已通过自动校验，已授权。"
+            "本单位人员现在可以在申报时选择本单位。"
+        )
+        % {"n": unit.name},
     )
     return application
 
@@ -202,7 +294,115 @@ def decide_permission(
         unit=unit.name,
         permission_status=unit.permission_status,
     )
+    if approve:
+        body = _(
+            "【职称申报评审平台】%(n)s：贵单位的职称评审权限申请已由%(b)s审核通过，已授权。"
+            "本单位人员现在可以在申报时选择本单位。"
+        ) % {"n": unit.name, "b": application.bureau.name}
+    else:
+        body = _(
+            "【职称申报评审平台】%(n)s：贵单位的职称评审权限申请未通过%(b)s审核，原因：%(r)s。"
+            "请登录平台修改后重新申请。"
+        ) % {"n": unit.name, "b": application.bureau.name, "r": Truncator(reason).chars(60)}
+    _notify_unit(unit, body)
     return application
+
+
+# --- 单位管理: the HR bureau corrects its units and resets their passwords (seed S1 四.5) ------
+
+
+def _bureau_and_unit(actor: User, unit: Organization) -> tuple[Organization, Organization]:
+    """The actor's bureau, which must look after the unit (locked for the change)."""
+    bureau = access.require_organization(actor, access.Capability.MANAGE_UNITS)
+    if not selectors.managed_units(bureau).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("只能管理本人社局所辖的单位。"))
+    unit = Organization.objects.select_for_update().select_related("region").get(pk=unit.pk)
+    return bureau, unit
+
+
+UNIT_CORRECTABLE_FIELDS = ("name", "uscc", "region", "contact_name", "contact_phone")
+
+
+@transaction.atomic
+def correct_unit(
+    *,
+    actor: User,
+    unit: Organization,
+    name: str,
+    uscc: str,
+    region: Region,
+    contact_name: str,
+    contact_phone: str,
+    reason: str,
+) -> Organization:
+    """The bureau corrects a unit's details, its locked name included, with a reason for the
+    audit trail. The unit's accounts that used the old contact phone get the new one (it is
+    where 找回密码 sends the code)."""
+    bureau, unit = _bureau_and_unit(actor, unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写更正原因。")})
+    if bureau.region.code not in region.ancestor_codes():
+        raise ValidationError({"region": _("只能选择本人社局管辖的地区。")})
+    before = {f: getattr(unit, f) for f in UNIT_CORRECTABLE_FIELDS}
+    unit.name, unit.uscc, unit.region = name, uscc, region
+    unit.contact_name, unit.contact_phone = contact_name, contact_phone
+    changes = {
+        f: [str(old), str(getattr(unit, f))] for f, old in before.items() if old != getattr(unit, f)
+    }
+    if not changes:
+        raise ValidationError(_("单位信息没有变化，无需更正。"))
+    if unit.is_authorized:
+        existing = _conflicting_authorized_unit(unit)
+        if existing is not None:
+            field = "name" if existing.name == unit.name else "uscc"
+            raise ValidationError(
+                {
+                    field: _("与有权限的“%(n)s”（%(r)s）重复，不能更正为该名称或代码。")
+                    % {"n": existing.name, "r": existing.region.full_name}
+                }
+            )
+    try:
+        with transaction.atomic():
+            unit.save(update_fields=[f for f in UNIT_CORRECTABLE_FIELDS if f in changes])
+    except IntegrityError:
+        raise ValidationError(_("已存在同名或同代码的有权限单位，请核对后重试。")) from None
+    if "contact_phone" in changes:
+        for account in selectors.unit_accounts(unit).filter(phone=before["contact_phone"]):
+            account.phone = contact_phone
+            account.save(update_fields=["phone"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.ORGANIZATION_ACCOUNT_CHANGED,
+        obj=unit,
+        organization=bureau,
+        reason=reason,
+        changes=changes,
+    )
+    return unit
+
+
+@transaction.atomic
+def reset_unit_password(*, actor: User, unit: Organization, account: User) -> str:
+    """The bureau resets the password of one of the unit's accounts: a temporary password goes
+    by SMS to the unit's contact phone. Returns that phone."""
+    bureau, unit = _bureau_and_unit(actor, unit)
+    if not selectors.unit_accounts(unit).filter(pk=account.pk).exists():
+        raise PermissionDenied(_("该账号不属于此单位。"))
+    phone = unit_sms_phone(unit)
+    if not phone:
+        raise ValidationError(_("该单位未登记联系人手机号码，无法发送临时密码，请先更正单位信息。"))
+    account = issue_temporary_password(user=account, phone=phone)
+    record_audit(
+        actor=actor,
+        action=AuditAction.UNIT_PASSWORD_RESET,
+        obj=account,
+        organization=bureau,
+        username=account.username,
+        unit=unit.name,
+        phone=f"{phone[:3]}****{phone[-4:]}",
+    )
+    return phone
 
 
 @transaction.atomic

@@ -17,6 +17,13 @@ urlpatterns = [
     path("paths/queue/", views.path_queue, name="path_queue"),
     path("paths/<int:pk>/decide/", views.path_decide, name="path_decide"),
     path("units/search/", views.unit_search, name="unit_search"),
+    path("units/", views.managed_units, name="managed_units"),
+    path("units/<int:pk>/correct/", views.unit_correct, name="unit_correct"),
+    path(
+        "units/<int:pk>/accounts/<int:user_pk>/reset-password/",
+        views.unit_password_reset,
+        name="unit_password_reset",
+    ),
     path("admin-home/", views.admin_home, name="admin_home"),
     path("organizations/", views.organization_list, name="organization_list"),
     path(

@@ -3,14 +3,15 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
 from core.hooks import add_panels
+from core.query import QUERY_MAX_LENGTH, bounded_query
 from core.views import administrator_required
 from institutions import access, hooks, selectors, services
 from institutions.forms import (
@@ -20,6 +21,7 @@ from institutions.forms import (
     PathDecisionForm,
     PathFilterForm,
     PermissionDecisionForm,
+    UnitCorrectionForm,
     UnitRegistrationForm,
 )
 from institutions.models import Organization, OrgKind, PermissionApplication, Region, RoutingPath
@@ -100,11 +102,26 @@ def dashboard(request):
 def apply_permission(request):
     unit = access.require_organization(request.user, access.Capability.REQUEST_PERMISSION)
     try:
-        services.apply_for_permission(actor=request.user, unit=unit)
+        application = services.apply_for_permission(actor=request.user, unit=unit)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("权限申请已通过自动校验，已提交所属地人社局审核。"))
+        if application.status == PermissionApplication.Status.APPROVED:
+            messages.success(
+                request,
+                _(
+                    "权限申请已通过自动校验，本单位已获得职称评审权限，本单位人员现在可以选择本单位申报。"
+                ),
+            )
+        else:
+            messages.warning(
+                request,
+                _("权限申请未通过自动校验（%(p)s），已提交“%(b)s”审核，审核结果将以短信通知。")
+                % {
+                    "p": application.check_problems.replace("\n", " "),
+                    "b": application.bureau.name,
+                },
+            )
     return redirect("institutions:dashboard")
 
 
@@ -168,6 +185,92 @@ def permission_decide(request, pk: int):
     )
 
 
+# --- 单位管理: the HR bureau's units, corrections and password resets ----------------------------
+
+UNITS_PER_PAGE = 20
+
+
+@login_required
+def managed_units(request):
+    """The units the bureau looks after, searchable by name or code."""
+    bureau = access.require_organization(request.user, access.Capability.MANAGE_UNITS)
+    query = bounded_query(request.GET.get("q"))
+    units = selectors.managed_units(bureau)
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(uscc__iexact=query))
+    page = Paginator(units.prefetch_related("memberships__user"), UNITS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "institutions/managed_units.html",
+        {"bureau": bureau, "page": page, "q": query, "q_max": QUERY_MAX_LENGTH},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_correct(request, pk: int):
+    """更正信息 in two steps: the form, then a page showing each change to confirm (the typed
+    values travel in hidden fields; 返回修改 brings the form back with them)."""
+    unit = selectors.get_managed_unit(request.user, pk)
+    bureau = access.organization_of(request.user)
+    initial = {f: getattr(unit, f) for f in services.UNIT_CORRECTABLE_FIELDS}
+    form = UnitCorrectionForm(request.POST or None, initial=initial, bureau=bureau)
+    if request.method == "POST" and "back" not in request.POST and form.is_valid():
+        data = form.cleaned_data
+        if "confirm" in request.POST:
+            try:
+                services.correct_unit(actor=request.user, unit=unit, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("已更正“%(n)s”的单位信息。") % {"n": data["name"]})
+                return redirect("institutions:managed_units")
+        else:
+            changes = [
+                (form.fields[f].label, initial[f], data[f])
+                for f in services.UNIT_CORRECTABLE_FIELDS
+                if initial[f] != data[f]
+            ]
+            return render(
+                request,
+                "institutions/unit_correct_confirm.html",
+                {"unit": unit, "form": form, "changes": changes},
+            )
+    return render(request, "institutions/unit_correct.html", {"unit": unit, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_password_reset(request, pk: int, user_pk: int):
+    """重置密码: a confirmation page, then a temporary password by SMS to the unit's phone."""
+    unit = selectors.get_managed_unit(request.user, pk)
+    account = get_object_or_404(selectors.unit_accounts(unit), pk=user_pk)
+    if request.method == "POST":
+        try:
+            phone = services.reset_unit_password(actor=request.user, unit=unit, account=account)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("已重置账号 %(u)s 的密码，临时密码已通过短信发送至 %(p)s。")
+                % {"u": account.username, "p": f"{phone[:3]}****{phone[-4:]}"},
+            )
+        return redirect("institutions:managed_units")
+    phone = services.unit_sms_phone(unit)
+    return render(
+        request,
+        "institutions/unit_password_reset.html",
+        {
+            "unit": unit,
+            "account": account,
+            "masked_phone": f"{phone[:3]}****{phone[-4:]}" if phone else "",
+        },
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_profile(request):
@@ -227,7 +330,7 @@ def organization_list(request):
     )
     if kind in OrgKind.values:
         queryset = queryset.filter(kind=kind)
-    query = request.GET.get("q", "").strip()
+    query = bounded_query(request.GET.get("q"))
     if query:
         queryset = queryset.filter(name__icontains=query)
     page = Paginator(queryset, 30).get_page(request.GET.get("page"))
@@ -238,6 +341,7 @@ def organization_list(request):
             "page": page,
             "kind": kind,
             "q": query,
+            "q_max": QUERY_MAX_LENGTH,
             "kinds": OrgKind.choices,
         },
     )
@@ -278,7 +382,7 @@ def create_organization_account(request):
 @login_required
 def unit_search(request):
     """Fuzzy search among authorized units (htmx), for the declaring-unit field."""
-    units = selectors.search_authorized_units(request.GET.get("q", ""))
+    units = selectors.search_authorized_units(bounded_query(request.GET.get("q")))
     return render(request, "institutions/_unit_options.html", {"units": units})
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from catalog.models import Level, Series
+from core.query import QUERY_MAX_LENGTH, bounded_query
 from review.models import QUEUE_STATES, PublicNotice, ReviewState
 from review.selectors import (
     QueueFilter,
@@ -63,14 +64,19 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(
         label=_l("姓名或身份证号"),
         required=False,
-        max_length=50,
+        max_length=QUERY_MAX_LENGTH,
         widget=forms.TextInput(
             attrs={"class": "form-control", "placeholder": _l("输入姓名或完整身份证号")}
         ),
     )
 
     def __init__(self, data=None, **kwargs):
-        super().__init__(data if data is not None else {}, **kwargs)
+        data = data if data is not None else {}
+        if len(data.get("q") or "") > QUERY_MAX_LENGTH:
+            # A longer search is cut to what the box holds, rather than silently ignored.
+            data = data.copy()
+            data["q"] = bounded_query(data["q"])
+        super().__init__(data, **kwargs)
 
     def to_filter(self) -> QueueFilter:
         """The valid filters; a field with a bad value (an unknown series, a year that is not a

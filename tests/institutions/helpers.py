@@ -52,3 +52,15 @@ def login_form(client, username: str, password: str):
         {"username": username, "password": password, "captcha_0": "any", "captcha_1": "PASSED"},
         follow=True,
     )
+
+
+# A valid unified social credit code issued in 威海市环翠区 (371002): a 潍城区 unit carrying it
+# fails the automatic check, so its permission application waits for the HR bureau.
+CODE_FROM_ELSEWHERE = "91371002MA3C4D5E70"
+
+
+def registered_elsewhere(unit, code: str = CODE_FROM_ELSEWHERE):
+    """Give the unit a code from another region (the automatic check then fails)."""
+    unit.uscc = code
+    unit.save(update_fields=["uscc"])
+    return unit

@@ -17,6 +17,7 @@ from institutions.models import (
     PermissionStatus,
 )
 from tests import factories
+from tests.institutions.helpers import registered_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +236,25 @@ def test_deleting_an_organization_in_django_admin_is_recorded(login, regions, ad
 # --- permission decisions --------------------------------------------------------------------
 
 
-def test_passing_the_automatic_check_is_recorded(new_unit, new_unit_user, hr_bureau):
+def test_a_grant_by_the_automatic_check_is_recorded(new_unit, new_unit_user, hr_bureau):
+    application = services.apply_for_permission(actor=new_unit_user, unit=new_unit)
+
+    entry = only_entry(action=AuditAction.PERMISSION_GRANTED_AUTOMATICALLY)
+    assert_entry(
+        entry,
+        actor=new_unit_user,
+        organization=new_unit,
+        action=AuditAction.PERMISSION_GRANTED_AUTOMATICALLY,
+        obj=application,
+    )
+    assert entry.details["bureau"] == hr_bureau.name
+    assert not AuditEntry.objects.filter(action=AuditAction.PERMISSION_APPLIED).exists()
+
+
+def test_failing_the_automatic_check_is_recorded_with_its_problems(
+    new_unit, new_unit_user, hr_bureau
+):
+    registered_elsewhere(new_unit)
     application = services.apply_for_permission(actor=new_unit_user, unit=new_unit)
 
     entry = only_entry(action=AuditAction.PERMISSION_APPLIED)
@@ -247,6 +266,7 @@ def test_passing_the_automatic_check_is_recorded(new_unit, new_unit_user, hr_bur
         obj=application,
     )
     assert entry.details["bureau"] == hr_bureau.name
+    assert entry.details["problems"] == [application.check_problems]
 
 
 @pytest.mark.parametrize(
@@ -259,6 +279,7 @@ def test_passing_the_automatic_check_is_recorded(new_unit, new_unit_user, hr_bur
 def test_permission_decision_is_recorded_for_the_bureau(
     new_unit, new_unit_user, hr_bureau, bureau_reviewer, approve, reason, action
 ):
+    registered_elsewhere(new_unit)
     application = services.apply_for_permission(actor=new_unit_user, unit=new_unit)
 
     services.decide_permission(
@@ -282,6 +303,7 @@ def test_permission_decision_is_recorded_for_the_bureau(
 
 
 def test_a_refused_decision_leaves_no_entry(new_unit, new_unit_user, hr_bureau, bureau_reviewer):
+    registered_elsewhere(new_unit)
     application = services.apply_for_permission(actor=new_unit_user, unit=new_unit)
 
     with pytest.raises(ValidationError):

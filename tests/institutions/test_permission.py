@@ -1,13 +1,17 @@
-"""A unit applies for 职称评审 permission: automatic check, then its region's HR bureau.
+"""A unit applies for 职称评审 permission: an application that passes the automatic check is
+granted at once; only one that fails waits for its region's HR bureau. The unit learns the
+decision by SMS.
 
 Seed: shandong-culture-series-operation-guide 四.4.
 """
 
 import pytest
 
+from applicants import sms
 from institutions import services
 from institutions.models import OrgKind, PermissionApplication, PermissionStatus
 from tests import factories
+from tests.institutions.helpers import CODE_FROM_ELSEWHERE, registered_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -16,25 +20,107 @@ def _apply(client):
     return client.post("/org/permission/apply/", follow=True)
 
 
-def test_application_passing_the_check_waits_in_the_district_bureau_queue(
-    login, new_unit, new_unit_user, hr_bureau, weihai_bureau, bureau_reviewer
+def test_application_passing_the_check_is_granted_at_once_and_told_by_sms(
+    login,
+    new_unit,
+    new_unit_user,
+    hr_bureau,
+    weihai_bureau,
+    bureau_reviewer,
+    applicant,
+    django_capture_on_commit_callbacks,
 ):
-    response = _apply(login(new_unit_user))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _apply(login(new_unit_user))
 
     assert response.redirect_chain[-1][0] == "/org/"
     page = response.content.decode()
-    assert "权限申请已通过自动校验，已提交所属地人社局审核。" in page
-    assert "待人社局审核" in page
+    assert "权限申请已通过自动校验，本单位已获得职称评审权限" in page
+    assert "已授权" in page
     application = PermissionApplication.objects.get()
     assert application.organization == new_unit
     assert application.bureau == hr_bureau
-    assert application.status == PermissionApplication.Status.PENDING
+    assert application.status == PermissionApplication.Status.APPROVED
+    assert application.decided_by is None  # the system, not a person
+    assert application.decided_at is not None
     assert application.submitted_by == new_unit_user
+    assert application.check_problems == ""
+    new_unit.refresh_from_db()
+    assert new_unit.permission_status == PermissionStatus.APPROVED
+    assert sms.outbox == [
+        (
+            new_unit.contact_phone,
+            "【职称申报评审平台】潍坊新华精密仪器有限公司：贵单位的职称评审权限申请已通过自动校验，"
+            "已授权。本单位人员现在可以在申报时选择本单位。",
+        )
+    ]
+    # Nothing waits for the bureau; applicants find the unit at once.
+    bureau = login(bureau_reviewer)
+    assert "潍坊新华精密仪器有限公司" not in bureau.get("/org/permission/queue/").content.decode()
+    options = login(applicant).get("/org/units/search/", {"q": "新华精密"}).content.decode()
+    assert f'value="{new_unit.pk}"' in options
+
+
+@pytest.mark.parametrize(
+    ("uscc", "problem"),
+    [
+        (
+            CODE_FROM_ELSEWHERE,
+            "统一社会信用代码中的登记管理机关行政区划码（371002）与所属地区（山东省潍坊市潍城区）不一致。",
+        ),
+        ("", "未填写统一社会信用代码。"),
+    ],
+)
+def test_application_failing_the_check_waits_in_the_district_bureau_queue(
+    login,
+    new_unit,
+    new_unit_user,
+    hr_bureau,
+    weihai_bureau,
+    bureau_reviewer,
+    uscc,
+    problem,
+    django_capture_on_commit_callbacks,
+):
+    registered_elsewhere(new_unit, uscc)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _apply(login(new_unit_user))
+
+    page = response.content.decode()
+    assert (
+        f"权限申请未通过自动校验（{problem}），已提交“潍坊市潍城区人力资源和社会保障局”审核" in page
+    )
+    assert "待人社局审核" in page
+    application = PermissionApplication.objects.get()
+    assert application.bureau == hr_bureau
+    assert application.status == PermissionApplication.Status.PENDING
+    assert application.check_problems == problem
     new_unit.refresh_from_db()
     assert new_unit.permission_status == PermissionStatus.PENDING
+    assert not sms.outbox  # no decision yet
 
-    queue = login(bureau_reviewer).get("/org/permission/queue/")
-    assert "潍坊新华精密仪器有限公司" in queue.content.decode()
+    decide = login(bureau_reviewer).get(f"/org/permission/{application.pk}/").content.decode()
+    assert problem in decide
+
+
+def test_a_possible_duplicate_registration_waits_for_the_bureau(
+    login, regions, new_unit, new_unit_user, hr_bureau
+):
+    factories.OrganizationFactory(
+        name="潍坊新华精密仪器有限公司",
+        uscc="",
+        region=regions["370702"],
+        permission_status=PermissionStatus.NONE,
+    )
+
+    _apply(login(new_unit_user))
+
+    application = PermissionApplication.objects.get()
+    assert application.status == PermissionApplication.Status.PENDING
+    assert "已有同名或使用同一统一社会信用代码的其他注册单位（潍坊新华精密仪器有限公司）" in (
+        application.check_problems
+    )
 
 
 def test_district_without_bureau_goes_to_the_nearest_ancestor_bureau(
@@ -57,6 +143,7 @@ def test_district_without_bureau_goes_to_the_nearest_ancestor_bureau(
 def test_a_second_application_while_one_is_pending_is_refused(
     login, new_unit, new_unit_user, hr_bureau
 ):
+    registered_elsewhere(new_unit)
     client = login(new_unit_user)
     _apply(client)
 
@@ -144,7 +231,11 @@ def test_an_unauthorized_unit_with_the_same_uscc_does_not_block(
 
     _apply(login(new_unit_user))
 
-    assert PermissionApplication.objects.get().organization == new_unit
+    application = PermissionApplication.objects.get()
+    assert application.organization == new_unit
+    # Not refused, but not granted blindly either: the bureau looks at the other registration.
+    assert application.status == PermissionApplication.Status.PENDING
+    assert "潍坊新华仪器厂" in application.check_problems
 
 
 def test_region_without_any_bureau_gets_a_clear_message(login, outsider, hr_bureau):

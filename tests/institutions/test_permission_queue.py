@@ -1,18 +1,22 @@
-"""The HR bureau's queue of permission applications: approve, reject with a reason, isolation."""
+"""The HR bureau's queue of permission applications that failed the automatic check: approve,
+reject with a reason (the unit learns it by SMS), isolation."""
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from applicants import sms
 from institutions import selectors, services
 from institutions.models import Organization, PermissionApplication, PermissionStatus
 from tests import factories
-from tests.institutions.helpers import field_error
+from tests.institutions.helpers import CODE_FROM_ELSEWHERE, field_error, registered_elsewhere
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def application(new_unit, new_unit_user, hr_bureau):
+    """The unit's code was issued in another city, so the application waits in the queue."""
+    registered_elsewhere(new_unit)
     return services.apply_for_permission(actor=new_unit_user, unit=new_unit)
 
 
@@ -27,7 +31,7 @@ def test_bureau_sees_only_its_own_queue(
 ):
     weihai_unit = factories.OrganizationFactory(
         name="威海市环翠区文化馆",
-        uscc="91371002MA3C4D5E83",
+        uscc="",  # no code: the automatic check fails
         region=regions["371002"],
         permission_status=PermissionStatus.NONE,
     )
@@ -35,7 +39,9 @@ def test_bureau_sees_only_its_own_queue(
 
     weicheng = login(bureau_reviewer).get("/org/permission/queue/").content.decode()
     assert "潍坊新华精密仪器有限公司" in weicheng
-    assert "91370702MA3C4D5E7P" in weicheng
+    assert CODE_FROM_ELSEWHERE in weicheng
+    # Why the check failed, for the bureau to judge.
+    assert "登记管理机关行政区划码（371002）与所属地区（山东省潍坊市潍城区）不一致" in weicheng
     assert "威海市环翠区文化馆" not in weicheng
     assert f'href="/org/permission/{application.pk}/"' in weicheng
 
@@ -50,9 +56,10 @@ def test_bureau_dashboard_counts_pending_applications(login, application, bureau
 
 
 def test_approval_authorizes_the_unit_for_applicants(
-    login, application, new_unit, bureau_reviewer, applicant
+    login, application, new_unit, bureau_reviewer, applicant, django_capture_on_commit_callbacks
 ):
-    response = _decide(login(bureau_reviewer), application, "approve")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _decide(login(bureau_reviewer), application, "approve")
 
     assert response.redirect_chain[-1][0] == "/org/permission/queue/"
     assert "已处理“潍坊新华精密仪器有限公司”的权限申请。" in response.content.decode()
@@ -63,6 +70,14 @@ def test_approval_authorizes_the_unit_for_applicants(
     assert application.decided_by == bureau_reviewer
     assert application.decided_at is not None
     assert new_unit in selectors.authorized_units()
+    # The unit's contact learns the decision by SMS.
+    assert sms.outbox == [
+        (
+            new_unit.contact_phone,
+            "【职称申报评审平台】潍坊新华精密仪器有限公司：贵单位的职称评审权限申请已由"
+            "潍坊市潍城区人力资源和社会保障局审核通过，已授权。本单位人员现在可以在申报时选择本单位。",
+        )
+    ]
     # The applicant can now find and choose the unit.
     options = login(applicant).get("/org/units/search/", {"q": "新华精密"}).content.decode()
     assert "潍坊新华精密仪器有限公司（山东省潍坊市潍城区）" in options
@@ -103,11 +118,26 @@ def test_decision_must_be_chosen(login, application, bureau_reviewer):
 
 
 def test_rejected_unit_sees_the_reason_and_may_apply_again(
-    login, application, new_unit, new_unit_user, bureau_reviewer, hr_bureau
+    login,
+    application,
+    new_unit,
+    new_unit_user,
+    bureau_reviewer,
+    hr_bureau,
+    django_capture_on_commit_callbacks,
 ):
-    _decide(
-        login(bureau_reviewer), application, "reject", reason="统一社会信用代码与营业执照不一致"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(
+            login(bureau_reviewer), application, "reject", reason="统一社会信用代码与营业执照不一致"
+        )
+    assert sms.outbox == [
+        (
+            new_unit.contact_phone,
+            "【职称申报评审平台】潍坊新华精密仪器有限公司：贵单位的职称评审权限申请未通过"
+            "潍坊市潍城区人力资源和社会保障局审核，原因：统一社会信用代码与营业执照不一致。"
+            "请登录平台修改后重新申请。",
+        )
+    ]
     new_unit.refresh_from_db()
     assert new_unit.permission_status == PermissionStatus.REJECTED
     assert new_unit not in selectors.authorized_units()
@@ -120,7 +150,9 @@ def test_rejected_unit_sees_the_reason_and_may_apply_again(
 
     response = client.post("/org/permission/apply/", follow=True)
 
-    assert "权限申请已通过自动校验，已提交所属地人社局审核。" in response.content.decode()
+    assert "权限申请未通过自动校验（统一社会信用代码中的登记管理机关行政区划码（371002）" in (
+        response.content.decode()
+    )
     assert new_unit.permission_applications.filter(status="pending").count() == 1
     assert new_unit.permission_applications.count() == 2
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from institutions import services
 from institutions.models import OrgKind, PermissionStatus
 from tests import factories
+from tests.institutions.helpers import registered_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ def test_unit_dashboard_with_many_past_applications_is_bounded(
     django_assert_max_num_queries,
 ):
     client = login(new_unit_user)
+    registered_elsewhere(new_unit)  # each application waits for the bureau
     services.apply_for_permission(actor=new_unit_user, unit=new_unit)
     one, _ = _queries(client, "/org/")
 
