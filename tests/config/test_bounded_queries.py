@@ -78,6 +78,27 @@ def test_review_queue_search_is_cut_rather_than_ignored(login, unit_reviewer):
 
 
 @pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("unit_reviewer", "/org/paths/?series={id}&level={text}&status={text}&page={id}"),
+        ("department_reviewer", "/org/paths/queue/?series={text}&level={id}&status={text}"),
+        ("unit_reviewer", "/org/paths/new/?series={id}&level={id}"),
+        ("bureau_reviewer", "/org/permission/queue/?status={text}&page={id}"),
+        ("unit_reviewer", "/review/?year={id}&series={id}&level={text}&state={text}&page={id}"),
+        ("unit_reviewer", "/review/notices/?page={id}"),
+        ("unit_reviewer", "/review/notices/new/?plan={text}"),
+        ("unit_reviewer", "/review/export/summary/?q={text}&series={id}"),
+    ],
+)
+def test_filters_and_ids_in_the_address_never_fail(request, login, hr_bureau, persona, url):
+    client = login(request.getfixturevalue(persona))
+
+    response = client.get(url.format(id=HUGE_ID, text=HUGE[:5000]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
     "url",
     ["/admin/applicants/user/", "/admin/institutions/organization/"],
 )
