@@ -79,6 +79,9 @@ class Move:
     hands_over: bool = False
     # Message when the state does not allow the move (default: it may have been handled).
     state_message: str | None = None
+    # The label where the holder is a level above the declaring unit (主管部门, 人社部门, 呈报部门
+    # 审查 what units report, S3 附件2 二.3); None: the same label everywhere.
+    upper_label: str | None = None
 
 
 def _review_not_started(declaration):
@@ -113,7 +116,9 @@ MOVES: dict[str, Move] = {
         Cap.REVIEW,
         state_message=_l("该申报当前状态为“%(s)s”，不能再审核模块。请刷新页面。"),
     ),
-    Action.PASS: Move(_l("通过"), REVIEWING, S.PASSED, Actor.HOLDER, Cap.REVIEW),
+    Action.PASS: Move(
+        _l("通过"), REVIEWING, S.PASSED, Actor.HOLDER, Cap.REVIEW, upper_label=_l("审查通过")
+    ),
     Action.RETURN: Move(
         _l("退回修改"), REVIEWING | {S.PASSED}, S.RETURNED, Actor.HOLDER, Cap.REVIEW
     ),
@@ -123,6 +128,7 @@ MOVES: dict[str, Move] = {
         S.REJECTED,
         Actor.HOLDER,
         Cap.REVIEW,
+        upper_label=_l("审查不通过"),
     ),
     Action.REPORT: Move(
         _l("上报"),
@@ -161,6 +167,23 @@ declaration_move_committed = Signal()
 
 def sources_of(action: str) -> frozenset:
     return MOVES[action].sources
+
+
+def held_above_declaring_unit(declaration) -> bool:
+    """Whether the holder is a level above the declaring unit (it received the declaration by a
+    report): there decisions are 审查 (审查通过 needs an opinion, S3 附件2 二.3), while the
+    declaring unit (a unit, or the HR bureau of a freelancer) keeps 通过 / 退回修改 / 不通过."""
+    return declaration.holder_id is not None and (
+        declaration.holder_id != declaration.declaring_unit_id
+    )
+
+
+def label_for(action: str, declaration) -> str:
+    """The move's label as the holder of this declaration sees it (buttons, confirmations)."""
+    move = MOVES[action]
+    if move.upper_label is not None and held_above_declaring_unit(declaration):
+        return move.upper_label
+    return move.label
 
 
 def is_editable(declaration) -> bool:
@@ -377,6 +400,8 @@ class Locked(NamedTuple):
     status: str
     series_id: int
     level_id: int
+    # The committee of the declaration's plan (where its reports must end).
+    committee_id: int | None = None
 
 
 def lock_many(ids: Iterable[int], *, action: str, actor, organization) -> list[Locked]:
@@ -394,7 +419,9 @@ def lock_many(ids: Iterable[int], *, action: str, actor, organization) -> list[L
         Declaration.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, holder=organization, status__in=move.sources)
         .order_by("pk")
-        .values_list("pk", "round", "status", "plan__series_id", "plan__level_id")
+        .values_list(
+            "pk", "round", "status", "plan__series_id", "plan__level_id", "plan__committee_id"
+        )
     )
     if len(rows) != len(ids):
         raise ValidationError(

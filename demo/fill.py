@@ -28,6 +28,7 @@ from declarations.computations import add_months
 from declarations.forms import form_for_section
 from declarations.models import AttachmentSlot, Declaration
 from demo.files import photo, scan
+from institutions.selectors import PERSONAL_AGENCY, is_personal_agency_bureau
 
 ENGINEERING = "engineering"
 CULTURE = "mass_culture"
@@ -154,7 +155,8 @@ def _declaration_info(declaration, unit, **values):
         "title": str(Title.objects.get(series=plan.series, level=plan.level).pk),
         "exception_kind": "",
         "declaring_unit": str(unit.pk),
-        "is_work_unit": "是",
+        # A county HR bureau is the declaring unit of freelancers (个人代理, S0 二.3(5)).
+        "is_work_unit": PERSONAL_AGENCY if is_personal_agency_bureau(unit) else "是",
         "work_unit": "",
         "entrusted_review": "否",
         **values,

@@ -2,9 +2,11 @@
 organization may do. Menus, view guards, selectors and services all ask this module; none of
 them lists organization kinds of its own.
 
-Two roles are foreseen and slot in here when they arrive: the expert (评审专家, a personal
-account with an expert profile, role EXPERT) and the HR bureau as a reviewing level of a
-routing path (add REVIEW and REPORT to its capabilities).
+The HR bureau reviews in two places of a chain: as the declaring unit of freelancers (S0 二.3(5):
+“个人代理”, the county bureau is the 申报单位; it reviews, publishes the notice of its own
+declarants and reports up its path) and as a level of a routing path (S3 四(三): 主管部门 →
+人社部门 审核推荐 → committee). One role is foreseen and slots in here when it arrives: the
+expert (评审专家, a personal account with an expert profile, role EXPERT).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -29,19 +31,37 @@ class Capability(models.TextChoices):
     # Seed S1 四.5: a unit whose details are wrong or whose password is lost asks its bureau.
     MANAGE_UNITS = "manage_units", _l("更正所辖单位信息、重置单位账号密码")
     RECEIVE = "receive", _l("评委会收件")
+    # Who applicants may choose as their 申报单位: a unit for its own staff (是否是工作单位: 是,
+    # 人事代理, 劳务派遣), a county HR bureau for freelancers (个人代理, S0 二.3(5)).
+    DECLARING_UNIT = "declaring_unit", _l("作为申报单位受理本单位人员的申报")
+    PERSONAL_AGENCY = "personal_agency", _l("作为申报单位受理自由职业者（个人代理）的申报")
 
 
 C = Capability
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     OrgKind.UNIT: frozenset(
-        {C.REQUEST_PERMISSION, C.REVIEW, C.REPORT, C.PUBLISH_NOTICE, C.APPLY_PATH}
+        {C.REQUEST_PERMISSION, C.REVIEW, C.REPORT, C.PUBLISH_NOTICE, C.APPLY_PATH, C.DECLARING_UNIT}
     ),
     OrgKind.SUPERVISING: frozenset({C.REVIEW, C.REPORT, C.APPLY_PATH, C.DECIDE_PATHS}),
     OrgKind.REPORTING: frozenset(
         {C.REVIEW, C.REPORT, C.APPLY_PATH, C.APPLY_COMMITTEE_PATH, C.DECIDE_PATHS}
     ),
-    OrgKind.HR_BUREAU: frozenset({C.APPROVE_UNITS, C.MANAGE_UNITS}),
+    # Unit level for freelancers (its notice covers its own declarants only) and a reviewing
+    # level of a path: 人社部门 审核推荐 to another department or to the committee (S3).
+    OrgKind.HR_BUREAU: frozenset(
+        {
+            C.APPROVE_UNITS,
+            C.MANAGE_UNITS,
+            C.PERSONAL_AGENCY,
+            C.REVIEW,
+            C.REPORT,
+            C.PUBLISH_NOTICE,
+            C.APPLY_PATH,
+            C.APPLY_COMMITTEE_PATH,
+            C.DECIDE_PATHS,
+        }
+    ),
     OrgKind.COMMITTEE_OFFICE: frozenset({C.RECEIVE, C.DECIDE_PATHS}),
 }
 

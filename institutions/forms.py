@@ -9,7 +9,7 @@ from applicants.forms import CaptchaMixin, PasswordPairMixin
 from applicants.models import User, sign_in_name_taken
 from applicants.validators import validate_phone, validate_username
 from catalog.models import Level, Series
-from institutions import access, selectors
+from institutions import access, selectors, services
 from institutions.models import Organization, OrgKind, Region, RoutingPath
 from institutions.services import UnitRegistration
 
@@ -290,7 +290,8 @@ class CommitteeChoiceField(forms.ModelChoiceField):
 
 class PathApplicationForm(forms.Form):
     """新增路径: series, level and the destination. A reporting department chooses a committee,
-    units and supervising departments the department above them."""
+    units and supervising departments the department above them, an HR bureau either (the
+    committee, or the department or bureau above it)."""
 
     series = forms.ModelChoiceField(label=_l("职称系列"), queryset=Series.objects.all())
     level = forms.ModelChoiceField(label=_l("职称级别"), queryset=Level.objects.all())
@@ -309,15 +310,38 @@ class PathApplicationForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        if access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
+        target_kinds = services.path_target_kinds(organization)
+        to_committee = access.may(organization, access.Capability.APPLY_COMMITTEE_PATH)
+        if not target_kinds and to_committee:
             del self.fields["target"]
         else:
+            self.fields["target"].queryset = selectors.path_destinations(organization, target_kinds)
+        if not to_committee:
             del self.fields["committee"]
-            self.fields["target"].queryset = selectors.path_destinations(organization)
+        if "target" in self.fields and "committee" in self.fields:
+            # Either one: the committee, or the department above.
+            self.fields["target"].required = self.fields["committee"].required = False
+            self.fields["target"].help_text = _l(
+                "向上级部门（呈报部门或上级人社局）上报的，选择该部门；直接上报评审委员会的留空，"
+                "在下方选择评审委员会。"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        either = "target" in self.fields and "committee" in self.fields
+        if (
+            either
+            and not self.errors
+            and bool(cleaned.get("target")) == bool(cleaned.get("committee"))
+        ):
+            raise forms.ValidationError(
+                _("请选择一个上级部门或一个评审委员会（二者选一）。"), code="destination"
+            )
+        return cleaned
 
     def destination(self) -> dict:
         """target= or committee=, as services.apply_for_path takes it."""
-        if "committee" in self.fields:
+        if self.cleaned_data.get("committee"):
             return {"committee": self.cleaned_data["committee"]}
         return {"target": self.cleaned_data["target"]}
 

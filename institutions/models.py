@@ -49,6 +49,20 @@ class Region(models.Model):
             codes.append(self.code[:2] + "0000")
         return codes
 
+    def code_prefix(self) -> str:
+        """What the codes of this region and of every region below it start with."""
+        if self.level >= self.Level.DISTRICT:
+            return self.code
+        return self.code[:4] if self.level == self.Level.CITY else self.code[:2]
+
+    def covers(self, other: "Region") -> bool:
+        """Whether `other` is this region or lies below it (derived from the codes)."""
+        return self.code in other.ancestor_codes()
+
+    def within_q(self, field: str = "region") -> models.Q:
+        """A filter on a model's region `field`: this region or any region below it."""
+        return models.Q(**{f"{field}__code__startswith": self.code_prefix()})
+
 
 class OrgKind(models.TextChoices):
     UNIT = "unit", _("用人单位")

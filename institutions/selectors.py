@@ -52,6 +52,11 @@ def get_application_for_bureau(user, pk: int) -> PermissionApplication:
         raise Http404(_("未找到该权限申请。")) from None
 
 
+# 是否是工作单位 = 个人代理: a freelancer, whose 申报单位 is the HR bureau of the county (市、区)
+# of their household registration or residence (S0 二.3(5)).
+PERSONAL_AGENCY = "个人代理"
+
+
 # --- the units an HR bureau looks after (单位管理: corrections and password resets) ---------------
 
 
@@ -105,15 +110,56 @@ def unit_accounts(unit: Organization):
 def authorized_units():
     """Units applicants may choose as their declaring unit."""
     return Organization.objects.filter(
-        kind=OrgKind.UNIT, permission_status=PermissionStatus.APPROVED
+        kind__in=access.kinds_with(access.Capability.DECLARING_UNIT),
+        permission_status=PermissionStatus.APPROVED,
     ).select_related("region")
 
 
-def search_authorized_units(query: str, limit: int = 20):
+def personal_agency_bureaus():
+    """County-level (县、市、区) HR bureaus, which freelancers choose as their declaring unit."""
+    return Organization.objects.filter(
+        kind__in=access.kinds_with(access.Capability.PERSONAL_AGENCY),
+        permission_status=PermissionStatus.APPROVED,
+        region__level=Region.Level.DISTRICT,
+    ).select_related("region")
+
+
+def is_personal_agency_bureau(organization) -> bool:
+    """Whether a freelancer may choose the organization (its region loaded) as declaring unit."""
+    return (
+        organization is not None
+        and access.may(organization, access.Capability.PERSONAL_AGENCY)
+        and organization.is_authorized
+        and organization.region.level == Region.Level.DISTRICT
+    )
+
+
+def declaring_unit_choices():
+    """What the declaring-unit field accepts: authorized units and HR bureaus (the form then
+    says which fits the relation chosen: a county bureau for 个人代理 only)."""
+    return Organization.objects.filter(
+        kind__in=access.kinds_with(
+            access.Capability.DECLARING_UNIT, access.Capability.PERSONAL_AGENCY
+        ),
+        permission_status=PermissionStatus.APPROVED,
+    ).select_related("region")
+
+
+def search_authorized_units(
+    query: str, limit: int = 20, *, region: Region | None = None, personal_agency: bool = False
+):
+    """The declaring-unit search: authorized units whose name contains the query or, for 个人代理,
+    the county HR bureaus (all of them when nothing is typed); within `region` (the plan's)
+    when given."""
     query = (query or "").strip()
-    if not query:
+    queryset = personal_agency_bureaus() if personal_agency else authorized_units()
+    if region is not None:
+        queryset = queryset.filter(region.within_q())
+    if query:
+        queryset = queryset.filter(name__icontains=query)
+    elif not personal_agency:
         return Organization.objects.none()
-    return authorized_units().filter(name__icontains=query).order_by("name")[:limit]
+    return queryset.order_by("name")[:limit]
 
 
 def effective_path(organization, series, level):
@@ -184,10 +230,11 @@ def get_path_for_decider(user, pk: int) -> RoutingPath:
         raise Http404(_("未找到该路径申请。")) from None
 
 
-def path_destinations(organization=None):
-    """Departments a unit or supervising department may choose as its next level up."""
+def path_destinations(organization=None, kinds=(OrgKind.SUPERVISING, OrgKind.REPORTING)):
+    """Departments (and HR bureaus) of the given kinds an organization may choose as its next
+    level up (services.PATH_TARGETS says which kinds)."""
     queryset = Organization.objects.filter(
-        kind__in=[OrgKind.SUPERVISING, OrgKind.REPORTING],
+        kind__in=list(kinds),
         permission_status=PermissionStatus.APPROVED,
     ).select_related("region")
     if organization is not None:
@@ -220,6 +267,13 @@ def open_paths(organization, series_id, level_id):
     )
 
 
+def _applies_upward(organization) -> bool:
+    """Whether the organization may also apply for a path to a department above it."""
+    from institutions.services import path_target_kinds  # (services import this module)
+
+    return bool(path_target_kinds(organization))
+
+
 def missing_path_message(organization, series, level) -> tuple[str, str]:
     """What to tell an organization that has no effective path for this series and level, and
     where to apply for one (the 路径申请 page, filled in with the series and level)."""
@@ -244,6 +298,13 @@ def missing_path_message(organization, series, level) -> tuple[str, str]:
             "本单位「%(sl)s」的申报路径尚未生效，正在等待“%(who)s”审核，"
             "审核生效后方可上报。如长时间未生效，请联系该部门。"
         ) % {"sl": label, "who": pending.target.name}
+    elif access.may(organization, access.Capability.APPLY_COMMITTEE_PATH) and _applies_upward(
+        organization
+    ):
+        message = _(
+            "本单位尚无「%(sl)s」的生效申报路径，请先申请评委会路径或向上级部门申请路径，"
+            "并等待评委会办事机构或该部门审核生效。"
+        ) % {"sl": label}
     elif access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
         message = _(
             "本单位尚无「%(sl)s」的生效评委会路径，请先申请评委会路径并等待评委会办事机构审核生效。"

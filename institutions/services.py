@@ -521,17 +521,50 @@ def create_organization_account(
 
 # --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
 
-# Which kinds of organization may apply for a path to which kinds of destination.
+# Which kinds of organization may apply for a path to which kinds of destination. An HR bureau
+# is a level of a path where the region's chain has one (S3 四(三), 附件2: the unit reports to its
+# 主管部门 or the county 人力社保部门; the 主管部门 to the 人力社保部门, which 审核推荐 to the
+# committee or the reporting department), and the declaring unit of freelancers (S0 二.3(5)),
+# which reports to the reporting department or a bureau above it.
 PATH_TARGETS = {
-    OrgKind.UNIT: (OrgKind.SUPERVISING, OrgKind.REPORTING),
-    OrgKind.SUPERVISING: (OrgKind.SUPERVISING, OrgKind.REPORTING),
+    OrgKind.UNIT: (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.HR_BUREAU),
+    OrgKind.SUPERVISING: (OrgKind.SUPERVISING, OrgKind.REPORTING, OrgKind.HR_BUREAU),
+    OrgKind.HR_BUREAU: (OrgKind.REPORTING, OrgKind.HR_BUREAU),
 }
+
+
+def path_target_kinds(organization) -> tuple[str, ...]:
+    """The kinds of department an organization may choose as the next level of its path."""
+    return PATH_TARGETS.get(organization.kind, ())
+
+
+def _kind_names(kinds) -> str:
+    labels = [str(OrgKind(kind).label) for kind in kinds]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return _("%(a)s或%(b)s") % {"a": "、".join(labels[:-1]), "b": labels[-1]}
+
+
+def _check_committee_region(organization, committee):
+    """A committee path stays within one line of the region tree: the committee evaluates for
+    the organization's region or a region above it (湖州 city committee, a county bureau), or
+    for a region below it (环翠区 committee, the Weihai department that reports to it)."""
+    mine, theirs = organization.region, committee.region
+    if not (theirs.covers(mine) or mine.covers(theirs)):
+        raise ValidationError(
+            _(
+                "所选评审委员会“%(c)s”评审%(cr)s的申报，与本单位所属地区（%(r)s）无上下级关系，"
+                "不能申请该评委会路径。请选择本地区的评审委员会。"
+            )
+            % {"c": committee.name, "cr": theirs.full_name, "r": mine.full_name}
+        )
 
 
 @transaction.atomic
 def apply_for_path(*, actor, organization, series, level, target=None, committee=None):
-    """A unit or department applies for a path upward; a reporting department for its committee
-    path. The destination approves it (the committee office or an administrator for a
+    """A unit, department or HR bureau applies for a path upward (PATH_TARGETS); a reporting
+    department or an HR bureau for its committee path, to a committee of its series, level and
+    region line. The destination approves it (the committee office or an administrator for a
     committee path)."""
     if not access.acts_for(actor, organization):
         raise PermissionDenied(_("只能为本单位申请路径。"))
@@ -539,17 +572,18 @@ def apply_for_path(*, actor, organization, series, level, target=None, committee
         raise ValidationError(_("请选择一个上级部门或评审委员会。"))
     if committee is not None:
         if not access.may(organization, access.Capability.APPLY_COMMITTEE_PATH):
-            raise ValidationError(_("只有呈报部门可以申请评委会路径。"))
+            raise ValidationError(_("只有呈报部门或人社局可以申请评委会路径。"))
         if committee.series_id != series.pk or committee.level_id != level.pk:
             raise ValidationError(_("所选评审委员会与申请的系列、级别不一致。"))
+        _check_committee_region(organization, committee)
     else:
-        allowed = PATH_TARGETS.get(organization.kind, ())
+        allowed = path_target_kinds(organization)
         if target.kind not in allowed:
             raise ValidationError(
-                _("%(k)s只能向主管部门或呈报部门申请路径。")
-                % {"k": organization.get_kind_display()}
+                _("%(k)s只能向%(t)s申请路径。")
+                % {"k": organization.get_kind_display(), "t": _kind_names(allowed)}
                 if allowed
-                else _("呈报部门请申请评委会路径。")
+                else _("%(k)s请申请评委会路径。") % {"k": organization.get_kind_display()}
             )
         if target.pk == organization.pk:
             raise ValidationError(_("不能向本单位申请路径。"))

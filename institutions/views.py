@@ -381,9 +381,28 @@ def create_organization_account(request):
 
 @login_required
 def unit_search(request):
-    """Fuzzy search among authorized units (htmx), for the declaring-unit field."""
-    units = selectors.search_authorized_units(bounded_query(request.GET.get("q")))
-    return render(request, "institutions/_unit_options.html", {"units": units})
+    """Fuzzy search among authorized units (htmx), for the declaring-unit field: within the
+    plan's region (?region=) and, when the form's 是否是工作单位 (the field named by
+    ?relation_field=) is 个人代理, among the county HR bureaus instead."""
+    query = request.GET
+    region_id = query.get("region", "")
+    region = (
+        Region.objects.filter(pk=region_id).first()
+        if region_id.isdigit() and len(region_id) <= 9
+        else None
+    )
+    relation_field = query.get("relation_field", "")
+    personal_agency = bool(relation_field) and (
+        query.get(relation_field) == selectors.PERSONAL_AGENCY
+    )
+    units = selectors.search_authorized_units(
+        bounded_query(query.get("q")), region=region, personal_agency=personal_agency
+    )
+    return render(
+        request,
+        "institutions/_unit_options.html",
+        {"units": units, "personal_agency": personal_agency},
+    )
 
 
 # --- routing paths (路径申请 / 路径审核) -------------------------------------------------------
@@ -403,7 +422,12 @@ def path_list(request):
     return render(
         request,
         "institutions/path_list.html",
-        {"organization": organization, "filter_form": filter_form, "page": page},
+        {
+            "organization": organization,
+            "filter_form": filter_form,
+            "page": page,
+            "to_departments": bool(services.path_target_kinds(organization)),
+        },
     )
 
 
@@ -447,7 +471,12 @@ def path_apply(request):
     return render(
         request,
         "institutions/path_apply.html",
-        {"organization": organization, "form": form, "existing": existing},
+        {
+            "organization": organization,
+            "form": form,
+            "existing": existing,
+            "to_departments": bool(services.path_target_kinds(organization)),
+        },
     )
 
 

@@ -52,6 +52,16 @@ class DecisionForm(forms.Form):
 
     seen_status = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
+    def __init__(self, *args, upper: bool = False, **kwargs):
+        """upper: the organization is a level above the declaring unit (审查, S3 附件2 二.3)."""
+        super().__init__(*args, **kwargs)
+        self.upper = upper
+        if upper:
+            self.for_upper_level()
+
+    def for_upper_level(self):
+        """Adapt the fields where departments 审查 what units reported."""
+
     def kwargs(self) -> dict:
         return {"seen_status": self.cleaned_data["seen_status"] or None}
 
@@ -64,6 +74,14 @@ class PassForm(DecisionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_l("可选，例如“经审核，材料真实完整，同意推荐”。"),
     )
+
+    def for_upper_level(self):
+        # 审查通过 is signed with the department's opinion.
+        opinion = self.fields["opinion"]
+        opinion.required = True
+        opinion.label = _l("审查意见")
+        opinion.help_text = _l("必须填写，例如“经审查，符合申报条件，同意推荐”。")
+        opinion.error_messages["required"] = _l("审查通过时必须签署审查意见。")
 
     def kwargs(self) -> dict:
         return {**super().kwargs(), "opinion": self.cleaned_data["opinion"]}
@@ -90,6 +108,9 @@ class RejectForm(DecisionForm):
         help_text=_l("必须填写，例如不具备申报资格的具体理由；申报人将看到此内容。"),
         error_messages={"required": _l("审核不通过时必须填写原因。")},
     )
+
+    def for_upper_level(self):
+        self.fields["reason"].label = _l("审查不通过原因")
 
     def kwargs(self) -> dict:
         return {**super().kwargs(), "reason": self.cleaned_data["reason"]}

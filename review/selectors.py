@@ -337,7 +337,7 @@ def notice_plans(organization):
     return (
         Plan.objects.filter(
             pk__in=Declaration.objects.filter(
-                workflow.held_for_q(organization, Action.REPORT)
+                workflow.held_for_q(organization, Action.REPORT), declaring_unit=organization
             ).values("plan_id")
         )
         .select_related("series", "level", "region")

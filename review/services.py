@@ -204,9 +204,13 @@ def pass_declaration(
     *, actor, declaration: Declaration, opinion: str = "", seen_status: str | None = None
 ) -> Declaration:
     """通过: every section is taken as passed unless one is marked failed, which must be
-    returned (or changed) first."""
+    returned (or changed) first. Above the declaring unit it is 审查通过, which needs the
+    department's opinion (S3 附件2 二.3: 点击“审查通过”并签署审查意见)."""
     declaration = workflow.lock(declaration)
     workflow.check(declaration, Action.PASS, actor, seen_status)
+    opinion = (opinion or "").strip()
+    if not opinion and workflow.held_above_declaring_unit(declaration):
+        raise ValidationError({"opinion": _("审查通过时必须签署审查意见。")})
     results = _round_results(declaration)
     failed = [SECTIONS[c].title for c, r in results.items() if not r.passed and c in SECTIONS]
     if failed:
@@ -235,7 +239,7 @@ def pass_declaration(
         actor=actor,
         action=Action.PASS,
         seen_status=seen_status,
-        opinion=(opinion or "").strip(),
+        opinion=opinion,
     )
     return declaration
 
@@ -647,11 +651,39 @@ def report_declarations(*, actor, organization, declaration_ids) -> list[ReportB
                 organization, Series.objects.get(pk=key[0]), Level.objects.get(pk=key[1])
             )
             raise ValidationError(message, code="no_path", params={"url": url})
+    for key, members in groups.items():
+        _check_committee(paths[key], members)
     now = timezone.now()
     return [
         _report_group(actor, organization, paths[key], members, now)
         for key, members in groups.items()
     ]
+
+
+def _check_committee(path, members):
+    """A report ends at the committee of each declaration's plan: a committee path leading to
+    another committee (of another region, say) is refused, naming whom it concerns."""
+    if path.committee_id is None:
+        return
+    strays = [row.pk for row in members if row.committee_id != path.committee_id]
+    if not strays:
+        return
+    rows = (
+        Declaration.objects.filter(pk__in=strays)
+        .select_related("applicant", "plan__committee")
+        .order_by("applicant__name", "pk")
+    )
+    committees = "、".join(dict.fromkeys(d.plan.committee.name for d in rows))
+    names = [d.applicant.name for d in rows]
+    shown = "、".join(names[:10]) + ("等" if len(names) > 10 else "")
+    raise ValidationError(
+        _(
+            "本单位的评委会路径通往“%(c)s”，而以下%(n)d人的申报计划由“%(p)s”评审，"
+            "不能上报至其他评审委员会：%(names)s。请核对本单位的评委会路径。"
+        )
+        % {"c": path.committee.name, "n": len(names), "p": committees, "names": shown},
+        code="wrong_committee",
+    )
 
 
 def _report_group(actor, organization, path, members, now) -> ReportBatch:

@@ -3,6 +3,7 @@
 Rules from the engineering filing guide (二) 2–3 and the culture series guide 三 1–9.
 """
 
+import json
 import re
 from datetime import date
 
@@ -15,8 +16,13 @@ from django.utils.translation import gettext_lazy as _l
 from catalog.models import DeclarationMethod, Specialty, Title
 from declarations.computations import whole_years
 from declarations.forms.base import SectionForm
+from institutions import access
 from institutions.models import Organization
-from institutions.selectors import authorized_units
+from institutions.selectors import (
+    PERSONAL_AGENCY,
+    declaring_unit_choices,
+    is_personal_agency_bureau,
+)
 
 MAX_PROFESSIONAL_YEARS = 60
 
@@ -51,7 +57,6 @@ def parse_ranking(value: str) -> str:
 WORK_UNIT_YES = "是"
 PERSONNEL_AGENCY = "人事代理"
 LABOUR_DISPATCH = "劳务派遣"
-PERSONAL_AGENCY = "个人代理"
 WORK_RELATION_CHOICES = [
     ("", "---------"),
     (WORK_UNIT_YES, _l("是")),
@@ -87,10 +92,22 @@ class UnitSearchSelect(forms.Select):
 
     template_name = "declarations/widgets/unit_search_select.html"
     search_url = reverse_lazy("institutions:unit_search")
+    # Set by the form: the plan's region (the search offers what lies in it) and the
+    # 是否是工作单位 field (个人代理 searches the county HR bureaus; changing it searches again).
+    region_id = None
+    relation_name = ""
+    relation_id = ""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["search_url"] = str(self.search_url)
+        search_vals = {}
+        if self.region_id is not None:
+            search_vals["region"] = str(self.region_id)
+        if self.relation_name:
+            search_vals["relation_field"] = self.relation_name
+        context["widget"]["search_vals"] = json.dumps(search_vals) if search_vals else ""
+        context["widget"]["relation_id"] = self.relation_id
         return context
 
     def optgroups(self, name, value, attrs=None):
@@ -154,6 +171,8 @@ class DeclarationInfoForm(SectionForm):
         help_text=_l(
             "须选择与本人建立正式人事劳动（聘用）关系的单位，原则上与社保缴费单位一致。"
             "找不到本单位的，请联系单位确认是否已注册并获得职称评审权限。"
+            "自由职业者在“是否是工作单位”选择“个人代理”，此处选择户籍所在地或现居住地的"
+            "县（市、区）人力资源社会保障局。"
         ),
         error_messages={
             "invalid_choice": _l("所选单位不存在或尚未获得职称评审权限，请输入单位名称查找后选择。")
@@ -204,7 +223,11 @@ class DeclarationInfoForm(SectionForm):
         self.fields["title"].queryset = titles
         self.fields["specialty"].queryset = Specialty.objects.filter(series_id=plan.series_id)
         self.fields["method"].queryset = plan.methods.all()
-        self.fields["declaring_unit"].queryset = authorized_units()
+        unit_field = self.fields["declaring_unit"]
+        unit_field.queryset = declaring_unit_choices()
+        unit_field.widget.region_id = plan.region_id
+        unit_field.widget.relation_name = self.add_prefix("is_work_unit")
+        unit_field.widget.relation_id = self["is_work_unit"].auto_id
         self.fields["ranking"].required = plan.ranking_required
         if not plan.ranking_required:
             self.fields["ranking"].help_text = _(
@@ -243,6 +266,7 @@ class DeclarationInfoForm(SectionForm):
         data = super().clean()
         self._check_exception_kind(data)
         self._check_work_unit(data)
+        self._check_declaring_unit(data)
         self._check_professional_years(data)
         return data
 
@@ -272,6 +296,48 @@ class DeclarationInfoForm(SectionForm):
             self.add_error(
                 "work_unit",
                 _("“是否是工作单位”选择“是”时申报单位即为工作单位，“工作单位”不填写。"),
+            )
+
+    def _check_declaring_unit(self, data):
+        """The declaring unit fits 是否是工作单位 (个人代理: a county HR bureau, S0 二.3(5);
+        otherwise a unit) and lies in the plan's region."""
+        unit, relation = data.get("declaring_unit"), data.get("is_work_unit")
+        if unit is None:
+            return
+        if relation == PERSONAL_AGENCY and not is_personal_agency_bureau(unit):
+            self.add_error(
+                "declaring_unit",
+                _(
+                    "“是否是工作单位”选择“个人代理”（自由职业者）的，“申报单位”须选择户籍所在地"
+                    "或现居住地的县（市、区）人力资源社会保障局，“%(u)s”不是。"
+                )
+                % {"u": unit.name},
+            )
+            return
+        if (
+            relation
+            and relation != PERSONAL_AGENCY
+            and (not access.may(unit, access.Capability.DECLARING_UNIT))
+        ):
+            self.add_error(
+                "declaring_unit",
+                _(
+                    "“%(u)s”只受理自由职业者的申报：申报单位选择人力资源社会保障局的，"
+                    "“是否是工作单位”须选择“个人代理”；否则请选择本人的工作单位或人事代理、"
+                    "劳务派遣单位。"
+                )
+                % {"u": unit.name},
+            )
+            return
+        region = self.plan.region if self.plan is not None else None
+        if region is not None and not region.covers(unit.region):
+            self.add_error(
+                "declaring_unit",
+                _(
+                    "“%(u)s”所属地区为%(ur)s，不在本申报计划的地区（%(pr)s）内，"
+                    "请选择%(pr)s范围内的申报单位。"
+                )
+                % {"u": unit.name, "ur": unit.region.full_name, "pr": region.full_name},
             )
 
     def _check_professional_years(self, data):

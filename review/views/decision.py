@@ -127,7 +127,6 @@ def review_progress(codes, results: dict) -> dict:
     }
 
 
-
 @dataclass
 class ReviewPage:
     view: DeclarationView
@@ -224,7 +223,7 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
         "applicant": declaration.applicant,
         "sections": page.sections,
         "actions": page.actions,
-        "action_labels": {a: workflow.MOVES[a].label for a in page.actions},
+        "action_labels": {a: workflow.label_for(a, declaration) for a in page.actions},
         "can_record": page.can_record,
         "read_only_reason": page.read_only_reason,
         "returned_round": page.returned_round,
@@ -268,7 +267,7 @@ def _result_fragment(request, declaration, review, code, form, *, saved=False):
             "saved": saved,
             "failed": failed_sections(sections, results),
             "progress": review_progress((s.code for s in sections), results),
-            "action_labels": {a: workflow.MOVES[a].label for a in actions},
+            "action_labels": {a: workflow.label_for(a, declaration) for a in actions},
         },
     )
 
@@ -322,9 +321,11 @@ def decide(request, pk: int, action: str):
     form_class = DECISION_FORMS.get(action)
     if form_class is None:
         raise Http404(_("没有这个审核操作。"))
-    transition = workflow.MOVES[action]
+    label = workflow.label_for(action, declaration)
+    # Above the declaring unit a pass is 审查通过 with a required opinion (S3 附件2 二.3).
+    upper = workflow.held_above_declaring_unit(declaration)
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, upper=upper)
         if form.is_valid():
             decide_service = {
                 "pass": services.pass_declaration,
@@ -340,7 +341,7 @@ def decide(request, pk: int, action: str):
                     return redirect(_detail_url(declaration))
                 add_service_errors(form, error)
             else:
-                messages.success(request, _done_message(action, declaration))
+                messages.success(request, _done_message(action, declaration, upper=upper))
                 return redirect(_queue_url())
     else:
         seen = request.GET.get("seen")
@@ -351,10 +352,10 @@ def decide(request, pk: int, action: str):
             messages.error(
                 request,
                 _("该申报当前状态为“%(s)s”，本单位不能%(a)s。可能已被其他审核人处理。")
-                % {"s": declaration.get_status_display(), "a": transition.label},
+                % {"s": declaration.get_status_display(), "a": label},
             )
             return redirect(_detail_url(declaration))
-        form = form_class(initial={"seen_status": declaration.status})
+        form = form_class(initial={"seen_status": declaration.status}, upper=upper)
     sections = enabled_sections(declaration)
     return render(
         request,
@@ -364,17 +365,22 @@ def decide(request, pk: int, action: str):
             "review": review,
             "applicant": declaration.applicant,
             "action": action,
-            "label": transition.label,
+            "label": label,
+            "upper": upper,
             "form": form,
             "failed": failed_sections(sections, _current_results(declaration, review)),
         },
     )
 
 
-def _done_message(action: str, declaration) -> str:
+def _done_message(action: str, declaration, *, upper: bool = False) -> str:
     name = declaration.applicant.name
     if action == "pass":
+        if upper:
+            return _("已审查通过“%(n)s”的申报。") % {"n": name}
         return _("已审核通过“%(n)s”的申报。") % {"n": name}
     if action == "return":
         return _("已将“%(n)s”的申报退回申报人修改。") % {"n": name}
+    if upper:
+        return _("已将“%(n)s”的申报审查为不通过。") % {"n": name}
     return _("已将“%(n)s”的申报审核为不通过。") % {"n": name}

@@ -48,6 +48,8 @@ def queue(request):
             and declaration.holder_id == organization.pk
             and workflow.is_reportable(declaration)
         )
+        # The 公示 column concerns the declaring unit's own declarants only.
+        row.needs_notice = declaration.declaring_unit_id == organization.pk
         # 审核 where this organization decides; 查看 elsewhere (and in a committee inbox).
         row.actionable = (
             can_report
@@ -98,6 +100,14 @@ def _confirm_page(request, organization, ids, filters, *, requested=None, error=
             blocked = True
         elif path.committee_id:
             group["destination"] = path.committee.name
+            strays = [d for d in group["people"] if d.plan.committee_id != path.committee_id]
+            if strays:
+                # Reports end at the plan's committee (services.report_declarations refuses).
+                group["wrong_committee"] = _(
+                    "以下%(n)d人的申报计划不由该评审委员会评审，不能上报：%(names)s。"
+                    "请核对本单位的评委会路径。"
+                ) % {"n": len(strays), "names": "、".join(d.applicant.name for d in strays[:10])}
+                blocked = True
         else:
             group["destination"] = path.target.name
     unnoticed = []

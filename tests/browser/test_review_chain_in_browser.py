@@ -122,7 +122,7 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     reporting = Organization.objects.get(memberships__user__username="wf_gxj")
     office = Organization.objects.get(memberships__user__username="wf_gc_office")
     agree_commitment(actor=zhangsan)
-    plan = Plan.objects.get(series__code="engineering")
+    plan = Plan.objects.get(series__code="engineering", region__code="370700")
     declaration = fill_valid(create_declaration(actor=zhangsan, plan=plan), unit)
 
     # The applicant submits on the page.
@@ -209,7 +209,8 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
         expect(department.locator("[data-testid=holder]")).to_contain_text(
             Organization.objects.get(memberships__user__username=username).name
         )
-        decide(department, "pass")
+        # Above the unit, 审查通过 is signed with an opinion (S3 附件2 二.3).
+        decide(department, "pass", "经审查，同意推荐")
         report(department, "张三", destination)
 
     # It waits in the committee office's inbox.

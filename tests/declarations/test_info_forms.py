@@ -64,6 +64,12 @@ def errors(form, field):
     return " ".join(form.errors.get(field, []))
 
 
+@pytest.fixture
+def culture_unit(regions):
+    """A unit of the culture plan's region (环翠区): the declaring unit lies in the plan's."""
+    return factories.OrganizationFactory(name="威海市环翠区文化馆", region=regions["371002"])
+
+
 # 申报信息
 
 
@@ -106,12 +112,12 @@ def test_level_and_series_come_from_the_plan(engineering_declaration, unit):
 
 
 def test_ranking_required_only_where_the_plan_says(
-    culture_declaration, engineering_declaration, unit
+    culture_declaration, engineering_declaration, unit, culture_unit
 ):
-    missing = info_form(culture_declaration, unit, ranking="")
+    missing = info_form(culture_declaration, culture_unit, ranking="")
     assert not missing.is_valid()
     assert "须填写单位推荐排序" in errors(missing, "ranking")
-    given = info_form(culture_declaration, unit, ranking="3/5")
+    given = info_form(culture_declaration, culture_unit, ranking="3/5")
     assert given.is_valid(), given.errors
     assert given.to_data()["ranking"] == "3/5"
     assert info_form(engineering_declaration, unit, ranking="").is_valid()
@@ -120,8 +126,8 @@ def test_ranking_required_only_where_the_plan_says(
 @pytest.mark.parametrize(
     ("typed", "stored"), [("3/5", "3/5"), ("1/1", "1/1"), (" 2 ／ 3 ", "2/3"), ("5/5", "5/5")]
 )
-def test_ranking_accepts_place_over_count(culture_declaration, unit, typed, stored):
-    form = info_form(culture_declaration, unit, ranking=typed)
+def test_ranking_accepts_place_over_count(culture_declaration, culture_unit, typed, stored):
+    form = info_form(culture_declaration, culture_unit, ranking=typed)
     assert form.is_valid(), form.errors
     assert form.to_data()["ranking"] == stored
 
@@ -186,11 +192,13 @@ def test_specialty_required_when_the_plan_section_says(engineering_declaration, 
     assert REQUIRED in errors(missing, "specialty")
 
 
-def test_method_limited_to_the_plan_methods(culture_declaration, unit):
-    good = info_form(culture_declaration, unit, ranking="1/1", method=method("change_series"))
+def test_method_limited_to_the_plan_methods(culture_declaration, culture_unit):
+    good = info_form(
+        culture_declaration, culture_unit, ranking="1/1", method=method("change_series")
+    )
     assert good.is_valid(), good.errors
     # 高技能人才贯通 is open for engineering only.
-    bad = info_form(culture_declaration, unit, ranking="1/1", method=method("high_skill"))
+    bad = info_form(culture_declaration, culture_unit, ranking="1/1", method=method("high_skill"))
     assert not bad.is_valid()
     assert "本计划未开放该申报方式" in errors(bad, "method")
 
@@ -224,11 +232,16 @@ def test_declaring_unit_must_be_an_authorized_unit(engineering_declaration, unit
     unapproved = factories.OrganizationFactory(
         region=regions["370702"], permission_status=PermissionStatus.PENDING
     )
-    bureau = factories.OrganizationFactory(region=regions["370702"], kind=OrgKind.HR_BUREAU)
-    for organization in (unapproved, bureau):
+    department = factories.OrganizationFactory(region=regions["370702"], kind=OrgKind.SUPERVISING)
+    for organization in (unapproved, department):
         bad = info_form(engineering_declaration, unit, declaring_unit=organization.pk)
         assert not bad.is_valid()
         assert "尚未获得职称评审权限" in errors(bad, "declaring_unit")
+    # An HR bureau is the declaring unit of freelancers only (tests/declarations/
+    # test_declaring_unit.py).
+    bureau = factories.OrganizationFactory(region=regions["370702"], kind=OrgKind.HR_BUREAU)
+    bad = info_form(engineering_declaration, unit, declaring_unit=bureau.pk)
+    assert "只受理自由职业者的申报" in errors(bad, "declaring_unit")
     missing = info_form(engineering_declaration, unit, declaring_unit="")
     assert not missing.is_valid()
 
@@ -250,12 +263,13 @@ def test_work_unit_blank_when_declaring_unit_is_the_work_unit(engineering_declar
     assert "申报单位即为工作单位" in errors(bad, "work_unit")
 
 
-def test_personal_agency_does_not_need_a_work_unit(engineering_declaration, unit):
-    assert info_form(engineering_declaration, unit, is_work_unit="个人代理").is_valid()
+def test_personal_agency_does_not_need_a_work_unit(engineering_declaration, hr_bureau):
+    # A freelancer's declaring unit is the county HR bureau (S0 二.3(5)).
+    assert info_form(engineering_declaration, hr_bureau, is_work_unit="个人代理").is_valid()
     assert info_form(
-        engineering_declaration, unit, is_work_unit="个人代理", work_unit="自由职业"
+        engineering_declaration, hr_bureau, is_work_unit="个人代理", work_unit="自由职业"
     ).is_valid()
-    assert not info_form(engineering_declaration, unit, is_work_unit="否").is_valid()
+    assert not info_form(engineering_declaration, hr_bureau, is_work_unit="否").is_valid()
 
 
 def test_entrusted_review_defaults_to_no(engineering_declaration, unit):

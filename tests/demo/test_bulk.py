@@ -6,6 +6,7 @@ import pytest
 from declarations.models import DeclarationSection
 from demo import bulk
 from review.models import Review
+from tests import factories
 from tests.declarations.builders import fill_valid
 from tests.review.builders import applicants
 
@@ -26,6 +27,9 @@ def test_bulk_sections_have_the_shape_the_forms_store(
     plan = request.getfixturevalue(plan_fixture)
     from declarations.services import create_declaration
 
+    if not plan.region.covers(unit.region):
+        # The declaring unit lies in the plan's region (环翠区 for the culture plan).
+        unit = factories.OrganizationFactory(name="威海市环翠区文化馆", region=plan.region)
     real = fill_valid(create_declaration(actor=committed_applicant, plan=plan), unit, files=False)
     stored = {s.code: s.data for s in DeclarationSection.objects.filter(declaration=real)}
     [made] = bulk.queue(unit, plan, applicants(1))

@@ -106,8 +106,8 @@ def test_running_twice_changes_nothing(db, capsys):
     call_command("seed_demo")
 
     assert _counts() == first
-    assert first["Committee"] == 2
-    assert first["RoutingPath"] == len(seed_demo.PATHS) == 6
+    assert first["Committee"] == 3
+    assert first["RoutingPath"] == len(seed_demo.PATHS) == 10
     assert first["Organization"] == len(seed_demo.ORGANIZATIONS)
     assert first["Membership"] == len(seed_demo.ORGANIZATIONS)
     # admin + one per organization + the demo applicants
@@ -256,10 +256,11 @@ def _chain(unit_name, plan):
 
 
 @pytest.mark.parametrize(
-    ("unit_name", "series_code", "level_code", "chain"),
+    ("unit_name", "region_code", "series_code", "level_code", "chain", "levels"),
     [
         (
             "潍坊华东机械制造有限公司",
+            "370700",
             "engineering",
             "intermediate",
             [
@@ -268,9 +269,11 @@ def _chain(unit_name, plan):
                 "潍坊市工业和信息化局",
                 "潍坊市工程技术职务资格中级评审委员会",
             ],
+            [OrgKind.SUPERVISING, OrgKind.REPORTING],
         ),
         (
             "威海市环翠区文化馆",
+            "371002",
             "mass_culture",
             "junior",
             [
@@ -279,18 +282,65 @@ def _chain(unit_name, plan):
                 "威海市文化和旅游局",
                 "威海市环翠区群众文化专业职务资格初级评审委员会",
             ],
+            [OrgKind.SUPERVISING, OrgKind.REPORTING],
+        ),
+        # 个人代理: the 潍城区 HR bureau is the freelancers' declaring unit (S0 二.3(5)).
+        (
+            "潍坊市潍城区人力资源和社会保障局",
+            "370700",
+            "engineering",
+            "intermediate",
+            [
+                "潍坊市潍城区人力资源和社会保障局",
+                "潍坊市工业和信息化局",
+                "潍坊市工程技术职务资格中级评审委员会",
+            ],
+            [OrgKind.REPORTING],
+        ),
+        # Huzhou: unit → 主管部门 → 人社部门 (审核推荐) → committee (S3 四).
+        (
+            "湖州吴兴华创智能装备有限公司",
+            "330500",
+            "engineering",
+            "intermediate",
+            [
+                "湖州吴兴华创智能装备有限公司",
+                "湖州市吴兴区经济和信息化局",
+                "湖州市吴兴区人力资源和社会保障局",
+                "湖州市工程技术中级职务任职资格评审委员会",
+            ],
+            [OrgKind.SUPERVISING, OrgKind.HR_BUREAU],
         ),
     ],
 )
 def test_effective_paths_lead_each_demo_unit_to_its_plans_committee(
-    seeded, unit_name, series_code, level_code, chain
+    seeded, unit_name, region_code, series_code, level_code, chain, levels
 ):
-    plan = Plan.objects.get(series__code=series_code, level__code=level_code)
+    plan = Plan.objects.get(
+        series__code=series_code, level__code=level_code, region__code=region_code
+    )
 
     assert _chain(unit_name, plan) == chain
     assert chain[-1] == plan.committee.name
     kinds = [Organization.objects.get(name=name).kind for name in chain[1:-1]]
-    assert kinds == [OrgKind.SUPERVISING, OrgKind.REPORTING]
+    assert kinds == levels
+
+
+def test_freelancers_find_their_county_bureau(client, seeded):
+    login_form(client, "qianqi", seed_demo.DEMO_PASSWORD)
+    weifang = Region.objects.get(code="370700")
+
+    options = client.get(
+        "/org/units/search/",
+        {
+            "region": weifang.pk,
+            "relation_field": "declaration_info-is_work_unit",
+            "declaration_info-is_work_unit": "个人代理",
+        },
+    ).content.decode()
+
+    assert "潍坊市潍城区人力资源和社会保障局（山东省潍坊市潍城区）" in options
+    assert "华东机械" not in options
 
 
 def test_seeded_paths_are_effective_and_decided_by_their_destination(seeded):

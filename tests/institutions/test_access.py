@@ -12,13 +12,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_capability_belongs_to_the_kinds_the_seeds_give_it():
-    assert access.kinds_with(C.REVIEW) == (OrgKind.UNIT, OrgKind.SUPERVISING, OrgKind.REPORTING)
-    assert access.kinds_with(C.PUBLISH_NOTICE) == (OrgKind.UNIT,)
+    # The HR bureau reviews: as the declaring unit of freelancers (S0 二.3(5)) and as a level
+    # of a path (S3 四(三)).
+    assert access.kinds_with(C.REVIEW) == (
+        OrgKind.UNIT,
+        OrgKind.SUPERVISING,
+        OrgKind.REPORTING,
+        OrgKind.HR_BUREAU,
+    )
+    assert access.kinds_with(C.REPORT) == access.kinds_with(C.REVIEW)
+    assert access.kinds_with(C.PUBLISH_NOTICE) == (OrgKind.UNIT, OrgKind.HR_BUREAU)
     assert access.kinds_with(C.APPROVE_UNITS) == (OrgKind.HR_BUREAU,)
     assert access.kinds_with(C.RECEIVE) == (OrgKind.COMMITTEE_OFFICE,)
+    assert access.kinds_with(C.DECLARING_UNIT) == (OrgKind.UNIT,)
+    assert access.kinds_with(C.PERSONAL_AGENCY) == (OrgKind.HR_BUREAU,)
+    assert access.kinds_with(C.APPLY_COMMITTEE_PATH) == (OrgKind.REPORTING, OrgKind.HR_BUREAU)
     assert set(access.kinds_with(C.DECIDE_PATHS)) == {
         OrgKind.SUPERVISING,
         OrgKind.REPORTING,
+        OrgKind.HR_BUREAU,
         OrgKind.COMMITTEE_OFFICE,
     }
     assert not access.may(OrgKind.COMMITTEE_OFFICE, C.REVIEW)
@@ -50,7 +62,9 @@ def test_require_organization_checks_the_capability(unit_reviewer, bureau_review
     with pytest.raises(PermissionDenied):
         access.require_organization(unit_reviewer, C.APPROVE_UNITS)
     with pytest.raises(PermissionDenied):
-        access.require_organization(bureau_reviewer, C.REVIEW, C.RECEIVE)
+        access.require_organization(bureau_reviewer, C.RECEIVE, C.REQUEST_PERMISSION)
+    # The bureau reviews too (个人代理, and as a level of a path).
+    assert access.require_organization(bureau_reviewer, C.REVIEW) == hr_bureau
 
 
 def test_the_organizations_are_read_once_per_user_object(unit_reviewer, django_assert_num_queries):
@@ -65,7 +79,11 @@ def test_the_organizations_are_read_once_per_user_object(unit_reviewer, django_a
     [
         ("unit_reviewer", ["申报审核与上报", "公示", "申报路径"], ["权限审核", "路径审核"]),
         ("department_reviewer", ["申报审核与上报", "路径审核"], ["公示", "评委会收件箱"]),
-        ("bureau_reviewer", ["权限审核"], ["申报审核与上报", "申报路径"]),
+        (
+            "bureau_reviewer",
+            ["权限审核", "申报审核与上报", "公示", "申报路径", "路径审核"],
+            ["评委会收件箱"],
+        ),
         ("committee_office_user", ["评委会收件箱", "路径审核"], ["申报审核与上报", "公示"]),
         ("applicant", ["我的首页", "专业技术职称"], ["单位首页"]),
     ],

@@ -219,9 +219,7 @@ def test_list_is_paginated(login, unit, unit_reviewer, supervising_department, e
     assert "2 / 2" in second.content.decode()
 
 
-@pytest.mark.parametrize(
-    "persona", ["applicant", "bureau_reviewer", "committee_office_user", "administrator"]
-)
+@pytest.mark.parametrize("persona", ["applicant", "committee_office_user", "administrator"])
 def test_accounts_without_paths_of_their_own_cannot_open_the_list(request, login, persona):
     client = login(request.getfixturevalue(persona))
 
@@ -283,8 +281,9 @@ def test_unit_chooses_among_authorized_departments_only(
 
     assert _options(response, "target") == [
         EMPTY_CHOICE,
-        # 潍坊市 (370700) before 潍城区 (370702)
+        # 潍坊市 (370700) before 潍城区 (370702); a unit may report to the county HR bureau (S3).
         f"{REPORTING_NAME}（呈报部门，山东省潍坊市）",
+        "潍坊市潍城区人力资源和社会保障局（人社局，山东省潍坊市潍城区）",
         f"{SUPERVISING_NAME}（主管部门，山东省潍坊市潍城区）",
     ]
     assert _selected(response, "committee") is None
@@ -454,7 +453,7 @@ def test_form_filled_in_for_an_effective_path_says_no_need_to_apply(
     assert f"「工程技术 中级」已有生效路径（→ {SUPERVISING_NAME}），无需重复申请。" in page
 
 
-@pytest.mark.parametrize("persona", ["applicant", "bureau_reviewer", "committee_office_user"])
+@pytest.mark.parametrize("persona", ["applicant", "committee_office_user"])
 def test_other_roles_cannot_apply(
     request, login, persona, supervising_department, engineering, intermediate
 ):
@@ -465,6 +464,105 @@ def test_other_roles_cannot_apply(
 
     assert response.status_code == 403
     assert not RoutingPath.objects.exists()
+
+
+# --- an HR bureau's paths: to the committee, or to the department above (S3 四(三)) ------------
+
+
+def test_hr_bureau_chooses_a_committee_or_a_department_above(
+    login, hr_bureau, bureau_reviewer, reporting_department, supervising_department, committee
+):
+    form = login(bureau_reviewer).get("/org/paths/new/")
+
+    page = form.content.decode()
+    assert "申报路径申请" in page
+    assert _options(form, "target") == [EMPTY_CHOICE, f"{REPORTING_NAME}（呈报部门，山东省潍坊市）"]
+    assert _options(form, "committee") == [EMPTY_CHOICE, f"{COMMITTEE_NAME}（工程技术 · 中级）"]
+
+
+def test_hr_bureau_applies_for_the_committee_path(
+    login, hr_bureau, bureau_reviewer, committee, committee_office_user
+):
+    client = login(bureau_reviewer)
+    response = client.post(
+        "/org/paths/new/",
+        {"series": committee.series_id, "level": committee.level_id, "committee": committee.pk},
+        follow=True,
+    )
+
+    assert f"路径申请已提交，等待“{OFFICE_NAME}”审核" in response.content.decode()
+    path = RoutingPath.objects.get(organization=hr_bureau)
+    assert path.committee == committee and path.target is None
+    # The list names the destination whichever kind it is.
+    listed = client.get("/org/paths/").content.decode()
+    assert "上级部门或评审委员会" in listed and COMMITTEE_NAME in listed
+
+
+@pytest.mark.parametrize("both", [True, False])
+def test_hr_bureau_must_choose_exactly_one_destination(
+    login, hr_bureau, bureau_reviewer, reporting_department, committee, both
+):
+    data = {"series": committee.series_id, "level": committee.level_id}
+    if both:
+        data.update(target=reporting_department.pk, committee=committee.pk)
+    response = login(bureau_reviewer).post("/org/paths/new/", data)
+
+    assert response.status_code == 200
+    assert "请选择一个上级部门或一个评审委员会（二者选一）。" in response.content.decode()
+    assert not RoutingPath.objects.exists()
+
+
+def test_committee_of_an_unrelated_region_is_explained(
+    login, regions, reporting_department, reporting_reviewer, engineering, intermediate
+):
+    office = factories.OrganizationFactory(
+        name="威海市评委会办公室", kind=OrgKind.COMMITTEE_OFFICE, region=regions["371000"]
+    )
+    weihai = factories.CommitteeFactory(
+        name="威海市工程技术职务资格中级评审委员会",
+        series=engineering,
+        level=intermediate,
+        office=office,
+        region=regions["371000"],
+    )
+    response = login(reporting_reviewer).post(
+        "/org/paths/new/",
+        {"series": engineering.pk, "level": intermediate.pk, "committee": weihai.pk},
+    )
+
+    assert response.status_code == 200
+    assert "与本单位所属地区（山东省潍坊市）无上下级关系" in response.content.decode()
+    assert _selected(response, "committee") == str(weihai.pk)
+    assert not RoutingPath.objects.exists()
+
+
+def test_supervising_department_path_to_the_bureau_is_decided_by_the_bureau(
+    login,
+    supervising_department,
+    department_reviewer,
+    hr_bureau,
+    bureau_reviewer,
+    engineering,
+    intermediate,
+):
+    login(department_reviewer).post(
+        "/org/paths/new/",
+        {"series": engineering.pk, "level": intermediate.pk, "target": hr_bureau.pk},
+    )
+    path = RoutingPath.objects.get(organization=supervising_department)
+
+    client = login(bureau_reviewer)
+    assert _rows(client.get("/org/paths/queue/")) == 1
+    _decide(client, path, "approve")
+    path.refresh_from_db()
+    assert path.status == RoutingPath.Status.EFFECTIVE and path.decided_by == bureau_reviewer
+
+
+def test_missing_path_message_for_an_hr_bureau_names_both_ways(hr_bureau, engineering, junior):
+    message, url = selectors.missing_path_message(hr_bureau, engineering, junior)
+
+    assert "请先申请评委会路径或向上级部门申请路径" in message
+    assert url == f"/org/paths/new/?series={engineering.pk}&level={junior.pk}"
 
 
 # --- 路径审核: the queue ----------------------------------------------------------------------
@@ -567,7 +665,7 @@ def test_queue_defaults_to_pending_and_filters_by_status_series_and_level(
     assert f'href="?level={junior.pk}&amp;status=rejected"' in tabs
 
 
-@pytest.mark.parametrize("persona", ["unit_reviewer", "applicant", "bureau_reviewer"])
+@pytest.mark.parametrize("persona", ["unit_reviewer", "applicant"])
 def test_accounts_that_decide_no_paths_cannot_open_the_queue(request, login, persona, unit_path):
     client = login(request.getfixturevalue(persona))
 
@@ -663,7 +761,9 @@ def test_decided_path_shows_its_decision_and_cannot_be_decided_again(
     assert unit_path.reason == ""
 
 
-@pytest.mark.parametrize("persona", ["other_department_reviewer", "reporting_reviewer"])
+@pytest.mark.parametrize(
+    "persona", ["other_department_reviewer", "reporting_reviewer", "bureau_reviewer"]
+)
 def test_a_department_cannot_decide_a_path_addressed_to_another(request, login, unit_path, persona):
     client = login(request.getfixturevalue(persona))
 
@@ -780,7 +880,8 @@ def test_missing_path_message_link_opens_the_filled_in_form(
         ("department_reviewer", True, True),
         ("reporting_reviewer", True, True),
         ("committee_office_user", False, True),
-        ("bureau_reviewer", False, False),
+        # A level of the Huzhou chain and the declaring unit of freelancers (S3, S0 二.3(5)).
+        ("bureau_reviewer", True, True),
     ],
 )
 def test_menu_offers_the_path_pages_to_the_right_roles(request, login, persona, own_paths, queue):

@@ -74,9 +74,9 @@ def test_unit_cannot_apply_to_a_unit_or_a_committee(
     unit, unit_reviewer, committee, series_level, regions
 ):
     other_unit = factories.OrganizationFactory(region=regions["370702"])
-    with pytest.raises(ValidationError, match="只能向主管部门或呈报部门申请路径"):
+    with pytest.raises(ValidationError, match="用人单位只能向主管部门、呈报部门或人社局申请路径"):
         apply(unit_reviewer, unit, series_level, target=other_unit)
-    with pytest.raises(ValidationError, match="只有呈报部门可以申请评委会路径"):
+    with pytest.raises(ValidationError, match="只有呈报部门或人社局可以申请评委会路径"):
         apply(unit_reviewer, unit, series_level, committee=committee)
 
 
@@ -166,3 +166,77 @@ def test_a_path_has_exactly_one_destination(unit, unit_reviewer, series_level):
         RoutingPath.objects.create(
             organization=unit, series=series, level=level, applied_by=unit_reviewer
         )
+
+
+# --- HR bureaus as levels of a path (S3 四(三); S0 二.3(5)) ------------------------------------
+
+
+def test_huzhou_chain_supervising_department_to_hr_bureau_to_committee(
+    supervising_department,
+    department_reviewer,
+    hr_bureau,
+    bureau_reviewer,
+    committee,
+    committee_office_user,
+    series_level,
+):
+    to_bureau = apply(department_reviewer, supervising_department, series_level, target=hr_bureau)
+    # The bureau decides the paths addressed to it (its 路径审核 queue).
+    assert list(selectors.path_queue_for(bureau_reviewer)) == [to_bureau]
+    services.decide_path(actor=bureau_reviewer, path=to_bureau, approve=True)
+    to_committee = apply(bureau_reviewer, hr_bureau, series_level, committee=committee)
+    services.decide_path(actor=committee_office_user, path=to_committee, approve=True)
+
+    assert selectors.effective_path(supervising_department, *series_level).target == hr_bureau
+    assert selectors.effective_path(hr_bureau, *series_level).committee == committee
+
+
+def test_unit_may_report_to_the_county_hr_bureau(
+    unit, unit_reviewer, hr_bureau, bureau_reviewer, series_level
+):
+    path = apply(unit_reviewer, unit, series_level, target=hr_bureau)
+    services.decide_path(actor=bureau_reviewer, path=path, approve=True)
+    assert selectors.effective_path(unit, *series_level).target == hr_bureau
+
+
+def test_freelancers_bureau_reports_to_the_reporting_department_not_to_a_unit(
+    hr_bureau, bureau_reviewer, reporting_department, supervising_department, unit, series_level
+):
+    path = apply(bureau_reviewer, hr_bureau, series_level, target=reporting_department)
+    assert path.target == reporting_department
+    for wrong in (unit, supervising_department):
+        with pytest.raises(ValidationError, match="人社局只能向呈报部门或人社局申请路径"):
+            apply(bureau_reviewer, hr_bureau, series_level, target=wrong)
+
+
+def test_committee_path_stays_in_the_committees_region_line(
+    reporting_department, reporting_reviewer, hr_bureau, bureau_reviewer, series_level, regions
+):
+    series, level = series_level
+    office = factories.OrganizationFactory(
+        name="威海市工程技术评委会办公室", kind=OrgKind.COMMITTEE_OFFICE, region=regions["371000"]
+    )
+    weihai = factories.CommitteeFactory(
+        name="威海市工程技术职务资格中级评审委员会",
+        series=series,
+        level=level,
+        office=office,
+        region=regions["371000"],
+    )
+    with pytest.raises(ValidationError, match="与本单位所属地区（山东省潍坊市）无上下级关系"):
+        apply(reporting_reviewer, reporting_department, series_level, committee=weihai)
+    with pytest.raises(ValidationError, match="评审山东省威海市的申报"):
+        apply(bureau_reviewer, hr_bureau, series_level, committee=weihai)
+    assert not RoutingPath.objects.exists()
+
+    # A committee of a region above the organization's (潍坊市 for a 潍城区 bureau) or below it
+    # (a 潍城区 committee for the 潍坊市 department) is on its line.
+    weifang = factories.CommitteeFactory(
+        series=series, level=level, office=office, region=regions["370700"]
+    )
+    assert apply(bureau_reviewer, hr_bureau, series_level, committee=weifang).committee == weifang
+    weicheng = factories.CommitteeFactory(
+        series=series, level=level, office=office, region=regions["370702"]
+    )
+    path = apply(reporting_reviewer, reporting_department, series_level, committee=weicheng)
+    assert path.committee == weicheng

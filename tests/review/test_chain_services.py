@@ -98,13 +98,18 @@ def test_whole_chain_with_one_return(
         == "pending"
     )
 
-    services.pass_declaration(actor=department_reviewer, declaration=declaration)
+    # Departments 审查通过 with their opinion (S3 附件2 二.3).
+    services.pass_declaration(
+        actor=department_reviewer, declaration=declaration, opinion="经审查，同意推荐"
+    )
     services.report_declarations(
         actor=department_reviewer,
         organization=supervising_department,
         declaration_ids=[declaration.pk],
     )
-    services.pass_declaration(actor=reporting_reviewer, declaration=declaration)
+    services.pass_declaration(
+        actor=reporting_reviewer, declaration=declaration, opinion="经审查，同意推荐"
+    )
     services.report_declarations(
         actor=reporting_reviewer,
         organization=reporting_department,

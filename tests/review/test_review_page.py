@@ -349,7 +349,7 @@ def test_the_committee_office_sees_what_was_reported_to_it_read_only(
         (department_reviewer, supervising_department),
         (reporting_reviewer, reporting_department),
     ):
-        services.pass_declaration(actor=reviewer, declaration=submitted)
+        services.pass_declaration(actor=reviewer, declaration=submitted, opinion="同意推荐")
         services.report_declarations(
             actor=reviewer, organization=organization, declaration_ids=[submitted.pk]
         )

@@ -1,6 +1,9 @@
-"""Demo data: regions, one account per role, the two seeded committees, the effective routing
-paths from each demo unit up to its plan's committee, and one complete declaration submitted to
-each demo unit (so each unit's queue has something to review). Safe to run again.
+"""Demo data: regions, one account per role, the seeded committees, the effective routing paths
+from each demo unit up to its plan's committee, and one complete declaration submitted to the
+Weifang and the Weihai demo unit (so each one's queue has something to review). Two more chains
+have HR bureaus as levels: freelancers (个人代理) of 潍城区 declare through 潍城区人社局, which
+reports to the Weifang reporting department (S0 二.3(5)); and Huzhou's unit → 主管部门 →
+人社部门 (审核推荐) → committee (S3 四). Safe to run again.
 
 The tables are here; the builders (demo.people, demo.catalog, demo.fill) are shared with the
 benchmark and the tests."""
@@ -112,6 +115,38 @@ ORGANIZATIONS = [
         ("吴人社", "13957200004"),
     ),
     (
+        "hz_unit",
+        "湖州吴兴华创智能装备有限公司",
+        OrgKind.UNIT,
+        "330502",
+        "91330502MA2B3C4D58",
+        ("沈经办", "13957200001"),
+    ),
+    (
+        "wx_jxj",
+        "湖州市吴兴区经济和信息化局",
+        OrgKind.SUPERVISING,
+        "330502",
+        "",
+        ("韩主管", "13957200002"),
+    ),
+    (
+        "wx_rsj",
+        "湖州市吴兴区人力资源和社会保障局",
+        OrgKind.HR_BUREAU,
+        "330502",
+        "",
+        ("杨人社", "13957200003"),
+    ),
+    (
+        "hz_office",
+        "湖州市职业资格指导服务中心",
+        OrgKind.COMMITTEE_OFFICE,
+        "330500",
+        "",
+        ("朱中心", "13957200005"),
+    ),
+    (
         "wf_gc_office",
         "潍坊市工程技术职务资格中级评审委员会办公室",
         OrgKind.COMMITTEE_OFFICE,
@@ -144,7 +179,15 @@ COMMITTEES = [
         "371002",
         "hc_qw_office",
     ),
+    (
+        "湖州市工程技术中级职务任职资格评审委员会",
+        "engineering",
+        "intermediate",
+        "330500",
+        "hz_office",
+    ),
 ]
+HUZHOU_COMMITTEE = "湖州市工程技术中级职务任职资格评审委员会"
 
 # Effective routing paths, so a declaration can travel unit → supervising → reporting → committee
 # for both demo plans: (organization's account, series, level, target's account or committee name).
@@ -155,6 +198,13 @@ PATHS = [
     ("wh_unit", "mass_culture", "junior", "hc_wlj"),
     ("hc_wlj", "mass_culture", "junior", "wh_wlj"),
     ("wh_wlj", "mass_culture", "junior", "威海市环翠区群众文化专业职务资格初级评审委员会"),
+    # 个人代理: the 潍城区 HR bureau, declaring unit of the district's freelancers, reports to the
+    # Weifang reporting department.
+    ("wc_rsj", "engineering", "intermediate", "wf_gxj"),
+    # Huzhou: unit → 主管部门 → 人社部门 (审核推荐) → the city's committee.
+    ("hz_unit", "engineering", "intermediate", "wx_jxj"),
+    ("wx_jxj", "engineering", "intermediate", "wx_rsj"),
+    ("wx_rsj", "engineering", "intermediate", HUZHOU_COMMITTEE),
 ]
 
 APPLICANTS = [
@@ -163,6 +213,9 @@ APPLICANTS = [
     ("lisi", "李四", "371002199207082049", "13800000002"),
     ("wangwu", "王五", "370702198806121356", "13800000003"),
     ("zhaoliu", "赵六", "371002199503182466", "13800000004"),
+    # A freelancer of 潍城区 (个人代理 through wc_rsj) and an engineer of hz_unit (Huzhou).
+    ("qianqi", "钱七", "370702199005121537", "13800000005"),
+    ("sunba", "孙八", "330521199108202437", "13800000006"),
 ]
 
 # Complete declarations, submitted and waiting in the declaring unit's queue:
@@ -212,6 +265,7 @@ class Command(BaseCommand):
 
         catalog.load_catalog()
         plans = {plan.series.code: plan for plan in catalog.load_plans(regions, committees)}
+        catalog.engineering_plan(regions["330500"], committees[HUZHOU_COMMITTEE])
 
         for username, series_code, level_code, destination in PATHS:
             committee = committees.get(destination)
