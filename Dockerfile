@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The CJK TrueType font the generated PDFs embed (documents/fonts.py): WenQuanYi Zen Hei,
+# GPL v2 with a font embedding exception.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them. pyproject.toml lists no
 # packages to install: `pip install .` installs the dependencies, the code is copied below.
 COPY pyproject.toml ./

@@ -19,7 +19,7 @@ for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps
+.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps fonts-deps
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -58,6 +58,23 @@ browser-deps:
 	  else echo "WARNING: /usr/bin/chromium missing and no root; browser tests will be skipped."; fi; \
 	fi
 
+# The CJK TrueType font embedded in the generated PDFs (evaluation form, expert packet):
+# WenQuanYi Zen Hei, Debian package fonts-wqy-zenhei. Without it the PDFs fall back to the
+# non-embedded CID font STSong-Light (documents/fonts.py) and the font test fails.
+WQY_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+fonts-deps:
+	@if [ ! -f $(WQY_FONT) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing fonts-wqy-zenhei for the generated PDFs"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null) \
+	      || echo "WARNING: could not install fonts-wqy-zenhei; PDFs will use a non-embedded font."; \
+	  elif command -v sudo >/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null \
+	      || echo "WARNING: could not install fonts-wqy-zenhei; PDFs will use a non-embedded font."; \
+	  else echo "WARNING: $(WQY_FONT) missing and no root; PDFs will use a non-embedded font."; fi; \
+	fi
+
 # GNU gettext (xgettext, msgmerge, msgfmt, msgattrib) for the translation catalog.
 gettext-deps:
 	@if ! command -v msgfmt >/dev/null || ! command -v msgattrib >/dev/null; then \
@@ -71,16 +88,16 @@ gettext-deps:
 	    || { echo "ERROR: GNU gettext is needed (apt-get install gettext)."; exit 1; }; \
 	fi
 
-run: $(STAMP) var
+run: $(STAMP) var fonts-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Demo accounts are listed in README.md. Serving http://127.0.0.1:8000"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) var browser-deps
+test: $(STAMP) var browser-deps fonts-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(STAMP) var
+test-fast: $(STAMP) var fonts-deps
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -114,7 +131,7 @@ messages-check: gettext-deps
 	  exit 1;; \
 	esac
 
-worker: $(STAMP)
+worker: $(STAMP) fonts-deps
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
 ci:

@@ -19,6 +19,13 @@ app.conf.beat_schedule = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    "requeue-stuck-document-renders": {
+        # Evaluation forms and packets left queued or drawing for more than 15 minutes are
+        # queued again; after 5 attempts they fail with a reason (documents.services).
+        "task": "documents.tasks.requeue_stuck_documents",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
 }
 
 # Broker transport options as JSON, e.g. '{"visibility_timeout": 3600}'. Redis delivers an

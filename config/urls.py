@@ -14,6 +14,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("attachments/", include("attachments.urls")),
     path("review/", include("review.urls")),
+    path("documents/", include("documents.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

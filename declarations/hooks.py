@@ -16,3 +16,9 @@ section_panels = Hook(
     "fn(request, declaration, plan_section, editable) -> {'template': name, **context} or None: "
     "panels shown under a section's form (attachments: the upload slots).",
 )
+declaration_panels = Hook(
+    "declaration_panels",
+    "fn(request, declaration) -> {'template': name, **context} or None: panels on a "
+    "declaration's pages, for the applicant (overview, timeline) and the organizations that "
+    "handle it (review page) (documents: the evaluation form and the expert packet).",
+)

@@ -41,6 +41,12 @@ def _current_return(declaration):
     return event
 
 
+def _declaration_panels(request, declaration) -> dict:
+    """The panels the apps above add to the declaration's pages (documents: the evaluation
+    form), as context: panel_templates and each panel's own context."""
+    return add_panels({}, hooks.declaration_panels, request, declaration)
+
+
 @personal_required
 def index(request):
     """专业技术职称: the first entry shows the commitment (承诺书) until it is agreed."""
@@ -119,6 +125,7 @@ def overview(request, pk: int):
             else None,
             "actions": services.available_actions(declaration, request.user),
             "returned": _current_return(declaration),
+            **_declaration_panels(request, declaration),
         },
     )
 
@@ -269,7 +276,7 @@ def timeline(request, pk: int):
     return render(
         request,
         "declarations/timeline.html",
-        {"declaration": declaration, "steps": steps},
+        {"declaration": declaration, "steps": steps, **_declaration_panels(request, declaration)},
     )
 
 

@@ -103,3 +103,43 @@ def write_scan(args) -> tuple[str, str, int]:
     path = Path(directory) / f"{kind}-{seed:04d}.{EXTENSIONS[kind]}"
     path.write_bytes(data)
     return kind, str(path), len(data)
+
+
+# ---------------------------------------------------------------- the packet benchmark's scans
+
+A4_150_DPI = (1240, 1754)
+
+
+@cache
+def _base_page(size, seed: int) -> Image.Image:
+    return scanned_page(size, seed)
+
+
+def _stamped(size, seed: int, number: int) -> Image.Image:
+    """A scanned page (one of a few generated once) with its own number written on it, so
+    every file differs without generating a new page each time."""
+    page = _base_page(size, seed % 3).copy()
+    draw = ImageDraw.Draw(page)
+    width, height = size
+    draw.rectangle((width // 12, height // 30, width // 3, height // 14), fill=(255, 255, 255))
+    draw.text((width // 11, height // 26), f"No. {number:04d}", fill=(0, 0, 0))
+    return page
+
+
+def jpeg_scan(number: int, quality: int = 85) -> bytes:
+    """A 300 dpi A4 JPEG scan of about 2 MB."""
+    out = io.BytesIO()
+    _stamped(A4_300_DPI, number, number).save(out, format="JPEG", quality=quality, dpi=(300, 300))
+    return out.getvalue()
+
+
+def pdf_scan(number: int, pages: int = 10, quality: int = 45) -> bytes:
+    """A PDF of `pages` grey A4 pages scanned at 150 dpi (about 2 MB for 10 pages)."""
+    images = [
+        _stamped(A4_150_DPI, number * 100 + n, number * 100 + n).convert("L") for n in range(pages)
+    ]
+    out = io.BytesIO()
+    images[0].save(
+        out, format="PDF", save_all=True, append_images=images[1:], resolution=150, quality=quality
+    )
+    return out.getvalue()

@@ -74,3 +74,35 @@ def _width(text: str) -> int:
 def _pad(text: str, width: int, *, left: bool) -> str:
     space = " " * (width - _width(text))
     return text + space if left else space + text
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory figure of /proc/self/status (Linux), in MB; None elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def rss_mb() -> float | None:
+    """The process's resident memory now (VmRSS), in MB."""
+    return _status_mb("VmRSS")
+
+
+def reset_peak_rss() -> bool:
+    """Start measuring the peak resident memory afresh (Linux: /proc/self/clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float | None:
+    """The peak resident memory since the last reset_peak_rss() (VmHWM), in MB."""
+    return _status_mb("VmHWM")

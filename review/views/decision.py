@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from attachments.models import Attachment
 from core.forms import add_service_errors
+from core.hooks import add_panels
+from declarations import hooks as declaration_hooks
 from declarations import workflow
 from declarations.reader import (
     DeclarationView,
@@ -241,7 +243,10 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
 @require_safe
 def detail(request, pk: int):
     declaration, review = selectors.get_declaration_for_reviewer(request.user, pk)
-    return render(request, "review/detail.html", _page_context(request, declaration, review))
+    context = _page_context(request, declaration, review)
+    # Panels the apps above add (documents: the evaluation form and the expert packet).
+    add_panels(context, declaration_hooks.declaration_panels, request, declaration)
+    return render(request, "review/detail.html", context)
 
 
 def _result_fragment(request, declaration, review, code, form, *, saved=False):

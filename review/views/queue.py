@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from declarations import workflow
 from institutions import access
 from institutions.selectors import effective_path, missing_path_message
-from review import selectors, services
+from review import hooks, selectors, services
 from review.forms import QueueFilterForm, ReportForm, ReportSelectionForm
 from review.models import QUEUE_STATES, ReviewState
 
@@ -56,6 +56,10 @@ def queue(request):
             and row.state == ReviewState.PENDING
             and declaration.holder_id == organization.pk
         )
+    # Links the apps above add to each row (documents: a committee office's expert packet).
+    links = hooks.row_links(request, organization, [row.declaration_id for row in page])
+    for row in page:
+        row.links = links.get(row.declaration_id, [])
     tabs = [("", _("全部"), sum(counts.values()), filters.query(state=""))]
     tabs += [(s.value, s.label, counts[s], filters.query(state=s.value)) for s in QUEUE_STATES]
     return render(

@@ -1,0 +1,106 @@
+"""Who may have which generated document, and reading them.
+
+The evaluation form goes to the applicant and to each organization that holds or held the
+declaration (declarations.selectors.visible_declarations_q: the same rule as its files); the
+expert packet only to an organization that receives declarations as a committee office
+(institutions.access Capability.RECEIVE) and holds or held this one. Applicants and the
+current holder get the current round's documents; an organization that held the declaration
+earlier gets those of the round it last received. Anyone else is told the declaration does
+not exist (404), whatever the id.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from declarations.models import Declaration
+from declarations.selectors import visible_declarations_q
+from documents.models import DocumentKind, GeneratedDocument
+from institutions import access
+from review.models import Review
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the user may get of a declaration: the round, and the kinds of document."""
+
+    round: int | None
+    kinds: tuple[str, ...]
+
+    def may(self, kind: str) -> bool:
+        return bool(self.round) and kind in self.kinds
+
+
+NOBODY = Viewer(None, ())
+
+
+def get_declaration(user, pk: int) -> Declaration:
+    """A declaration the user may see (one query); anything else is not found."""
+    declaration = (
+        Declaration.objects.select_related("plan__series", "plan__level", "applicant", "holder")
+        .filter(visible_declarations_q(user), pk=pk)
+        .first()
+    )
+    if declaration is None:
+        raise Http404(_("未找到该申报。"))
+    return declaration
+
+
+def viewer(user, declaration) -> Viewer:
+    """The round and kinds of document the user may have of a declaration they may see (no
+    query for the applicant and the holder; one for an organization that held it before)."""
+    if not getattr(user, "is_authenticated", False):
+        return NOBODY
+    if user.pk == declaration.applicant_id:
+        return Viewer(declaration.round or None, (DocumentKind.FORM,))
+    organizations = {o.pk: o for o in access.organizations_of(user)}
+    rounds: dict[int, int] = {}
+    if declaration.holder_id in organizations:
+        rounds[declaration.holder_id] = declaration.round
+    others = set(organizations) - set(rounds)
+    if others:
+        for organization_id, round_ in Review.objects.filter(
+            declaration_id=declaration.pk, organization_id__in=others
+        ).values_list("organization_id", "round"):
+            rounds[organization_id] = round_
+    if not rounds:
+        return NOBODY
+    kinds = [DocumentKind.FORM]
+    if any(access.may(organizations[pk], access.Capability.RECEIVE) for pk in rounds):
+        kinds.append(DocumentKind.PACKET)
+    return Viewer(max(rounds.values()) or None, tuple(kinds))
+
+
+def documents_of(declaration, seen: Viewer) -> dict[str, GeneratedDocument]:
+    """The documents of the viewer's round, by kind (one query)."""
+    if not seen.round:
+        return {}
+    return {
+        document.kind: document
+        for document in GeneratedDocument.objects.filter(
+            declaration_id=declaration.pk, round=seen.round, kind__in=seen.kinds
+        )
+    }
+
+
+def get_document(user, declaration_pk: int, kind: str):
+    """(declaration, viewer, document or None) for a kind the user may have; otherwise 404."""
+    declaration = get_declaration(user, declaration_pk)
+    seen = viewer(user, declaration)
+    if kind not in DocumentKind.values or not seen.may(kind):
+        raise Http404(_("未找到该文件。"))
+    document = GeneratedDocument.objects.filter(
+        declaration_id=declaration.pk, round=seen.round, kind=kind
+    ).first()
+    return declaration, seen, document
+
+
+def latest_packets(declaration_ids) -> dict[int, GeneratedDocument]:
+    """The newest round's packet of each declaration (one query)."""
+    packets: dict[int, GeneratedDocument] = {}
+    for document in GeneratedDocument.objects.filter(
+        declaration_id__in=list(declaration_ids), kind=DocumentKind.PACKET
+    ).order_by("declaration_id", "round"):
+        packets[document.declaration_id] = document
+    return packets
