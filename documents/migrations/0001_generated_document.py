@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('declarations', '0007_attachmentslot_condition'),
+        ('declarations', '0005_event_action_choices'),
     ]
 
     operations = [
