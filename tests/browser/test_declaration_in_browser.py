@@ -199,7 +199,7 @@ def test_engineering_applicant_fills_every_section_and_submits(
     page, live_server, files, monkeypatch
 ):
     seed_with_open_plans()
-    start_declaration(page, "zhangsan", "2026年度 工程技术 中级")
+    start_declaration(page, "zhangsan", "2026年度 工程技术 中级（潍坊市）")
     missing = missing_count(page)
     # 12 sections to fill and 7 required attachment slots.
     assert missing == 19
@@ -608,7 +608,7 @@ def test_uploads_work_without_javascript(browser, live_server, files):
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        start_declaration(page, "zhangsan", "2026年度 工程技术 中级")
+        start_declaration(page, "zhangsan", "2026年度 工程技术 中级（潍坊市）")
         open_section(page, "基本信息")
         card = slot_card(page, "social_security")
         expect(card.locator(".upload-submit")).to_be_visible()

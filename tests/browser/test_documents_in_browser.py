@@ -52,7 +52,7 @@ def test_form_and_packet_are_downloaded_by_those_who_may(browser, live_server, c
     zhangsan = User.objects.get(username="zhangsan")
     unit = Organization.objects.get(memberships__user__username="wf_unit")
     agree_commitment(actor=zhangsan)
-    plan = Plan.objects.get(series__code="engineering")
+    plan = Plan.objects.get(series__code="engineering", region__code="370700")
     declaration = fill_valid(create_declaration(actor=zhangsan, plan=plan), unit)
     submit_declaration(actor=zhangsan, declaration=declaration)
     form = GeneratedDocument.objects.get(declaration=declaration, kind=DocumentKind.FORM)
@@ -95,7 +95,10 @@ def test_form_and_packet_are_downloaded_by_those_who_may(browser, live_server, c
         organization = Organization.objects.get(memberships__user=user)
         declaration.refresh_from_db()
         if username != "wf_unit":
-            review_services.pass_declaration(actor=user, declaration=declaration)
+            # Above the unit, 审查通过 is signed with an opinion.
+            review_services.pass_declaration(
+                actor=user, declaration=declaration, opinion="经审查，同意推荐。"
+            )
         review_services.report_declarations(
             actor=user, organization=organization, declaration_ids=[declaration.pk]
         )
