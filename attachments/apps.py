@@ -8,9 +8,13 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self):
         # Declarations sit below attachments: they ask through hooks what files add.
-        from attachments import selectors
-        from declarations import hooks
+        from attachments import selectors, services
+        from declarations import hooks, workflow
 
         hooks.submission_problems.register(selectors.slot_problems)
         hooks.snapshot_parts.register(selectors.snapshot_part)
         hooks.section_panels.register(selectors.slots_panel)
+        # A submission makes the draft's files part of the round handed to the unit.
+        workflow.declaration_moved.connect(
+            services.record_submitted_files, dispatch_uid="attachments.record_submitted_files"
+        )

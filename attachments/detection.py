@@ -1,5 +1,7 @@
 """File type by content (magic bytes), never by name or Content-Type."""
 
+import re
+
 from django.utils.translation import gettext as _
 
 SIGNATURES = (
@@ -35,6 +37,36 @@ _MARKUP = (
     (b"<?php", "script"),
     (b"<?xml", "xml"),
 )
+
+
+# The extensions each kind of content is known by; the first is the one given to a name that
+# has none of them.
+EXTENSIONS = {
+    "jpeg": ("jpg", "jpeg"),
+    "png": ("png",),
+    "gif": ("gif",),
+    "pdf": ("pdf",),
+}
+# What counts as an extension: a short run of ASCII letters and digits after the last dot.
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
+
+
+def name_for_kind(name: str, kind: str) -> str:
+    """The name a file of this content is shown and downloaded under: it ends with an extension
+    of the detected kind. A wrong trailing extension is dropped (double.pdf.exe with PDF content
+    → double.pdf; x.html with PNG content → x.png), a missing one is added (scan → scan.pdf);
+    a right one is kept as typed (证件照.JPG stays)."""
+    extensions = EXTENSIONS.get(kind)
+    if not extensions:
+        return name
+    match = _EXTENSION.search(name)
+    if match is not None and match[1].lower() in extensions:
+        return name
+    stem = name[: match.start()] if match is not None else name
+    match = _EXTENSION.search(stem)
+    if match is not None and match[1].lower() in extensions:
+        return stem
+    return f"{stem or 'file'}.{extensions[0]}"
 
 
 def detect_kind(head: bytes) -> str | None:

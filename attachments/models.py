@@ -57,6 +57,10 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     checked_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
     check_attempts = models.PositiveSmallIntegerField(default=0)
+    # The first submission round this file was part of (None while it has only been in the
+    # draft). A file is never changed, only deleted or replaced by a new row, so it belongs to
+    # every round from this one on: an organization handed round R may see it when R ≥ this.
+    submitted_round = models.PositiveSmallIntegerField(_("首次提交轮次"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("附件")

@@ -1,21 +1,55 @@
 """Reads of attachments. Every view that takes an attachment id fetches it through
 get_attachment_for_viewer, so nobody reaches someone else's file by changing an id."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
-from declarations.models import AttachmentSlot
+from declarations import workflow
+from declarations.models import AttachmentSlot, DeclarationEvent
 from declarations.selectors import visible_declarations_q
+from institutions import access
+
+
+def viewable_attachments_q(user) -> Q:
+    """Attachments `user` may see, as a filter on Attachment. The applicant sees every file of
+    their own declarations, the draft's included. An organization sees the files of the
+    submission rounds that reached it: a file submitted first in round F (submitted_round)
+    belongs to every round from F on, so it is seen by the organization that holds the
+    declaration now (the current round) and by each organization a round R ≥ F was handed to
+    (submitted to the unit, reported up: the event's details carry the round). A file uploaded
+    to the draft after a withdrawal or a return is nobody else's until it is submitted, and
+    then only theirs who receive that round."""
+    visible = visible_declarations_q(user, "declaration__")
+    if user is None or not user.is_authenticated or user.is_personal:
+        return visible
+    organizations = access.organization_ids_filter(user)
+    handed = (
+        DeclarationEvent.objects.filter(
+            declaration=OuterRef("declaration"),
+            action__in=workflow.handover_actions(),
+            organization_id__in=organizations,
+        )
+        .annotate(handed_round=Cast(KT("details__round"), IntegerField()))
+        .filter(handed_round__gte=OuterRef("submitted_round"))
+    )
+    held_now = Q(
+        declaration__holder__in=organizations,
+        declaration__round__gte=F("submitted_round"),
+    )
+    return visible & Q(submitted_round__isnull=False) & (held_now | Exists(handed))
 
 
 def get_attachment_for_viewer(user, pk: int) -> Attachment:
-    """The attachment with its declaration (and plan) and slot, if `user` may see that
-    declaration; otherwise 404, the same as for an id that does not exist. One query."""
+    """The attachment with its declaration (and plan) and slot, if `user` may see that file
+    (viewable_attachments_q); otherwise 404, the same as for an id that does not exist. One
+    query."""
     attachment = (
         Attachment.objects.select_related("declaration__plan", "slot__plan_section")
-        .filter(visible_declarations_q(user, "declaration__"), pk=pk)
+        .filter(viewable_attachments_q(user), pk=pk)
         .first()
     )
     if attachment is None:
@@ -96,10 +130,25 @@ def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
 
 
 def snapshot_part(declaration) -> dict:
-    """The files of the declaration as submitted: what each round's snapshot records."""
+    """The files of the declaration as submitted: what each round's snapshot records (with
+    each file's id, the file the round handed over)."""
+    rows = (
+        Attachment.objects.filter(declaration_id=declaration.pk)
+        .order_by("slot__plan_section__sort_order", "slot__sort_order", "created_at", "pk")
+        .values_list(
+            "pk",
+            "slot__plan_section__code",
+            "slot__code",
+            "original_name",
+            "sha256",
+            "size",
+            "status",
+        )
+    )
     return {
         "attachments": [
             {
+                "id": pk,
                 "section": section_code,
                 "slot": slot_code,
                 "name": name,
@@ -107,18 +156,7 @@ def snapshot_part(declaration) -> dict:
                 "size": size,
                 "status": status,
             }
-            for section_code, slot_code, name, sha256, size, status in Attachment.objects.filter(
-                declaration_id=declaration.pk
-            )
-            .order_by("slot__plan_section__sort_order", "slot__sort_order", "created_at", "pk")
-            .values_list(
-                "slot__plan_section__code",
-                "slot__code",
-                "original_name",
-                "sha256",
-                "size",
-                "status",
-            )
+            for pk, section_code, slot_code, name, sha256, size, status in rows
         ]
     }
 

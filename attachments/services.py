@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attachments import validation
-from attachments.detection import detect_kind
+from attachments.detection import detect_kind, name_for_kind
 from attachments.models import MAX_UPLOAD_BYTES, Attachment
 from declarations import workflow
 from declarations.models import AttachmentSlot, Declaration
@@ -84,7 +84,10 @@ def upload_attachment(*, actor, declaration, slot: AttachmentSlot, uploaded_file
     attachment = Attachment(
         declaration=declaration,
         slot=slot,
-        original_name=clean_original_name(uploaded_file.name),
+        # Shown and downloaded under a name that ends with the detected type's extension.
+        original_name=clean_original_name(
+            name_for_kind(clean_original_name(uploaded_file.name), kind)
+        ),
         size=size,
         kind=kind,
         uploaded_by=actor,
@@ -93,6 +96,17 @@ def upload_attachment(*, actor, declaration, slot: AttachmentSlot, uploaded_file
     attachment.save()
     queue_check(attachment)
     return attachment
+
+
+def record_submitted_files(sender=None, *, declaration=None, action=None, **kwargs):
+    """Receiver of declarations.workflow.declaration_moved: on a submission, every file that
+    has only been in the draft becomes part of the round just submitted (and of every later
+    round while it exists), which decides who else may see it."""
+    if action != workflow.Action.SUBMIT or declaration is None:
+        return
+    Attachment.objects.filter(declaration_id=declaration.pk, submitted_round__isnull=True).update(
+        submitted_round=declaration.round
+    )
 
 
 def queue_check(attachment: Attachment):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from attachments import selectors, services
+from attachments.detection import name_for_kind
 from attachments.models import Attachment
 from declarations.selectors import get_declaration_for_applicant
 
@@ -139,8 +140,10 @@ def delete(request, pk: int):
 
 def _content_disposition(inline: bool, name: str, kind: str) -> str:
     """RFC 6266 with RFC 5987 filename*: an ASCII fallback for old clients and the original
-    (Chinese) name for everyone else."""
+    (Chinese) name for everyone else. The name always ends with the extension of the content's
+    type (names stored before uploads were renamed are corrected here too)."""
     disposition = "inline" if inline else "attachment"
+    name = name_for_kind(name, kind)
     try:
         name.encode("ascii")
     except UnicodeEncodeError:

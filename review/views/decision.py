@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from attachments.models import Attachment
+from attachments.selectors import viewable_attachments_q
 from core.forms import add_service_errors
 from core.hooks import add_panels
 from declarations import hooks as declaration_hooks
@@ -140,10 +141,14 @@ class ReviewPage:
     failed: list[dict]
 
 
-def _files(declaration) -> list[Attachment]:
-    """Every file of the declaration, oldest first, marked for inline preview (one query)."""
+def _files(declaration, actor) -> list[Attachment]:
+    """The declaration's files the actor may see (those of the rounds that reached the
+    organization, never the draft's: attachments.selectors.viewable_attachments_q), oldest
+    first, marked for inline preview (one query)."""
     files = list(
-        Attachment.objects.filter(declaration_id=declaration.pk).order_by("created_at", "pk")
+        Attachment.objects.filter(
+            viewable_attachments_q(actor), declaration_id=declaration.pk
+        ).order_by("created_at", "pk")
     )
     for attachment in files:
         attachment.is_image = attachment.kind in IMAGE_KINDS
@@ -155,7 +160,8 @@ def review_page(declaration, review, actor) -> ReviewPage:
     """Everything the review page shows, in a number of queries that does not depend on how
     many sections, rows, files or earlier results there are. Section data comes from the
     snapshot of the current round (what was submitted), read beside the snapshot of the round
-    that was returned, if the previous round ended with a return; files are the current ones."""
+    that was returned, if the previous round ended with a return; files are the current ones
+    that reached the organization."""
     sections = enabled_sections(declaration)
     actions = services.available_review_actions(declaration, actor)
     can_record = services.can_record_section_results(declaration, actor)
@@ -164,7 +170,7 @@ def review_page(declaration, review, actor) -> ReviewPage:
     snapshots = selectors.snapshots(declaration, {declaration.round, returned} - {None})
     previous = snapshots.get(returned) if returned else None
     current = snapshots.get(declaration.round)
-    files = _files(declaration)
+    files = _files(declaration, actor)
     if current is None:
         # Not submitted in this round (not possible for a declaration in a queue): as saved.
         view = read_draft(declaration, since=previous, files=files, sections=sections)

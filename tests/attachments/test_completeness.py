@@ -167,6 +167,7 @@ def test_the_snapshot_records_the_files_of_each_round(declaration):
     photo = next(f for f in first if f["slot"] == "photo")
     stored = Attachment.objects.get(slot__code="photo")
     assert photo == {
+        "id": stored.pk,
         "section": "basic_info",
         "slot": "photo",
         "name": "照片.jpg",

@@ -119,8 +119,9 @@ def test_content_type_comes_from_the_content_not_the_upload(
     assert attachment.status == Attachment.Status.VALID, attachment.reason
     response = as_user(client, declaration.applicant).get(download_url(attachment))
     assert response["Content-Type"] == "image/jpeg"
-    # The name stays the person's own.
-    assert quote("扫描件.pdf", safe="") in response["Content-Disposition"]
+    # The person's name, with the extension of what the file is.
+    assert attachment.original_name == "扫描件.jpg"
+    assert quote("扫描件.jpg", safe="") in response["Content-Disposition"]
 
 
 def test_thumbnail_of_an_image(client, declaration):
@@ -260,13 +261,15 @@ def test_the_committee_office_sees_only_what_was_reported_to_it(
     office = as_user(client, committee_office_user)
     # Submitted to the unit: not yet the committee office's business.
     assert office.get(download_url(attachment, inline=True)).status_code == 404
-    # Reported up to the committee (the event that handed it to the office): now it may.
+    # Reported up to the committee (the event that handed round 1 to the office, as the
+    # review app writes it): now it may.
     DeclarationEvent.objects.create(
         declaration=submitted,
         action=Action.REPORT_TO_COMMITTEE,
         organization=committee_office,
         from_status="passed",
         to_status="at_committee",
+        details={"round": 1},
     )
     response = office.get(download_url(attachment, inline=True))
     assert response.status_code == 200
@@ -315,3 +318,115 @@ def test_no_url_pattern_serves_media_or_storage_paths():
         assert "media" not in text.lower(), text
         name = getattr(callback, "__name__", "")
         assert name != "serve", f"{text} serves files directly"
+
+
+# ---------------------------------------------------------------- only the rounds handed over
+
+
+def thumbnail_url(attachment):
+    return reverse("attachments:thumbnail", args=[attachment.pk])
+
+
+def status_url(attachment):
+    return reverse("attachments:status", args=[attachment.pk])
+
+
+def test_a_file_uploaded_after_a_withdrawal_is_not_the_units_until_resubmitted(
+    client, submitted, unit_reviewer
+):
+    """The unit keeps what round 1 sent it; a photo put into the draft after the withdrawal is
+    not served to it (download, preview, thumbnail, status: all 404) until the applicant
+    submits it; the applicant sees it all along."""
+    sent = submitted.attachments.get(slot__code="education_record")
+    declaration_services.withdraw_declaration(actor=submitted.applicant, declaration=submitted)
+    submitted.refresh_from_db()
+    extra = upload_valid(
+        submitted,
+        submitted.plan.sections.get(code="other").slots.get(code="other_attachments"),
+        name="撤回后补充.jpg",
+    )
+    # a JPEG has a thumbnail: that route is refused too
+    extra.thumbnail = submitted.attachments.get(slot__code="photo").thumbnail
+    extra.save(update_fields=["thumbnail"])
+    assert extra.submitted_round is None
+
+    as_user(client, unit_reviewer)
+    assert client.get(download_url(sent)).status_code == 200
+    for url in (download_url(extra), download_url(extra, inline=True), thumbnail_url(extra)):
+        assert client.get(url).status_code == 404, url
+    assert client.get(status_url(extra)).status_code == 404
+
+    as_user(client, submitted.applicant)
+    assert client.get(download_url(extra)).status_code == 200
+    assert client.get(thumbnail_url(extra)).status_code == 200
+
+    declaration_services.submit_declaration(actor=submitted.applicant, declaration=submitted)
+    extra.refresh_from_db()
+    assert extra.submitted_round == 2
+    as_user(client, unit_reviewer)
+    assert client.get(download_url(extra)).status_code == 200
+    assert client.get(download_url(sent)).status_code == 200
+
+
+def test_a_department_sees_only_the_rounds_reported_to_it(
+    client, submitted, unit_reviewer, supervising_department, department_reviewer
+):
+    """Round 1 reported to the department, then returned to the applicant, who adds a file and
+    submits round 2 to the unit: the unit sees the new file at once, the department only once
+    round 2 is reported to it too; what round 1 sent stays the department's."""
+    from declarations.models import DeclarationEvent
+    from declarations.workflow import Action
+
+    sent = submitted.attachments.get(slot__code="title_certificate")
+
+    def report(round_):
+        DeclarationEvent.objects.create(
+            declaration=submitted,
+            action=Action.REPORT,
+            organization=supervising_department,
+            from_status="passed",
+            to_status="under_review",
+            details={"round": round_},
+        )
+
+    report(1)
+    Declaration.objects.filter(pk=submitted.pk).update(
+        status=DeclarationStatus.RETURNED, holder=None
+    )
+    submitted.refresh_from_db()
+    added = upload_valid(
+        submitted,
+        submitted.plan.sections.get(code="other").slots.get(code="other_attachments"),
+        name="补充材料.pdf",
+    )
+    declaration_services.submit_declaration(actor=submitted.applicant, declaration=submitted)
+
+    assert as_user(client, unit_reviewer).get(download_url(added)).status_code == 200
+    department = as_user(client, department_reviewer)
+    assert department.get(download_url(sent)).status_code == 200
+    assert department.get(download_url(added)).status_code == 404
+    report(2)
+    assert department.get(download_url(added)).status_code == 200
+
+
+def test_the_review_page_lists_only_the_files_that_reached_the_unit(
+    client, submitted, unit_reviewer
+):
+    """Returned to the applicant, who uploads a new file: the unit's (read-only) review page
+    lists the files it was sent, not the draft's new one."""
+    from review import services as review_services
+
+    review_services.return_declaration(
+        actor=unit_reviewer, declaration=submitted, reason="请补充材料"
+    )
+    submitted.refresh_from_db()
+    upload_valid(
+        submitted,
+        submitted.plan.sections.get(code="other").slots.get(code="other_attachments"),
+        name="退回后补充.pdf",
+    )
+    html = as_user(client, unit_reviewer).get(reverse("review:detail", args=[submitted.pk]))
+    html = html.content.decode()
+    sent = submitted.attachments.get(slot__code="title_certificate")
+    assert sent.original_name in html
+    assert "退回后补充.pdf" not in html
