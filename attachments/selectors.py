@@ -113,12 +113,16 @@ def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
         "slot_id", "status"
     ):
         statuses.setdefault(slot_id, set()).add(status)
+    # A section whose saved data has nothing to prove (no row, no current title) does not
+    # need its required files (declarations.services.missing_items sets needs_proof).
+    proof = {s.pk: getattr(s, "needs_proof", True) for s in plan_sections}
     problems: dict[int, list[str]] = {}
     for slot in slots:
         found = statuses.get(slot.pk, set())
+        required = slot.required and proof.get(slot.plan_section_id, True)
         if Attachment.Status.CHECKING in found:
             message = _("“%(slot)s”：文件检查中，请稍候") % {"slot": slot.name}
-        elif slot.required and Attachment.Status.VALID not in found:
+        elif required and Attachment.Status.VALID not in found:
             if Attachment.Status.REJECTED in found:
                 message = _("“%(slot)s”的文件不合格，请重新上传") % {"slot": slot.name}
             else:

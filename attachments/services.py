@@ -32,8 +32,11 @@ def _editable_declaration(actor, declaration) -> Declaration:
         raise PermissionDenied(_("只能修改本人的申报。"))
     if not workflow.is_editable(declaration):
         raise ValidationError(_("申报已提交，附件不能再上传、删除或替换。"))
-    if not declaration.plan.is_open():
-        raise ValidationError(_("申报计划不在开放时间内，附件不能修改。"))
+    # The plan's one window rule: a returned declaration until its resubmission deadline.
+    if not declaration.plan.is_open_for(declaration):
+        raise ValidationError(
+            _("附件不能修改：%(reason)s") % {"reason": declaration.plan.closed_message(declaration)}
+        )
     return declaration
 
 

@@ -20,13 +20,22 @@ class ContinuingEducationRecordAdmin(admin.ModelAdmin):
 class PlanSectionInline(admin.TabularInline):
     model = PlanSection
     extra = 0
-    fields = ("code", "enabled", "sort_order", "required_fields")
+    fields = ("code", "enabled", "sort_order", "required_fields", "min_rows")
     show_change_link = True
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "year", "series", "level", "region", "opens_at", "closes_at")
+    list_display = (
+        "__str__",
+        "year",
+        "series",
+        "level",
+        "region",
+        "opens_at",
+        "closes_at",
+        "resubmit_until",
+    )
     list_filter = ("year", "series", "level")
     list_select_related = ("series", "level", "region")
     filter_horizontal = ("methods",)

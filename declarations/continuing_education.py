@@ -226,6 +226,8 @@ class YearSummary:
     public: Decimal
     professional: Decimal
     required: int
+    # Whether any hours were imported for the year (none: 尚无学时记录, not "0 hours done").
+    recorded: bool = True
 
     @property
     def total(self) -> Decimal:
@@ -248,6 +250,15 @@ class Summary:
     @property
     def short_years(self) -> list[int]:
         return [y.year for y in self.years if not y.meets]
+
+    @property
+    def unrecorded_years(self) -> list[int]:
+        """Years with no imported hours at all."""
+        return [y.year for y in self.years if not y.recorded]
+
+    @property
+    def any_recorded(self) -> bool:
+        return any(y.recorded for y in self.years)
 
 
 def summary_years(plan) -> list[int]:
@@ -274,6 +285,7 @@ def summary_for(declaration) -> Summary:
                 public=hours.get((year, Kind.PUBLIC), zero),
                 professional=hours.get((year, Kind.PROFESSIONAL), zero),
                 required=plan.ce_hours_required,
+                recorded=(year, Kind.PUBLIC) in hours or (year, Kind.PROFESSIONAL) in hours,
             )
             for year in years
         ],

@@ -5,7 +5,9 @@ from core.hooks import Hook
 submission_problems = Hook(
     "submission_problems",
     "fn(declaration, plan_sections) -> {plan_section_id: [message, …]}: what stops submission "
-    "besides the section data (attachments: required files missing or still being checked).",
+    "besides the section data (attachments: required files missing or still being checked). "
+    "A plan section with needs_proof False (its saved data has nothing to prove: no row, no "
+    "current title) does not need its required files.",
 )
 snapshot_parts = Hook(
     "snapshot_parts",

@@ -57,6 +57,17 @@ class Plan(models.Model):
     )
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
+    # A return is not a rejection: a returned declaration may still be fixed and resubmitted
+    # after closes_at, until this deadline (see is_open_for).
+    resubmit_until = models.DateTimeField(
+        _("退回修改截止时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "被退回修改的申报在申报截止后仍可修改并重新提交，直至此时间；须晚于截止时间。"
+            "留空则截止后不能再修改被退回的申报。"
+        ),
+    )
     methods = models.ManyToManyField(
         DeclarationMethod, verbose_name=_("开放的申报方式"), related_name="plans"
     )
@@ -108,6 +119,8 @@ class Plan(models.Model):
         errors = {}
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("截止时间必须晚于开始时间。")
+        if self.resubmit_until and self.closes_at and self.resubmit_until <= self.closes_at:
+            errors["resubmit_until"] = _("退回修改截止时间必须晚于申报截止时间。")
         if (
             self.committee_id
             and self.series_id
@@ -139,8 +152,41 @@ class Plan(models.Model):
         return [w.strip() for w in self.vague_words.replace("，", ",").split(",") if w.strip()]
 
     def is_open(self, at=None):
+        """Whether the plan takes new declarations (and drafts) now."""
         at = at or timezone.now()
         return self.opens_at <= at <= self.closes_at
+
+    def is_open_for(self, declaration=None, at=None) -> bool:
+        """Whether the applicant may change and submit `declaration` now (None: a new one).
+
+        The one rule for the plan's window: drafts and new declarations only while the plan
+        is open; a returned declaration also after closes_at, until resubmit_until."""
+        return self.closed_message(declaration, at) is None
+
+    def closed_message(self, declaration=None, at=None) -> str | None:
+        """Why the plan does not take `declaration` (None: a new one) now, or None if it does."""
+        at = at or timezone.now()
+
+        def when(moment):
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+        if at < self.opens_at:
+            return _("申报计划尚未开始，开始时间为 %(t)s。") % {"t": when(self.opens_at)}
+        if at <= self.closes_at:
+            return None
+        returned = (
+            declaration is not None
+            and declaration.status == DeclarationStatus.RETURNED
+            and self.resubmit_until is not None
+            and self.resubmit_until > self.closes_at
+        )
+        if not returned:
+            return _("申报计划已于 %(t)s 截止。") % {"t": when(self.closes_at)}
+        if at <= self.resubmit_until:
+            return None
+        return _("退回修改已于 %(t)s 截止，不能再修改或重新提交。") % {
+            "t": when(self.resubmit_until)
+        }
 
 
 class PlanSection(models.Model):
@@ -156,6 +202,17 @@ class PlanSection(models.Model):
         blank=True,
         help_text=_("该模块中设为必填的可选字段代码列表。"),
     )
+    # Row sections: how many rows the section needs (None: the section's default, e.g. one
+    # achievement; 0: none, and its required files are then needed only once a row is filled).
+    min_rows = models.PositiveSmallIntegerField(
+        _("至少填写条数"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "仅适用于多条记录的模块。留空按模块默认（考核情况、工作经历、代表性成果至少1条）；"
+            "填0则可不填写，未填写记录时该模块的附件也不必上传。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("计划模块")
@@ -167,10 +224,22 @@ class PlanSection(models.Model):
         spec = SECTIONS.get(self.code)
         return str(spec.title if spec else self.code)
 
+    @property
+    def needed_rows(self) -> int:
+        """Rows the section needs to be complete: the plan's min_rows, else the section's."""
+        if self.min_rows is not None:
+            return self.min_rows
+        spec = SECTIONS.get(self.code)
+        return spec.min_rows if spec is not None else 0
+
     def clean(self):
         spec = SECTIONS.get(self.code)
         if spec is None:
             raise ValidationError({"code": _("未知的模块代码：%(c)s") % {"c": self.code}})
+        if self.min_rows is not None and spec.kind != "rows":
+            raise ValidationError({"min_rows": _("只有多条记录的模块可以设置至少填写条数。")})
+        if self.min_rows is not None and self.min_rows > 50:
+            raise ValidationError({"min_rows": _("至少填写条数应在0至50之间。")})
         fields = self.required_fields or []
         if not isinstance(fields, list):
             raise ValidationError({"required_fields": _("必填字段应为列表。")})

@@ -14,7 +14,7 @@ class SectionSpec:
     kind: str = "single"
     # Fields a plan may make required (the rest are always required or always optional).
     optional_fields: tuple[str, ...] = field(default_factory=tuple)
-    # Whether a row section must have at least one row to be complete.
+    # How many rows a row section needs to be complete (a plan may set its own: PlanSection).
     min_rows: int = 0
 
 
@@ -22,11 +22,11 @@ SECTION_LIST = [
     SectionSpec("basic_info", _("基本信息"), optional_fields=("email", "ethnicity")),
     SectionSpec("declaration_info", _("申报信息"), optional_fields=("specialty",)),
     SectionSpec("education", _("学历信息"), optional_fields=("full_time_degree", "review_degree")),
+    # No row (or a "无" row) means no current title, which the declared method must allow.
     SectionSpec(
         "titles",
         _("现专业技术职称及职业资格"),
         kind="rows",
-        min_rows=1,
         optional_fields=("appointed_on",),
     ),
     SectionSpec("admin_posts", _("现任（含兼任）行政职务"), kind="rows"),

@@ -33,30 +33,20 @@ def available_actions(declaration: Declaration, user) -> list[str]:
 
 
 def _require_editable(declaration: Declaration, actor) -> None:
-    """The applicant edits only their own draft or returned declaration while the plan is open."""
+    """The applicant edits only their own draft or returned declaration while the plan takes
+    it (a returned one until the plan's resubmission deadline: Plan.is_open_for)."""
     if actor.pk != declaration.applicant_id:
         raise PermissionDenied(_("只能修改本人的申报。"))
-    if not workflow.is_editable(declaration):
-        raise ValidationError(
-            _("申报已提交（%(s)s），不能修改。") % {"s": declaration.get_status_display()}
-        )
-    _require_open(declaration.plan)
+    refusal = workflow.edit_refusal(declaration)
+    if refusal:
+        raise ValidationError(refusal)
 
 
-def _require_open(plan: Plan):
-    now = timezone.now()
-    if plan.is_open(now):
-        return
-    if now < plan.opens_at:
-        raise ValidationError(
-            _("申报计划尚未开始，开始时间为 %(t)s。")
-            % {"t": timezone.localtime(plan.opens_at).strftime("%Y-%m-%d %H:%M")}
-        )
-    if now > plan.closes_at:
-        raise ValidationError(
-            _("申报计划已于 %(t)s 截止。")
-            % {"t": timezone.localtime(plan.closes_at).strftime("%Y-%m-%d %H:%M")}
-        )
+def _require_open(plan: Plan, declaration: Declaration | None = None):
+    """The plan takes `declaration` now (None: a new declaration): Plan.is_open_for."""
+    refusal = plan.closed_message(declaration)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
@@ -162,6 +152,10 @@ def missing_items(declaration: Declaration) -> list[dict]:
         if s.enabled and s.code in SECTIONS and SECTIONS[s.code].kind != "readonly"
     ]
     saved = {s.code: s.data for s in declaration.section_data.all()}
+    for plan_section in enabled:
+        # Read by the apps above (attachments): a section whose saved data has nothing to prove
+        # does not need its required files.
+        plan_section.needs_proof = needs_proof(plan_section.code, saved.get(plan_section.code))
     slot_problems = _hook_problems(declaration, enabled)
     missing = []
     for plan_section in sorted(enabled, key=lambda s: s.sort_order):
@@ -182,15 +176,32 @@ def missing_items(declaration: Declaration) -> list[dict]:
     return missing
 
 
+def needs_proof(code: str, data: dict | None) -> bool:
+    """Whether a section's saved data calls for its required files: not a row section saved
+    with no row (no achievement, where the plan requires none), nor titles that say the
+    applicant has no current title and no 职业资格 (nothing to prove with a certificate)."""
+    from declarations.forms.history import has_no_title
+
+    if data is None or SECTIONS.get(code) is None or SECTIONS[code].kind != "rows":
+        return True
+    rows = data.get("rows", [])
+    if not rows:
+        return False
+    if code == "titles":
+        return not has_no_title(rows)
+    return True
+
+
 def _data_problems(declaration, plan_section, spec, data) -> list[dict]:
     if data is None:
         return [{"section": spec.code, "title": spec.title, "message": _("尚未填写并保存")}]
-    if spec.kind == "rows" and len(data.get("rows", [])) < spec.min_rows:
+    needed = plan_section.needed_rows
+    if spec.kind == "rows" and len(data.get("rows", [])) < needed:
         return [
             {
                 "section": spec.code,
                 "title": spec.title,
-                "message": _("至少需要填写%(n)d条") % {"n": spec.min_rows},
+                "message": _("至少需要填写%(n)d条") % {"n": needed},
             }
         ]
     return [
@@ -222,8 +233,8 @@ def build_snapshot(declaration: Declaration) -> dict:
 @transaction.atomic
 def submit_declaration(*, actor, declaration: Declaration) -> Declaration:
     declaration = workflow.lock(declaration)
+    # The table's guard refuses a submission the plan no longer takes (Plan.is_open_for).
     workflow.check(declaration, Action.SUBMIT, actor)
-    _require_open(declaration.plan)
     missing = missing_items(declaration)
     if missing:
         raise ValidationError(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from applicants import services as applicant_services
 from core.hooks import add_panels
 from core.views import administrator_required, personal_required
-from declarations import continuing_education, hooks, selectors, services
+from declarations import continuing_education, hooks, selectors, services, workflow
 from declarations.forms import SECTION_FORMS, form_for_section
 from declarations.forms.ce_import import ContinuingEducationImportForm
 from declarations.models import Plan
@@ -32,12 +32,20 @@ def _returned_sections(event) -> list[dict]:
     return sections
 
 
-def _current_return(declaration):
-    """While the declaration is returned: the return being worked on, with its sections."""
+def _current_return(declaration, saved_at=None):
+    """While the declaration is returned: the return being worked on, with its sections.
+
+    saved_at ({section code: when it was last saved}): a returned section saved since the
+    return is marked fixed (the overview shows 已修改 instead of 需修改)."""
     event = selectors.latest_return(declaration)
     if event is not None:
         event.returned_sections = _returned_sections(event)
+        saved_at = saved_at or {}
+        for item in event.returned_sections:
+            when = saved_at.get(item["code"])
+            item["fixed"] = when is not None and when > event.created_at
         event.returned_codes = {item["code"] for item in event.returned_sections}
+        event.fixed_codes = {item["code"] for item in event.returned_sections if item["fixed"]}
     return event
 
 
@@ -101,7 +109,8 @@ def create(request, plan_pk: int):
 @personal_required
 def overview(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
-    saved = {s.code for s in declaration.section_data.all()}
+    saved_at = {s.code: s.updated_at for s in declaration.section_data.all()}
+    saved = set(saved_at)
     sections = [
         {
             "code": s.code,
@@ -124,7 +133,7 @@ def overview(request, pk: int):
             if declaration.is_editable
             else None,
             "actions": services.available_actions(declaration, request.user),
-            "returned": _current_return(declaration),
+            "returned": _current_return(declaration, saved_at),
             **_declaration_panels(request, declaration),
         },
     )
@@ -143,6 +152,8 @@ def section(request, pk: int, code: str):
         raise Http404(_("该申报没有这个模块。"))
     saved = declaration.section_data.filter(code=code).first()
     saved_data = saved.data if saved else {}
+    # Whether the applicant may edit now: the state, and the plan's window (Plan.is_open_for).
+    edit_refusal = workflow.edit_refusal(declaration)
     data = None
     if request.method == "POST":
         data = request.POST.copy()
@@ -183,7 +194,8 @@ def section(request, pk: int, code: str):
         "is_rows": is_rows,
         "code": code,
         "title": SECTIONS[code].title,
-        "editable": declaration.is_editable,
+        "editable": edit_refusal is None,
+        "edit_refusal": edit_refusal,
     }
     if request.htmx:
         return render(request, "declarations/_section_form.html", context)
@@ -191,7 +203,7 @@ def section(request, pk: int, code: str):
     add_panels(
         context, hooks.section_panels, request, declaration, plan_section, context["editable"]
     )
-    returned = _current_return(declaration)
+    returned = _current_return(declaration, {code: saved.updated_at} if saved else None)
     if returned is not None:
         context["returned"] = returned
         context["returned_section"] = next(

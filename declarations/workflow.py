@@ -90,13 +90,26 @@ def _review_not_started(declaration):
     return None
 
 
+def _plan_takes_it(declaration):
+    """Edit and submit only while the plan takes this declaration: a draft until the plan
+    closes, a returned declaration until the plan's resubmission deadline (Plan.is_open_for)."""
+    return declaration.plan.closed_message(declaration)
+
+
 REVIEWING = frozenset({S.SUBMITTED, S.UNDER_REVIEW})
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 Cap = access.Capability
 
 MOVES: dict[str, Move] = {
-    Action.EDIT: Move(_l("修改申报"), EDITABLE, None, Actor.APPLICANT),
-    Action.SUBMIT: Move(_l("提交申报"), EDITABLE, S.SUBMITTED, Actor.APPLICANT, hands_over=True),
+    Action.EDIT: Move(_l("修改申报"), EDITABLE, None, Actor.APPLICANT, guard=_plan_takes_it),
+    Action.SUBMIT: Move(
+        _l("提交申报"),
+        EDITABLE,
+        S.SUBMITTED,
+        Actor.APPLICANT,
+        guard=_plan_takes_it,
+        hands_over=True,
+    ),
     Action.WITHDRAW: Move(
         _l("撤回申报"),
         frozenset({S.SUBMITTED}),
@@ -187,7 +200,18 @@ def label_for(action: str, declaration) -> str:
 
 
 def is_editable(declaration) -> bool:
+    """Whether the declaration's state lets the applicant edit it (draft or returned); the
+    plan's window is edit_refusal()'s question."""
     return declaration.status in MOVES[Action.EDIT].sources
+
+
+def edit_refusal(declaration) -> str | None:
+    """Why the applicant cannot edit the declaration now (its state, or the plan's window),
+    or None when they can."""
+    move = MOVES[Action.EDIT]
+    if declaration.status not in move.sources:
+        return _("申报已提交（%(s)s），不能修改。") % {"s": declaration.get_status_display()}
+    return move.guard(declaration)
 
 
 def is_reportable(declaration) -> bool:

@@ -67,8 +67,10 @@ SPECIALTIES = {
     ],
     "mass_culture": ["舞蹈", "音乐", "戏剧", "美术", "文学", "群众文化活动组织"],
 }
+# (code, name, needs 破格情况, may declare with no current title). Anyone without a title
+# declares under 正常晋升 with "无" (S0 二.4(1), S1 三.10(1)); 改系列 and the like build on a title.
 METHODS = [
-    ("normal", "正常晋升", False, False),
+    ("normal", "正常晋升", False, True),
     ("exceptional", "破格", True, False),
     ("change_series", "改系列", False, False),
     ("composite", "复合型人才评审", False, False),
@@ -101,7 +103,14 @@ COMMON_SLOTS = {
         ("degree_report", "学位认证报告", "2008年9月以后授予的国内学位须上传", False, True, False),
     ],
     "titles": [
-        ("title_certificate", "现专业技术职务资格证书", "或职业资格证书", True, True, False),
+        (
+            "title_certificate",
+            "现专业技术职务资格证书",
+            "或职业资格证书；无现专业技术职称的不必上传",
+            True,
+            True,
+            False,
+        ),
         (
             "appointment",
             "聘书或聘任文件",
@@ -132,7 +141,7 @@ COMMON_SLOTS = {
         (
             "achievement_materials",
             "成果材料",
-            "期刊封面、目录、正文，证书、立项或鉴定文件等原件扫描件",
+            "期刊封面、目录、正文，证书、立项或鉴定文件等原件扫描件；未填写成果的不必上传",
             True,
             True,
             False,
@@ -154,6 +163,10 @@ COMMON_SLOTS = {
 
 def _shanghai(*args):
     return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+# The demo plans take returned declarations for a month after they close.
+RESUBMIT_UNTIL = _shanghai(2027, 2, 28, 17, 0)
 
 
 def load_levels_and_series() -> tuple[dict, dict]:
@@ -203,14 +216,19 @@ def load_catalog():
         )
 
 
-def configure_sections(plan, extra_slots=None):
+def configure_sections(plan, extra_slots=None, min_rows=None):
     """A section for each of SECTION_LIST, with the common attachment slots and the plan's
-    extra ones ({section code: [slot]})."""
+    extra ones ({section code: [slot]}), and the plan's own row minimums ({section code: n};
+    the others keep the section's default)."""
     extra_slots = extra_slots or {}
+    min_rows = min_rows or {}
     for order, spec in enumerate(SECTION_LIST):
         section, _ = PlanSection.objects.get_or_create(
             plan=plan, code=spec.code, defaults={"sort_order": order}
         )
+        if section.min_rows != min_rows.get(spec.code):
+            section.min_rows = min_rows.get(spec.code)
+            section.save(update_fields=["min_rows"])
         slots = COMMON_SLOTS.get(spec.code, []) + extra_slots.get(spec.code, [])
         for slot_order, (code, name, hint, required, multiple, is_photo) in enumerate(slots):
             AttachmentSlot.objects.update_or_create(
@@ -230,7 +248,8 @@ def configure_sections(plan, extra_slots=None):
 def engineering_plan(region, committee, *, year=2026, opens_at=None, closes_at=None) -> Plan:
     """工程技术 中级 of the region: every achievement category, no unit ranking, every
     declaration method, 90 hours of continuing education in 5 years, a 社保明细 slot in 基本信息.
-    The demo's opens 2026-10-01 and closes 2027-01-31 17:00 (Asia/Shanghai)."""
+    The demo's opens 2026-10-01 and closes 2027-01-31 17:00 (Asia/Shanghai); a returned
+    declaration may be resubmitted until 2027-02-28 17:00."""
     methods = DeclarationMethod.objects.all()
     plan, _ = Plan.objects.update_or_create(
         year=year,
@@ -241,6 +260,7 @@ def engineering_plan(region, committee, *, year=2026, opens_at=None, closes_at=N
             "committee": committee,
             "opens_at": opens_at or _shanghai(2026, 10, 1),
             "closes_at": closes_at or _shanghai(2027, 1, 31, 17, 0),
+            "resubmit_until": None if closes_at else RESUBMIT_UNTIL,
             "achievement_categories": [c.value for c in AchievementCategory],
             "ranking_required": False,
             "vague_words": "",
@@ -263,7 +283,8 @@ def engineering_plan(region, committee, *, year=2026, opens_at=None, closes_at=N
 def load_plans(regions, committees):
     """2026 工程技术 中级 潍坊 and 2026 群众文化 初级 威海环翠区, which differ on purpose:
     the culture plan requires the unit ranking, refuses vague language levels, has no patents
-    nor 高技能人才贯通, and asks for a signed 业务工作总结."""
+    nor 高技能人才贯通, asks for a signed 业务工作总结 and requires no achievement (a 初级
+    applicant may have none)."""
     engineering = engineering_plan(
         regions["370700"], committees["潍坊市工程技术职务资格中级评审委员会"]
     )
@@ -277,6 +298,7 @@ def load_plans(regions, committees):
             "committee": committees["威海市环翠区群众文化专业职务资格初级评审委员会"],
             "opens_at": _shanghai(2026, 10, 1),
             "closes_at": _shanghai(2027, 1, 31, 17, 0),
+            "resubmit_until": RESUBMIT_UNTIL,
             "achievement_categories": [
                 AchievementCategory.PAPER,
                 AchievementCategory.PROJECT,
@@ -316,5 +338,6 @@ def load_plans(regions, committees):
                 )
             ],
         },
+        min_rows={"achievements": 0},
     )
     return engineering, culture

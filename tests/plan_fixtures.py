@@ -53,7 +53,12 @@ def plans(engineering_committee, culture_committee, regions):
         {c.name: c for c in (engineering_committee, culture_committee)},
     )
     now = timezone.now()
-    Plan.objects.update(opens_at=now - timedelta(days=10), closes_at=now + timedelta(days=30))
+    Plan.objects.update(
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=30),
+        # Returned declarations are taken for a month after the plan closes (demo.catalog).
+        resubmit_until=now + timedelta(days=60),
+    )
     engineering.refresh_from_db()
     culture.refresh_from_db()
     return engineering, culture

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from core.forms import EMPTY_CHOICE
 from declarations.forms.base import ROWS_KEY, RowFormSet, SectionForm, rows_formset
 from declarations.models import AchievementCategory
 
@@ -40,6 +41,16 @@ CATEGORY_FIELDS = {
     C.OTHER: {"required": (), "optional": ("authority",)},
 }
 CATEGORY_SPECIFIC = ("publisher", "reprinted_in", "verify_url", "patent_type", "level", "authority")
+
+
+def categories_of(name: str) -> list[str]:
+    """The categories whose rows have the field `name` (required or optional)."""
+    return [
+        category
+        for category, spec in CATEGORY_FIELDS.items()
+        if name in spec["required"] or name in spec["optional"]
+    ]
+
 
 RANK_RE = re.compile(r"^(\d{1,3})/(\d{1,3})$")
 
@@ -111,12 +122,12 @@ class AchievementRowForm(SectionForm):
     patent_type = forms.ChoiceField(
         label=_l("专利类别"),
         required=False,
-        choices=[("", "---------"), *PATENT_TYPES],
+        choices=[EMPTY_CHOICE, *PATENT_TYPES],
     )
     level = forms.ChoiceField(
         label=_l("等级"),
         required=False,
-        choices=[("", "---------"), *LEVELS],
+        choices=[EMPTY_CHOICE, *LEVELS],
         help_text=_l("课题等级或所获奖项等级；没有等级的选“无”。"),
     )
     authority = forms.CharField(
@@ -129,9 +140,19 @@ class AchievementRowForm(SectionForm):
     def configure(self):
         categories = self.plan.achievement_categories if self.plan is not None else C.values
         labels = dict(C.choices)
-        self.fields["category"].choices = [("", "---------")] + [
+        self.fields["category"].choices = [EMPTY_CHOICE] + [
             (code, labels[code]) for code in categories if code in labels
         ]
+        # The page shows only the chosen category's fields (static/js/section_form.js hides
+        # the others, keeping what was typed in them); without scripts every field shows.
+        self.fields["category"].widget.attrs["data-category-select"] = ""
+        for name in CATEGORY_SPECIFIC:
+            self.fields[name].widget.attrs["data-categories"] = " ".join(categories_of(name))
+            required_for = [
+                c for c in categories_of(name) if name in CATEGORY_FIELDS[c]["required"]
+            ]
+            if required_for:
+                self.fields[name].widget.attrs["data-required-for"] = " ".join(required_for)
         # The plan may make verify_url required; it then applies to 论文/著作 only.
         self.verify_url_required = self.fields["verify_url"].required
         self.fields["verify_url"].required = False

@@ -7,7 +7,7 @@ from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
-from declarations.sections import SECTIONS
+from core.forms import EMPTY_LABEL, name_required_fields
 
 ROWS_KEY = "rows"
 
@@ -63,6 +63,10 @@ class SharedModelChoiceField(forms.ModelChoiceField):
     shared = None
     shared_key = None
 
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("empty_label", EMPTY_LABEL)
+        super().__init__(queryset, **kwargs)
+
     def share(self, shared, key):
         self.shared, self.shared_key = shared, key
 
@@ -111,6 +115,9 @@ class SectionForm(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field, SharedModelChoiceField):
                 field.share(self.shared, name)
+        # A required field left empty names itself (请填写“…”。), once configure() has set
+        # the plan's labels and required flags.
+        name_required_fields(self)
 
     def configure(self):
         """Adapt fields to the plan (choices, limits)."""
@@ -136,9 +143,9 @@ class RowFormSet(forms.BaseFormSet):
 
     @property
     def min_rows(self) -> int:
-        """Rows the section needs to be complete; 0: it is saved with no row when there is none."""
-        spec = SECTIONS.get(self.plan_section.code) if self.plan_section is not None else None
-        return spec.min_rows if spec is not None else 0
+        """Rows the section needs to be complete (the plan's setting, else the section's);
+        0: it is saved with no row when there is none."""
+        return self.plan_section.needed_rows if self.plan_section is not None else 0
 
     def get_form_kwargs(self, index):
         return {

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from core.forms import NamedRequiredMixin
 from declarations.continuing_education import MAX_FILE_BYTES, decode_csv_bytes
 
 
-class ContinuingEducationImportForm(forms.Form):
+class ContinuingEducationImportForm(NamedRequiredMixin, forms.Form):
     file = forms.FileField(
         label=_l("继续教育学时文件（CSV）"),
         help_text=_l(

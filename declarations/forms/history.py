@@ -18,12 +18,25 @@ from declarations.forms.base import (
     ROWS_KEY,
     RowFormSet,
     SectionForm,
+    Shared,
     SharedModelChoiceField,
     rows_formset,
+)
+from declarations.forms.posts import (
+    refuse_administrative_post,
+    refuse_leading_administrative_post,
 )
 
 # "无" (no title) and "其他" (then "无") both mean: no current professional title.
 NO_TITLE_WORDS = ("无", "其他")
+
+
+def has_no_title(rows) -> bool:
+    """Whether saved titles rows say the applicant has no current title and no 职业资格: no
+    row, or only a "无"/"其他" row without a qualification (S0 二.4(1), S1 三.10(1))."""
+    return all(row.get("title") in NO_TITLE_WORDS and not row.get("qualification") for row in rows)
+
+
 NONE_WORD = "无"
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -76,6 +89,27 @@ def _no_title_methods() -> str:
         "name", flat=True
     )
     return "、".join(f"“{n}”" for n in names)
+
+
+def no_title_refusal(shared: Shared, declaration) -> str | None:
+    """Why this declaration may not be made without a current title, or None if it may.
+
+    Anyone without a title declares with "无"/"其他" under a method that allows it (正常晋升,
+    高层次人才直评, 高技能人才贯通, …: DeclarationMethod.allows_no_current_title); a method that
+    builds on a title (改系列, 破格, …) needs one. The method is the one saved in 申报信息."""
+    method = shared.get("declared_method", lambda: declared_method(declaration))
+    methods = shared.get("no_title_methods", _no_title_methods)
+    if method is None:
+        return _(
+            "现专业技术职称填“无”或“其他”仅限%(methods)s申报方式，"
+            "请先填写并保存“申报信息”（申报方式）。"
+        ) % {"methods": methods}
+    if not method.allows_no_current_title:
+        return _(
+            "申报方式为“%(method)s”，须填写现专业技术职称，不能填写“无”；%(methods)s可无现职称。"
+            "以考试取得的职业资格申报的，请选择对应的职业资格。"
+        ) % {"method": method.name, "methods": methods}
+    return None
 
 
 def _title_catalog() -> dict:
@@ -200,28 +234,9 @@ class TitleRowForm(SectionForm):
         """ "无"/"其他" only for the methods that allow it, or with a 职业资格 as the basis."""
         if qualification is not None:
             return
-        method = self.shared.get("declared_method", lambda: declared_method(self.declaration))
-        if method is None:
-            self.add_error(
-                "title",
-                _(
-                    "现专业技术职称填“无”或“其他”仅限%(methods)s申报方式，"
-                    "请先填写并保存“申报信息”（申报方式）。"
-                )
-                % {"methods": self.shared.get("no_title_methods", _no_title_methods)},
-            )
-        elif not method.allows_no_current_title:
-            self.add_error(
-                "title",
-                _(
-                    "申报方式为“%(method)s”，不能填写无现专业技术职称；仅%(methods)s可填“无”。"
-                    "以考试取得的职业资格申报的，请选择对应的职业资格。"
-                )
-                % {
-                    "method": method.name,
-                    "methods": self.shared.get("no_title_methods", _no_title_methods),
-                },
-            )
+        refusal = no_title_refusal(self.shared, self.declaration)
+        if refusal:
+            self.add_error("title", refusal)
 
     def _check_catalog_level(self, title, series, level):
         """A title of the catalog must carry its own level within its series."""
@@ -251,6 +266,12 @@ class TitleRowForm(SectionForm):
 
 class TitleFormSet(RowFormSet):
     def clean_rows(self, rows):
+        if not rows:
+            # No row: no current title, as a "无" row says (the section needs no row then).
+            refusal = no_title_refusal(self.shared, self.declaration)
+            if refusal:
+                raise forms.ValidationError(refusal)
+            return
         none_rows = [r for r in rows if r["title"] in NO_TITLE_WORDS]
         if none_rows and len(rows) > 1:
             raise forms.ValidationError(
@@ -336,7 +357,8 @@ class WorkExperienceRowForm(SectionForm):
         label=_l("单位-部门-岗位"),
         max_length=150,
         help_text=_l(
-            "具体到科室，格式：XX单位/XX科室/XX岗位，例如：潍坊市**有限公司/设备科/机械电气。"
+            "具体到科室，格式：XX单位/XX科室/XX岗位，例如：潍坊市**有限公司/设备科/机械电气；"
+            "岗位填写专业技术岗位或职称，不得填写行政职务。"
         ),
     )
     professional_work = forms.CharField(
@@ -347,7 +369,10 @@ class WorkExperienceRowForm(SectionForm):
     position = forms.CharField(
         label=_l("所任职务"),
         max_length=50,
-        help_text=_l("填写专业技术职务，无专业技术职务的填“无”。"),
+        help_text=_l(
+            "填写专业技术职务，无专业技术职务的填“无”；具有行政职务的可补充在其后，"
+            "例如“馆员（副馆长）”。"
+        ),
     )
     summary = forms.CharField(
         label=_l("经历简介"),
@@ -381,13 +406,18 @@ class WorkExperienceRowForm(SectionForm):
                     "也可用“-”分隔。"
                 )
             )
+        # The post is a professional one: "此处不得体现行政职务" (S1 三.15(1)).
+        refuse_administrative_post(parts[2], field_label=_("岗位"))
         return separator.join(parts)
 
     def clean_professional_work(self):
         return self.cleaned_data["professional_work"].strip()
 
     def clean_position(self):
-        return self.cleaned_data["position"].strip()
+        # The professional post first; an administrative one may follow (S1 三.15(3)).
+        return refuse_leading_administrative_post(
+            self.cleaned_data["position"].strip(), field_label=str(self.fields["position"].label)
+        )
 
     def clean(self):
         data = super().clean()

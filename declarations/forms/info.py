@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from catalog.models import DeclarationMethod, Specialty, Title
+from core.forms import EMPTY_CHOICE, EMPTY_LABEL
 from declarations.computations import whole_years
 from declarations.forms.base import SectionForm
 from institutions import access
@@ -29,6 +30,22 @@ MAX_PROFESSIONAL_YEARS = 60
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlainText(forms.TextInput):
+    """A value the applicant cannot change: posted in a hidden input, shown as plain text in an
+    <output> (which its label names), not as an input box that looks editable."""
+
+    template_name = "declarations/widgets/plain_text.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["described_by"] = context["widget"]["attrs"].get("aria-describedby")
+        return context
+
+
+def plain_text():
+    return PlainText()
 
 
 RANKING_PATTERN = re.compile(r"(\d{1,4})/(\d{1,4})")
@@ -58,7 +75,7 @@ WORK_UNIT_YES = "是"
 PERSONNEL_AGENCY = "人事代理"
 LABOUR_DISPATCH = "劳务派遣"
 WORK_RELATION_CHOICES = [
-    ("", "---------"),
+    EMPTY_CHOICE,
     (WORK_UNIT_YES, _l("是")),
     (PERSONNEL_AGENCY, _l("人事代理")),
     (LABOUR_DISPATCH, _l("劳务派遣")),
@@ -67,7 +84,7 @@ WORK_RELATION_CHOICES = [
 NEEDS_WORK_UNIT = (PERSONNEL_AGENCY, LABOUR_DISPATCH)
 
 EXCEPTION_KIND_CHOICES = [
-    ("", "---------"),
+    EMPTY_CHOICE,
     ("学历破格", _l("学历破格")),
     ("资历破格", _l("资历破格")),
 ]
@@ -127,8 +144,8 @@ class UnitSearchSelect(forms.Select):
 class DeclarationInfoForm(SectionForm):
     year = forms.IntegerField(
         label=_l("年度"),
-        widget=forms.NumberInput(attrs={"readonly": True}),
-        help_text=_l("按申报计划的年度填写，不可修改。"),
+        widget=plain_text(),
+        help_text=_l("申报计划的年度，不可修改。"),
     )
     ranking = forms.CharField(
         label=_l("单位推荐排序"),
@@ -137,16 +154,22 @@ class DeclarationInfoForm(SectionForm):
         help_text=_l("格式“名次/推荐人数”：在5人中排第3名填“3/5”，单位仅推荐1人的填“1/1”。"),
         error_messages={"required": _l("本计划须填写单位推荐排序，此项不得为空。")},
     )
-    level = forms.CharField(label=_l("申报级别"), required=False, disabled=True)
-    series = forms.CharField(label=_l("申报系列"), required=False, disabled=True)
+    level = forms.CharField(
+        label=_l("申报级别"), required=False, disabled=True, widget=plain_text()
+    )
+    series = forms.CharField(
+        label=_l("申报系列"), required=False, disabled=True, widget=plain_text()
+    )
     title = forms.ModelChoiceField(
         label=_l("申报职称"),
         queryset=Title.objects.none(),
+        empty_label=EMPTY_LABEL,
         error_messages={"invalid_choice": _l("请从下拉框中选择本计划的申报职称。")},
     )
     specialty = forms.ModelChoiceField(
         label=_l("现从事专业"),
         queryset=Specialty.objects.none(),
+        empty_label=EMPTY_LABEL,
         required=False,
         help_text=_l("按本人实际从事的专业选择相关或相近的专业。"),
         error_messages={"invalid_choice": _l("请从下拉框中选择本系列的专业。")},
@@ -154,6 +177,7 @@ class DeclarationInfoForm(SectionForm):
     method = forms.ModelChoiceField(
         label=_l("申报方式"),
         queryset=DeclarationMethod.objects.none(),
+        empty_label=EMPTY_LABEL,
         help_text=_l("符合正常申报条件的选“正常晋升”；年限、学历或资历不满足条件的选“破格”。"),
         error_messages={"invalid_choice": _l("本计划未开放该申报方式，请重新选择。")},
     )
@@ -367,7 +391,7 @@ class DeclarationInfoForm(SectionForm):
 
 # 学历信息
 EDUCATION_LEVEL_CHOICES = [
-    ("", "---------"),
+    EMPTY_CHOICE,
     ("博士研究生", _l("博士研究生")),
     ("硕士研究生", _l("硕士研究生")),
     ("大学本科", _l("大学本科")),
@@ -385,18 +409,19 @@ EDUCATION_LEVEL_CHOICES = [
 # The levels registered in 学信网 (中国高等教育学生信息网); the others are verified elsewhere
 # (党校教育网, 技工院校证书查询系统) or by the certificate itself.
 CHSI_LEVELS = frozenset({"博士研究生", "硕士研究生", "大学本科", "大学专科"})
-# 2001年之后取得的国内学历 need the 学信网 code: graduated in 2002 or later.
-CHSI_FIRST_YEAR = 2002
+# S3 (三): "2001年以后取得国内大专及以上学历" are verified in 学信网, so their code is required.
+# "以后" counts the year named (as 以上/以下 count the number): graduated on 2001-01-01 or later.
+CHSI_FIRST_YEAR = 2001
 
 DEGREE_CHOICES = [
-    ("", "---------"),
+    EMPTY_CHOICE,
     ("博士", _l("博士")),
     ("硕士", _l("硕士")),
     ("学士", _l("学士")),
     ("无", _l("无")),
 ]
 DOMESTIC = "国内"
-ORIGIN_CHOICES = [("", "---------"), (DOMESTIC, _l("国内")), ("国（境）外", _l("国（境）外"))]
+ORIGIN_CHOICES = [EMPTY_CHOICE, (DOMESTIC, _l("国内")), ("国（境）外", _l("国（境）外"))]
 
 BLOCK_FIELDS = ("school", "major", "education", "degree", "graduated_on", "origin", "chsi_code")
 BLOCKS = (("full_time", _l("全日制学历")), ("review", _l("评审依据学历")))
@@ -437,8 +462,8 @@ def chsi_code_field(label):
         required=False,
         max_length=32,
         help_text=_l(
-            "《教育部学历证书电子注册备案表》上的在线验证码；2001年之后取得的国内学历"
-            "（研究生、本科、专科）必填。"
+            "《教育部学历证书电子注册备案表》上的在线验证码；2001年以后（含2001年）取得的"
+            "国内大专及以上学历必填。"
         ),
     )
 
@@ -465,6 +490,13 @@ class EducationForm(SectionForm):
     review_chsi_code = chsi_code_field(_l("评审依据学历-学信网验证码"))
 
     def configure(self):
+        # Ticking 同全日制学历 hides the review block on the page (static/js/section_form.js);
+        # its fields are then not required either (below, and clean() copies the values).
+        self.fields["same_as_full_time"].widget.attrs["data-hides"] = "review"
+        for name in BLOCK_FIELDS:
+            self.fields[f"review_{name}"].widget.attrs["data-hidden-by"] = self.add_prefix(
+                "same_as_full_time"
+            )
         if self.is_bound and self._same_as_full_time():
             # The review block is copied from the full-time one: what the plan requires of the
             # review block is required of the full-time block instead.
@@ -528,8 +560,9 @@ class EducationForm(SectionForm):
             self.add_error(
                 f"{prefix}_chsi_code",
                 _(
-                    "2001年之后取得的国内学历须填写学信网验证码（%(b)s毕业于%(y)d年）："
-                    "请在学信网生成《教育部学历证书电子注册备案表》，填写其在线验证码。"
+                    "2001年以后（含2001年）取得的国内大专及以上学历须填写学信网验证码"
+                    "（%(b)s毕业于%(y)d年）：请在学信网生成《教育部学历证书电子注册备案表》，"
+                    "填写其在线验证码。"
                 )
                 % {"b": block, "y": graduated.year},
             )

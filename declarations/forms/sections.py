@@ -5,10 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from applicants.validators import validate_phone
+from core.forms import EMPTY_CHOICE
 from declarations.forms.achievements import ACHIEVEMENT_FORMS
 from declarations.forms.base import RowFormSet, SectionForm, rows_formset, too_long
 from declarations.forms.history import HISTORY_FORMS
 from declarations.forms.info import INFO_FORMS
+from declarations.forms.posts import refuse_administrative_post
 
 NONE_WORD = "无"
 
@@ -135,8 +137,14 @@ class AssessmentRowForm(SectionForm):
         max_length=50,
         help_text=_l("填写专业技术职称或岗位，不得填写行政职务；无职称写“无”。"),
     )
-    grade = forms.ChoiceField(label=_l("考核等次"), choices=ASSESSMENT_GRADES)
+    grade = forms.ChoiceField(label=_l("考核等次"), choices=[EMPTY_CHOICE, *ASSESSMENT_GRADES])
     assessor = forms.CharField(label=_l("考核单位"), max_length=100)
+
+    def clean_post(self):
+        # S1 三.12: 专业技术职称或专业技术岗位, 不得填写行政职务.
+        return refuse_administrative_post(
+            self.cleaned_data["post"].strip(), field_label=str(self.fields["post"].label)
+        )
 
     def clean_year(self):
         year = self.cleaned_data["year"]

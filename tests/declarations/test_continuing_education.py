@@ -293,6 +293,7 @@ def test_page_shows_the_read_only_table(login, engineering_declaration):
     me = engineering_declaration.applicant.id_number
     record(me, 2025, "public", "30")
     record(me, 2025, "professional", "60")
+    record(me, 2024, "public", "30")
     client = login(engineering_declaration.applicant)
     url = reverse("declarations:continuing_education", args=[engineering_declaration.pk])
     page = client.get(url).content.decode()

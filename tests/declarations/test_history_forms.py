@@ -150,12 +150,19 @@ def test_no_title_allowed_for_high_skill_and_high_level(engineering_declaration,
     assert row["title"] == word and row["level"] is None and row["appointment_years"] is None
 
 
-def test_no_title_refused_for_normal_promotion(engineering_declaration):
+def test_no_title_allowed_for_normal_promotion_refused_for_change_of_series(
+    engineering_declaration,
+):
+    # S0 二.4(1), S1 三.10(1): anyone without a title declares with "无" under 正常晋升.
     choose_method(engineering_declaration, "normal")
+    assert titles(engineering_declaration, no_title_row()).is_valid()
+    # 改系列 builds on a current title.
+    choose_method(engineering_declaration, "change_series")
     formset = titles(engineering_declaration, no_title_row())
     assert not formset.is_valid()
     message = str(formset.errors[0]["title"])
-    assert "申报方式为“正常晋升”" in message
+    assert "申报方式为“改系列”，须填写现专业技术职称" in message
+    assert "“正常晋升”" in message
     assert "“高层次人才直评”" in message and "“高技能人才贯通”" in message
 
 
@@ -407,8 +414,8 @@ def post_rows(client, declaration, code, items):
     return client.post(section_url(declaration, code), rows(code, items))
 
 
-def test_titles_page_refuses_no_title_for_normal_promotion(login, engineering_declaration):
-    choose_method(engineering_declaration, "normal")
+def test_titles_page_refuses_no_title_for_change_of_series(login, engineering_declaration):
+    choose_method(engineering_declaration, "change_series")
     client = login(engineering_declaration.applicant)
     response = post_rows(
         client,
@@ -418,7 +425,7 @@ def test_titles_page_refuses_no_title_for_normal_promotion(login, engineering_de
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "申报方式为“正常晋升”" in page
+    assert "申报方式为“改系列”" in page
     assert 'value="2020-01-02"' in page and 'value="2020-03-04"' in page
     assert not DeclarationSection.objects.filter(code="titles").exists()
     response = post_rows(client, engineering_declaration, "titles", [title_row()])

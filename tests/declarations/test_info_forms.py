@@ -57,7 +57,9 @@ def info_form(declaration, unit, **changes):
     return bound("declaration_info", declaration, info(declaration, unit, **changes))
 
 
-REQUIRED = "这个字段是必须的"
+def required(label, choose=False):
+    """The project's required message, which names the field (core.forms.name_required_fields)."""
+    return f"请{'选择' if choose else '填写'}“{label}”。"
 
 
 def errors(form, field):
@@ -101,7 +103,8 @@ def test_year_is_shown_read_only(engineering_declaration):
         plan_section=engineering_declaration.plan.sections.get(code="declaration_info"),
     )
     html = str(form["year"])
-    assert "readonly" in html and 'value="2026"' in html
+    # Posted in a hidden input, shown as text (tests/declarations/test_section_pages_ui.py).
+    assert 'type="hidden"' in html and 'value="2026"' in html and ">2026</output>" in html
 
 
 def test_level_and_series_come_from_the_plan(engineering_declaration, unit):
@@ -189,7 +192,7 @@ def test_specialty_required_when_the_plan_section_says(engineering_declaration, 
     require_fields(engineering_declaration, "declaration_info", "specialty")
     missing = info_form(engineering_declaration, unit, specialty="")
     assert not missing.is_valid()
-    assert REQUIRED in errors(missing, "specialty")
+    assert required("现从事专业", choose=True) in errors(missing, "specialty")
 
 
 def test_method_limited_to_the_plan_methods(culture_declaration, culture_unit):
@@ -366,8 +369,8 @@ def test_education_stores_both_blocks(engineering_declaration):
 def test_education_block_fields_are_required(engineering_declaration):
     bad = education(engineering_declaration, full_time_school="", review_graduated_on="")
     assert not bad.is_valid()
-    assert REQUIRED in errors(bad, "full_time_school")
-    assert REQUIRED in errors(bad, "review_graduated_on")
+    assert required("全日制-毕业院校") in errors(bad, "full_time_school")
+    assert required("评审依据-毕业时间") in errors(bad, "review_graduated_on")
 
 
 @pytest.mark.parametrize("level", ["大学普通班", "党校大学", "中专", "高中及以下", "大学专科"])
@@ -389,22 +392,38 @@ def test_degree_optional_unless_the_plan_requires_it(engineering_declaration):
     require_fields(engineering_declaration, "education", "full_time_degree", "review_degree")
     bad = education(engineering_declaration, full_time_degree="", review_degree="")
     assert not bad.is_valid()
-    assert REQUIRED in errors(bad, "full_time_degree") and REQUIRED in errors(bad, "review_degree")
+    assert required("全日制-学位", choose=True) in errors(bad, "full_time_degree")
+    assert required("评审依据-学位", choose=True) in errors(bad, "review_degree")
     assert education(engineering_declaration, full_time_degree="无").is_valid()
 
 
 @pytest.mark.parametrize("prefix", ["full_time", "review"])
-def test_chsi_code_required_for_domestic_education_after_2001(engineering_declaration, prefix):
+@pytest.mark.parametrize("graduated_on", ["2001-01-01", "2001-07-01", "2002-07-01"])
+def test_chsi_code_required_for_domestic_education_from_2001(
+    engineering_declaration, prefix, graduated_on
+):
+    """S3: "2001年以后取得国内大专及以上学历" — 以后 counts 2001 itself."""
     bad = education(
         engineering_declaration,
-        **{f"{prefix}_graduated_on": "2002-07-01", f"{prefix}_chsi_code": ""},
+        **{f"{prefix}_graduated_on": graduated_on, f"{prefix}_chsi_code": ""},
     )
     assert not bad.is_valid()
     message = errors(bad, f"{prefix}_chsi_code")
-    assert "2001年之后取得的国内学历须填写学信网验证码" in message and "2002年" in message
+    assert "2001年以后（含2001年）取得的国内大专及以上学历须填写学信网验证码" in message
+    assert f"{graduated_on[:4]}年" in message
+    given = education(
+        engineering_declaration,
+        **{f"{prefix}_graduated_on": graduated_on, f"{prefix}_chsi_code": "A1B2C3"},
+    )
+    assert given.is_valid(), given.errors
+
+
+@pytest.mark.parametrize("prefix", ["full_time", "review"])
+@pytest.mark.parametrize("graduated_on", ["2000-12-31", "1998-07-01"])
+def test_chsi_code_not_required_before_2001(engineering_declaration, prefix, graduated_on):
     good = education(
         engineering_declaration,
-        **{f"{prefix}_graduated_on": "2001-07-01", f"{prefix}_chsi_code": ""},
+        **{f"{prefix}_graduated_on": graduated_on, f"{prefix}_chsi_code": ""},
     )
     assert good.is_valid(), good.errors
 
@@ -460,8 +479,8 @@ def test_same_as_full_time_checks_the_rules_on_the_full_time_block(engineering_d
         **blank_review,
     )
     assert not bad.is_valid()
-    assert REQUIRED in errors(bad, "full_time_degree")
-    assert "2001年之后" in errors(bad, "full_time_chsi_code")
+    assert required("全日制-学位", choose=True) in errors(bad, "full_time_degree")
+    assert "2001年以后（含2001年）" in errors(bad, "full_time_chsi_code")
     assert not bad.has_error("review_degree") and not bad.has_error("review_chsi_code")
 
 

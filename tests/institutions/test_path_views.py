@@ -18,7 +18,7 @@ SUPERVISING_NAME = "潍坊市潍城区工业和信息化局"
 REPORTING_NAME = "潍坊市工业和信息化局"
 COMMITTEE_NAME = "潍坊市工程技术职务资格中级评审委员会"
 OFFICE_NAME = "潍坊市工程技术职务资格中级评审委员会办公室"
-EMPTY_CHOICE = "- 请选择 -"  # the project's Chinese for Django's "---------"
+EMPTY_CHOICE = "请选择"  # the project's empty choice (core.forms.EMPTY_LABEL)
 
 
 @pytest.fixture

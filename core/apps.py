@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "core"
+
+    def ready(self):
+        # Django 6.1: the default empty choice of model fields and ModelChoiceFields is set by
+        # overriding BLANK_CHOICE_LABEL in ready(); the project's forms say "请选择" everywhere.
+        from django.db.models import fields
+
+        from core.forms import EMPTY_LABEL
+
+        fields.BLANK_CHOICE_LABEL = EMPTY_LABEL
