@@ -19,6 +19,7 @@ from applicants.validators import (
     validate_resident_id,
     validate_username,
 )
+from core.forms import EMPTY_CHOICE, NamedRequiredMixin
 
 # Usernames, ID numbers and personal phones are all sign-in names (applicants.models.SignInName):
 # what to say when the text typed into one field is already another account's name of a kind.
@@ -79,7 +80,7 @@ class CaptchaWidget(CaptchaTextInput):
 CAPTCHA_ANSWER_MAX_LENGTH = 10
 
 
-class CaptchaMixin(forms.Form):
+class CaptchaMixin(NamedRequiredMixin, forms.Form):
     captcha = CaptchaField(
         label=_l("验证码"),
         widget=CaptchaWidget,
@@ -100,7 +101,7 @@ def password_field(label, *, autocomplete="new-password", **kwargs) -> forms.Cha
     )
 
 
-class PasswordPairMixin(forms.Form):
+class PasswordPairMixin(NamedRequiredMixin, forms.Form):
     password1 = password_field(
         _l("密码"), help_text=_l("至少8位，最多128位，不能全为数字，不能与用户名、姓名相近。")
     )
@@ -233,7 +234,7 @@ class PersonalRegistrationForm(CaptchaMixin, PasswordPairMixin):
         )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NamedRequiredMixin, forms.Form):
     phone = forms.CharField(label=_l("手机号码"), max_length=20)
     email = forms.EmailField(label=_l("电子邮箱"), required=False)
     ethnicity = forms.CharField(label=_l("民族"), max_length=20, required=False)
@@ -241,7 +242,7 @@ class ProfileForm(forms.Form):
         label=_l("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     gender = forms.ChoiceField(
-        label=_l("性别"), required=False, choices=[("", "---------"), *Gender.choices]
+        label=_l("性别"), required=False, choices=[EMPTY_CHOICE, *Gender.choices]
     )
 
     def __init__(self, *args, user: User, **kwargs):

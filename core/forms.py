@@ -61,10 +61,10 @@ def name_required_fields(form) -> None:
 
 
 class NamedRequiredMixin:
-    """Forms of the project: a required field left empty says which one (name_required_fields).
-    Forms whose fields change in __init__ (e.g. declarations' SectionForm) call
-    name_required_fields themselves once they are final."""
+    """Forms of the project: a required field left empty says which one (name_required_fields),
+    worked out when the form is cleaned, once its __init__ has set the final labels and
+    required flags."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def full_clean(self):
         name_required_fields(self)
+        super().full_clean()

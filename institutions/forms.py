@@ -9,6 +9,7 @@ from applicants.forms import CaptchaMixin, PasswordPairMixin
 from applicants.models import User, sign_in_name_taken
 from applicants.validators import validate_phone, validate_username
 from catalog.models import Level, Series
+from core.forms import NamedRequiredMixin
 from institutions import access, selectors, services
 from institutions.models import Organization, OrgKind, Region, RoutingPath
 from institutions.services import UnitRegistration
@@ -109,7 +110,7 @@ class UnitRegistrationForm(CaptchaMixin, PasswordPairMixin):
         )
 
 
-class PermissionDecisionForm(forms.Form):
+class PermissionDecisionForm(NamedRequiredMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", _l("通过")), ("reject", _l("不通过"))],
         widget=forms.RadioSelect,
@@ -129,7 +130,7 @@ class PermissionDecisionForm(forms.Form):
         return cleaned
 
 
-class OrganizationProfileForm(forms.Form):
+class OrganizationProfileForm(NamedRequiredMixin, forms.Form):
     name = forms.CharField(label=_l("单位名称"), max_length=100)
     contact_name = forms.CharField(label=_l("联系人"), max_length=50)
     contact_phone = forms.CharField(label=_l("联系电话"), max_length=20)
@@ -146,7 +147,7 @@ class OrganizationProfileForm(forms.Form):
         return validate_phone(self.cleaned_data["contact_phone"])
 
 
-class UnitCorrectionForm(forms.Form):
+class UnitCorrectionForm(NamedRequiredMixin, forms.Form):
     """单位管理 → 更正信息: what the HR bureau may correct for one of its units, and why."""
 
     name = forms.CharField(label=_l("单位名称"), max_length=100)
@@ -234,7 +235,7 @@ class OrganizationAccountForm(PasswordPairMixin):
 PATH_STATUS_ALL = "all"
 
 
-class PathFilterForm(forms.Form):
+class PathFilterForm(NamedRequiredMixin, forms.Form):
     """The GET filters above a path list: series, level and 是否生效."""
 
     series = forms.ModelChoiceField(
@@ -288,7 +289,7 @@ class CommitteeChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.series.name} · {obj.level.name}）"
 
 
-class PathApplicationForm(forms.Form):
+class PathApplicationForm(NamedRequiredMixin, forms.Form):
     """新增路径: series, level and the destination. A reporting department chooses a committee,
     units and supervising departments the department above them, an HR bureau either (the
     committee, or the department or bureau above it)."""
@@ -346,7 +347,7 @@ class PathApplicationForm(forms.Form):
         return {"target": self.cleaned_data["target"]}
 
 
-class PathDecisionForm(forms.Form):
+class PathDecisionForm(NamedRequiredMixin, forms.Form):
     """生效 or 不通过, chosen by the button pressed; the reason is checked by the service."""
 
     decision = forms.ChoiceField(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from catalog.models import Level, Series
+from core.forms import NamedRequiredMixin
 from core.query import QUERY_MAX_LENGTH, bounded_query
 from review.models import QUEUE_STATES, PublicNotice, ReviewState
 from review.selectors import (
@@ -29,7 +30,7 @@ from review.services import MIN_NOTICE_WORKING_DAYS
 SELECT = {"class": "form-select"}
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(NamedRequiredMixin, forms.Form):
     """申报年度, 职称系列, 申报级别, 审核状态 and a name / ID number search."""
 
     year = forms.IntegerField(
@@ -141,7 +142,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError(_("所选申报无效，请刷新页面后重新选择。")) from None
 
 
-class ReportSelectionForm(forms.Form):
+class ReportSelectionForm(NamedRequiredMixin, forms.Form):
     """上报选中 (scope=selected, the ticked ids) or 上报全部符合条件的 (scope=all: every
     declaration the organization may report under the filters, found again on the server)."""
 
@@ -157,7 +158,7 @@ class ReportSelectionForm(forms.Form):
         return data
 
 
-class ReportForm(forms.Form):
+class ReportForm(NamedRequiredMixin, forms.Form):
     """The confirmed ids (hidden inputs of the confirmation page)."""
 
     ids = IdListField(
@@ -183,7 +184,7 @@ class PlanChoiceField(forms.ModelChoiceField):
         }
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(NamedRequiredMixin, forms.Form):
     """登记公示: the plan, the period (≥ 5 working days, checked by the service), where it is
     published and who is on it (the unit's 已通过待上报 declarations of the plan)."""
 
@@ -277,7 +278,7 @@ class NoticeForm(forms.Form):
         return {d.pk for d in self.candidate_list() if not d.noticed and not d.objection_open}
 
 
-class NoticeCorrectionForm(forms.Form):
+class NoticeCorrectionForm(NamedRequiredMixin, forms.Form):
     """更正公示: a running notice's period, place and people, and why they change (the plan
     stays; the service checks the rules as for a new notice)."""
 
@@ -316,7 +317,7 @@ class NoticeCorrectionForm(forms.Form):
         return set(self.notice.declarations.values_list("pk", flat=True))
 
 
-class NoticeCancelForm(forms.Form):
+class NoticeCancelForm(NamedRequiredMixin, forms.Form):
     reason = forms.CharField(
         label=_l("撤销原因"),
         max_length=500,
@@ -325,7 +326,7 @@ class NoticeCancelForm(forms.Form):
     )
 
 
-class ObjectionHandlingForm(forms.Form):
+class ObjectionHandlingForm(NamedRequiredMixin, forms.Form):
     """异议不成立: how the unit checked the objection against one person."""
 
     note = forms.CharField(
@@ -336,7 +337,7 @@ class ObjectionHandlingForm(forms.Form):
     )
 
 
-class NoticeOutcomeForm(forms.Form):
+class NoticeOutcomeForm(NamedRequiredMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_l("公示结果"),
         choices=[

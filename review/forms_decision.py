@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 
+from core.forms import NamedRequiredMixin
+
 PASS, FAIL = "pass", "fail"
 REASON_MAX = 1000
 
 
-class SectionResultForm(forms.Form):
+class SectionResultForm(NamedRequiredMixin, forms.Form):
     """通过, or 不通过 with what the applicant must fix (模块审核)."""
 
     result = forms.ChoiceField(
@@ -46,7 +48,7 @@ class SectionResultForm(forms.Form):
         return self.cleaned_data["result"] == PASS
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NamedRequiredMixin, forms.Form):
     """A decision, with the state the reviewer's page showed: if a colleague has moved the
     declaration since, the service refuses instead of deciding on top of it."""
 
