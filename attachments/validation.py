@@ -40,9 +40,12 @@ MAX_IMAGE_PIXELS = 50_000_000  # one frame: an A4 page at 600 dpi is 35 million 
 MAX_DECODED_PIXELS = 200_000_000  # all frames of an animation together
 MAX_FRAMES = 500
 THUMBNAIL_SIZE = (240, 240)
-PHOTO_MIN_BYTES = 30 * 1024
-PHOTO_MAX_BYTES = 1024 * 1024
-PHOTO_MIN_SIZE = (215, 300)
+# The photo rules of S3 (附件1 二.1), ends as worded there: "文件大于30K且小于1M" (both ends
+# refused), "大于215*300（宽*高）像素" (215 wide or 300 high refused), "宽高比大于等于0.65且小于等于
+# 0.8" (both ends allowed).
+PHOTO_MIN_BYTES = 30 * 1024  # exclusive
+PHOTO_MAX_BYTES = 1024 * 1024  # exclusive
+PHOTO_MIN_SIZE = (215, 300)  # exclusive, width × height
 # width / height, both ends allowed; exact fractions, so that the ends are exact.
 PHOTO_RATIO = (Fraction("0.65"), Fraction("0.8"))
 PILLOW_FORMATS = {"jpeg": ["JPEG"], "png": ["PNG"], "gif": ["GIF"]}
@@ -450,22 +453,25 @@ def _check_photo_file(kind: str, size: int):
         raise Refused(
             _("证件照须为 JPEG（.jpg）格式，当前文件是%(what)s。") % {"what": kind_name(kind)}
         )
-    if size < PHOTO_MIN_BYTES:
+    if size <= PHOTO_MIN_BYTES:
         raise Refused(
-            _("证件照文件太小（%(kb).1fKB），应不小于30KB；请上传更清晰的照片。")
-            % {"kb": math.floor(size * 10 / 1024) / 10}  # never "30.0KB" for 30719 bytes
+            _(
+                "证件照文件太小（%(kb).1fKB，%(bytes)d字节），应大于30KB（30720字节）；"
+                "请上传更清晰的照片。"
+            )
+            % {"kb": math.floor(size * 10 / 1024) / 10, "bytes": size}
         )
-    if size > PHOTO_MAX_BYTES:
+    if size >= PHOTO_MAX_BYTES:
         raise Refused(
-            _("证件照文件太大（%(bytes)d字节），应不超过1MB（1048576字节）；请适当压缩后上传。")
+            _("证件照文件太大（%(bytes)d字节），应小于1MB（1048576字节）；请适当压缩后上传。")
             % {"bytes": size}
         )
 
 
 def _check_photo_size(width: int, height: int):
-    if width < PHOTO_MIN_SIZE[0] or height < PHOTO_MIN_SIZE[1]:
+    if width <= PHOTO_MIN_SIZE[0] or height <= PHOTO_MIN_SIZE[1]:
         raise Refused(
-            _("证件照像素不得小于215×300（宽×高），当前为%(w)d×%(h)d。")
+            _("证件照像素应大于215×300（宽×高），即宽至少216、高至少301像素，当前为%(w)d×%(h)d。")
             % {"w": width, "h": height},
             width=width,
             height=height,

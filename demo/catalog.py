@@ -89,7 +89,14 @@ QUALIFICATIONS = [
 COMMON_SLOTS = {
     "basic_info": [
         ("identity", "身份信息", "身份证正反面或护照主要信息页置于一张图片内", True, False, False),
-        ("photo", "照片", "近期证件照，JPEG，30KB～1MB，不小于215×300像素", True, False, True),
+        (
+            "photo",
+            "照片",
+            "近期白底证件照，用于电子职称证书",
+            True,
+            False,
+            True,
+        ),
     ],
     "education": [
         (

@@ -1,7 +1,10 @@
-"""The photo slot (huzhou-2020-review-notice.txt, 附件1 二.1): JPEG only, 30 KB to 1 MB, at least
-215×300 pixels (width × height), width / height between 0.65 and 0.8 — both ends allowed."""
+"""The photo slot (huzhou-2020-review-notice.txt, 附件1 二.1): JPEG only, "文件大于30K且小于1M"
+(30 KB and 1 MB themselves refused), "大于215*300（宽*高）像素" (215 wide or 300 high refused),
+"宽高比大于等于0.65且小于等于0.8" (both ends allowed). The file picker offers JPEG only and its
+hint states the rules."""
 
 import io
+import re
 import struct
 
 import pytest
@@ -48,14 +51,22 @@ def check(data, kind="jpeg"):
     ("width", "height", "size"),
     [
         (260, 360, 40 * KB),  # an ordinary 1-inch photo
-        (215, 300, 40 * KB),  # the smallest allowed
+        (216, 301, 40 * KB),  # the smallest allowed: more than 215×300
         (260, 400, 40 * KB),  # width / height = 0.65 exactly
         (320, 400, 40 * KB),  # width / height = 0.8 exactly
-        (260, 360, 30 * KB),  # 30 KB exactly
-        (260, 360, 1024 * KB),  # 1 MB exactly
+        (260, 360, 30 * KB + 1),  # just more than 30 KB
+        (260, 360, 1024 * KB - 1),  # just less than 1 MB
         (1300, 1800, 600 * KB),  # a large scan of a 2-inch photo
     ],
-    ids=["ordinary", "min_pixels", "ratio_0.65", "ratio_0.8", "30KB", "1MB", "large"],
+    ids=[
+        "ordinary",
+        "min_pixels",
+        "ratio_0.65",
+        "ratio_0.8",
+        "30KB_plus_1",
+        "1MB_minus_1",
+        "large",
+    ],
 )
 def test_photo_within_the_rules_is_valid(width, height, size):
     result = check(photo(width, height, size))
@@ -66,25 +77,48 @@ def test_photo_within_the_rules_is_valid(width, height, size):
 @pytest.mark.parametrize(
     ("width", "height", "size", "reason"),
     [
-        (214, 300, 40 * KB, "证件照像素不得小于215×300（宽×高），当前为214×300"),
-        (215, 299, 40 * KB, "证件照像素不得小于215×300（宽×高），当前为215×299"),
+        (
+            215,
+            300,
+            40 * KB,
+            "证件照像素应大于215×300（宽×高），即宽至少216、高至少301像素，当前为215×300",
+        ),
+        (
+            215,
+            301,
+            40 * KB,
+            "证件照像素应大于215×300（宽×高），即宽至少216、高至少301像素，当前为215×301",
+        ),
+        (
+            216,
+            300,
+            40 * KB,
+            "证件照像素应大于215×300（宽×高），即宽至少216、高至少301像素，当前为216×300",
+        ),
+        (214, 300, 40 * KB, "当前为214×300"),
         (259, 400, 40 * KB, "宽高比应在0.65至0.8之间（竖版），当前为259×400，宽高比0.647"),
         (321, 400, 40 * KB, "宽高比应在0.65至0.8之间（竖版），当前为321×400，宽高比0.802"),
-        (420, 300, 40 * KB, "宽高比应在0.65至0.8之间（竖版），当前为420×300"),
-        (300, 300, 40 * KB, "宽高比应在0.65至0.8之间"),
-        (260, 360, 30 * KB - 1, "证件照文件太小（29.9KB），应不小于30KB"),
-        (260, 360, 12 * KB, "证件照文件太小（12.0KB），应不小于30KB"),
-        (260, 360, 1024 * KB + 1, "证件照文件太大（1048577字节），应不超过1MB（1048576字节）"),
+        (420, 310, 40 * KB, "宽高比应在0.65至0.8之间（竖版），当前为420×310"),
+        (320, 320, 40 * KB, "宽高比应在0.65至0.8之间"),
+        (260, 360, 30 * KB, "证件照文件太小（30.0KB，30720字节），应大于30KB（30720字节）"),
+        (260, 360, 30 * KB - 1, "证件照文件太小（29.9KB，30719字节），应大于30KB"),
+        (260, 360, 12 * KB, "证件照文件太小（12.0KB，12288字节），应大于30KB"),
+        (260, 360, 1024 * KB, "证件照文件太大（1048576字节），应小于1MB（1048576字节）"),
+        (260, 360, 1024 * KB + 1, "证件照文件太大（1048577字节），应小于1MB（1048576字节）"),
     ],
     ids=[
+        "215x300",
+        "width_215",
+        "height_300",
         "width_214",
-        "height_299",
         "ratio_below_0.65",
         "ratio_above_0.8",
         "landscape",
         "square",
+        "30KB",
         "30KB_minus_1",
         "12KB",
+        "1MB",
         "1MB_plus_1",
     ],
 )
@@ -132,10 +166,10 @@ def test_uploaded_photo_within_the_rules_becomes_valid(
     engineering_declaration, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = _upload(engineering_declaration, "证件照.jpg", photo(215, 300, 30 * KB))
+        attachment = _upload(engineering_declaration, "证件照.jpg", photo(216, 301, 30 * KB + 1))
     attachment.refresh_from_db()
     assert attachment.status == Attachment.Status.VALID, attachment.reason
-    assert (attachment.width, attachment.height) == (215, 300) and attachment.thumbnail
+    assert (attachment.width, attachment.height) == (216, 301) and attachment.thumbnail
 
 
 def test_uploaded_photo_too_small_in_bytes_is_rejected(
@@ -145,7 +179,17 @@ def test_uploaded_photo_too_small_in_bytes_is_rejected(
         attachment = _upload(engineering_declaration, "证件照.jpg", photo(260, 360, 20 * KB))
     attachment.refresh_from_db()
     assert attachment.status == Attachment.Status.REJECTED
-    assert "证件照文件太小（20.0KB），应不小于30KB" in attachment.reason
+    assert "证件照文件太小（20.0KB，20480字节），应大于30KB" in attachment.reason
+
+
+def test_uploaded_photo_of_exactly_215_by_300_is_rejected(
+    engineering_declaration, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = _upload(engineering_declaration, "证件照.jpg", photo(215, 300, 40 * KB))
+    attachment.refresh_from_db()
+    assert attachment.status == Attachment.Status.REJECTED
+    assert "应大于215×300" in attachment.reason
 
 
 def test_png_photo_is_refused_in_the_request(engineering_declaration):
@@ -155,3 +199,23 @@ def test_png_photo_is_refused_in_the_request(engineering_declaration):
     with pytest.raises(ValidationError, match="证件照须为 JPEG"):
         _upload(engineering_declaration, "证件照.jpg", out.getvalue())
     assert not Attachment.objects.exists()
+
+
+def test_the_photo_picker_takes_jpeg_only_and_states_the_rules(login, engineering_declaration):
+    from django.urls import reverse
+
+    client = login(engineering_declaration.applicant)
+    html = client.get(
+        reverse("declarations:section", args=[engineering_declaration.pk, "basic_info"])
+    ).content.decode()
+    photo_card = html[html.index('data-slot="photo"') :]
+    photo_card = photo_card[
+        : photo_card.index('data-testid="slot"') if 'data-testid="slot"' in photo_card else None
+    ]
+    [accept] = re.findall(r'accept="([^"]*)"', photo_card)
+    assert accept == ".jpg,.jpeg,image/jpeg"
+    for rule in ("大于30KB且小于1MB", "大于215×300（宽×高）", "宽高比在0.65至0.8之间"):
+        assert rule in photo_card, rule
+    # Other slots still take scans of every accepted kind.
+    identity = html[html.index('data-slot="identity"') : html.index('data-slot="photo"')]
+    assert "application/pdf" in re.findall(r'accept="([^"]*)"', identity)[0]

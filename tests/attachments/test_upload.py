@@ -67,7 +67,7 @@ def test_photo_rules(engineering_declaration, django_capture_on_commit_callbacks
             actor=engineering_declaration.applicant,
             declaration=engineering_declaration,
             slot=photo_slot,
-            uploaded_file=upload("照片.jpg", jpeg_bytes((420, 300))),
+            uploaded_file=upload("照片.jpg", jpeg_bytes((420, 310))),
         )
     wide.refresh_from_db()
     assert wide.status == Attachment.Status.REJECTED and "宽高比" in wide.reason

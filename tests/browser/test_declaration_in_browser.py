@@ -393,7 +393,11 @@ def test_engineering_applicant_fills_every_section_and_submits(
     upload_files(page, "identity", files.scan("身份证正反面.pdf"))
     expect(slot_card(page, "identity").locator("[data-testid=upload-error]")).to_have_count(0)
     # A landscape photo passes the quick checks but is rejected by the deep check, with why.
-    upload_files(page, "photo", files.photo("横向照片.jpg", size=(420, 300)), status="rejected")
+    # The photo picker offers JPEG only.
+    expect(slot_card(page, "photo").locator("input[type=file]")).to_have_attribute(
+        "accept", ".jpg,.jpeg,image/jpeg"
+    )
+    upload_files(page, "photo", files.photo("横向照片.jpg", size=(420, 310)), status="rejected")
     expect(
         file_row(page, "photo", "横向照片.jpg").locator("[data-testid=attachment-reason]")
     ).to_contain_text("宽高比")
