@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
-from declarations import workflow
-from declarations.models import AttachmentSlot, DeclarationEvent
+from declarations import slot_conditions, workflow
+from declarations.models import AttachmentSlot, DeclarationEvent, DeclarationSection
 from declarations.selectors import visible_declarations_q
 from institutions import access
 
@@ -62,11 +62,14 @@ def slots_with_files(declaration, plan_section) -> list[AttachmentSlot]:
     slot, oldest first. Two queries however many slots and files there are (one when the
     section has no slot)."""
     files = Attachment.objects.filter(declaration_id=declaration.pk).order_by("created_at", "pk")
-    return list(
+    slots = list(
         AttachmentSlot.objects.filter(plan_section_id=plan_section.pk)
         .order_by("sort_order", "pk")
         .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
     )
+    for slot in slots:
+        slot.plan_section = plan_section  # known: no query when a slot names its section
+    return slots
 
 
 def slot_with_files(declaration, slot: AttachmentSlot) -> AttachmentSlot:
@@ -77,6 +80,19 @@ def slot_with_files(declaration, slot: AttachmentSlot) -> AttachmentSlot:
         )
     )
     return slot
+
+
+def required_slots(declaration) -> list[AttachmentSlot]:
+    """The slots of the plan's enabled sections that need a file now: the required ones and
+    those required by a condition that holds (three queries)."""
+    plan_sections = [s for s in declaration.plan.sections.all() if s.enabled]
+    slots = list(
+        AttachmentSlot.objects.filter(plan_section__in=plan_sections)
+        .select_related("plan_section")
+        .order_by("plan_section__sort_order", "sort_order", "pk")
+    )
+    matches = condition_matches(declaration, slots, plan_sections)
+    return [slot for slot in slots if slot.required or slot.pk in matches]
 
 
 def get_slot_for_declaration(declaration, slot_pk: int) -> AttachmentSlot:
@@ -98,9 +114,32 @@ def get_slot_for_declaration(declaration, slot_pk: int) -> AttachmentSlot:
 # --- what attachments contribute to declarations (registered in AttachmentsConfig.ready) ----
 
 
+def condition_matches(declaration, slots, plan_sections) -> dict[int, object]:
+    """What makes each conditional slot needed now ({slot id: slot_conditions.Match}), from the
+    saved data of the plan's enabled sections the conditions name (one query, none when no
+    slot has a condition)."""
+    enabled = {s.code for s in plan_sections}
+    codes = {s.condition_section for s in slots if s.is_conditional} & enabled
+    if not codes:
+        return {}
+    sections = dict(
+        DeclarationSection.objects.filter(
+            declaration_id=declaration.pk, code__in=codes
+        ).values_list("code", "data")
+    )
+    matches = {}
+    for slot in slots:
+        match = slot_conditions.holds(slot, sections) if slot.is_conditional else None
+        if match is not None:
+            matches[slot.pk] = match
+    return matches
+
+
 def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
-    """Attachment problems by plan section id: each required slot without a valid file, and
-    each slot with a file still being checked. Two queries for the whole declaration."""
+    """Attachment problems by plan section id: each required slot without a valid file (a slot
+    required by condition when its condition holds, saying why), and each slot with a file
+    still being checked. Two queries for the whole declaration, three when a slot has a
+    condition (the saved sections it names)."""
     slots = list(
         AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in plan_sections]).order_by(
             "sort_order", "pk"
@@ -114,17 +153,25 @@ def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
     ):
         statuses.setdefault(slot_id, set()).add(status)
     # A section whose saved data has nothing to prove (no row, no current title) does not
-    # need its required files (declarations.services.missing_items sets needs_proof).
+    # need its required files (declarations.services.missing_items sets needs_proof); a slot
+    # required by condition is needed whenever its condition holds.
     proof = {s.pk: getattr(s, "needs_proof", True) for s in plan_sections}
+    matches = condition_matches(declaration, slots, plan_sections)
+    codes = {s.pk: s.code for s in plan_sections}
     problems: dict[int, list[str]] = {}
     for slot in slots:
         found = statuses.get(slot.pk, set())
-        required = slot.required and proof.get(slot.plan_section_id, True)
+        match = matches.get(slot.pk)
+        required = (slot.required and proof.get(slot.plan_section_id, True)) or match is not None
         if Attachment.Status.CHECKING in found:
             message = _("“%(slot)s”：文件检查中，请稍候") % {"slot": slot.name}
         elif required and Attachment.Status.VALID not in found:
             if Attachment.Status.REJECTED in found:
                 message = _("“%(slot)s”的文件不合格，请重新上传") % {"slot": slot.name}
+            elif match is not None:
+                message = slot_conditions.missing_message(
+                    slot, match, codes.get(slot.plan_section_id)
+                )
             else:
                 message = _("请上传“%(slot)s”") % {"slot": slot.name}
         else:

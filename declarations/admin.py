@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from declarations.models import (
     AttachmentSlot,
@@ -42,9 +43,58 @@ class PlanAdmin(admin.ModelAdmin):
     inlines = [PlanSectionInline]
 
 
-class AttachmentSlotInline(admin.TabularInline):
+SLOT_FIELDSETS = (
+    (
+        None,
+        {"fields": (("code", "name"), "hint", ("required", "multiple", "is_photo"), "sort_order")},
+    ),
+    (
+        _("按条件必传"),
+        {
+            "description": _(
+                "条件成立时该栏目须上传（不要同时勾选“必须上传”）。例如：申报信息 / "
+                "exception_kind / 已填写 → 破格申报须上传；学历信息 / "
+                "full_time_degree_on,review_degree_on / 日期不早于 / 2008-09-01。"
+            ),
+            "fields": (
+                ("condition_section", "condition_field"),
+                ("condition_operator", "condition_value"),
+            ),
+        },
+    ),
+)
+
+
+class AttachmentSlotInline(admin.StackedInline):
     model = AttachmentSlot
     extra = 0
+    fieldsets = SLOT_FIELDSETS
+
+
+@admin.register(AttachmentSlot)
+class AttachmentSlotAdmin(admin.ModelAdmin):
+    """Every slot of every plan, with when a slot is needed (a condition is validated on save:
+    the section, its fields and the values must exist)."""
+
+    list_display = ("name", "plan_section", "plan_name", "required", "condition_text")
+    list_filter = ("plan_section__plan", "required", "condition_operator")
+    list_select_related = (
+        "plan_section__plan__series",
+        "plan_section__plan__level",
+        "plan_section__plan__region",
+    )
+    search_fields = ("name", "code")
+    fieldsets = ((None, {"fields": ("plan_section",)}), *SLOT_FIELDSETS)
+
+    @admin.display(description=_("申报计划"))
+    def plan_name(self, slot):
+        return str(slot.plan_section.plan)
+
+    @admin.display(description=_("上传要求"))
+    def condition_text(self, slot):
+        if slot.is_conditional:
+            return _("按条件必传：%(c)s") % {"c": slot.condition_description}
+        return _("必须上传") if slot.required else _("选择上传")
 
 
 @admin.register(PlanSection)

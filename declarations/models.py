@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import DeclarationMethod, Level, Series
-from declarations import workflow
+from declarations import slot_conditions, workflow
 from declarations.sections import SECTION_CHOICES, SECTIONS
 from declarations.workflow import Action, DeclarationStatus
 
@@ -263,6 +263,41 @@ class AttachmentSlot(models.Model):
     multiple = models.BooleanField(_("可上传多个文件"), default=True)
     is_photo = models.BooleanField(_("证件照"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # 按条件必传: required only when a field of a section has a value (slot_conditions).
+    condition_section = models.CharField(
+        _("条件模块"),
+        max_length=30,
+        choices=SECTION_CHOICES,
+        blank=True,
+        help_text=_("按条件必传：条件字段所在的模块（可以是其他模块）。"),
+    )
+    condition_field = models.CharField(
+        _("条件字段"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "该模块表单中的字段代码，例如 exception_kind；多个字段用逗号分隔，任一满足即可。"
+            "多条记录的模块中任一条满足即可。"
+        ),
+    )
+    condition_operator = models.CharField(
+        _("条件"),
+        max_length=20,
+        choices=slot_conditions.Operator.choices,
+        blank=True,
+        help_text=_("留空则不按条件：由“必须上传”决定。"),
+    )
+    condition_value = models.CharField(
+        _("条件值"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "“等于”：按申报人看到的选项名称填写，多个用逗号分隔（例如：高技能人才贯通,"
+            "高层次人才直评）；“日期不早于”：年-月-日（例如 2008-09-01）；“已填写”：留空。"
+        ),
+    )
+    # What condition_value stands for in saved section data (slot_conditions.resolve).
+    condition_values = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("附件栏目")
@@ -272,6 +307,37 @@ class AttachmentSlot(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Slots made in code (demo.catalog) are resolved too; a bad condition fails loudly.
+        self.condition_values = slot_conditions.resolve(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.condition_operator)
+
+    @property
+    def condition_description(self) -> str:
+        """When the slot is needed (按条件必传), in words; "" without a condition."""
+        return slot_conditions.description(self)
+
+    def clean(self):
+        self.condition_values = slot_conditions.resolve(self)
+        section = self.condition_section
+        if section and self.plan_section_id:
+            plan_id = (
+                PlanSection.objects.filter(pk=self.plan_section_id)
+                .values_list("plan_id", flat=True)
+                .first()
+            )
+            if not PlanSection.objects.filter(plan_id=plan_id, code=section, enabled=True).exists():
+                raise ValidationError(
+                    {
+                        "condition_section": _("本计划没有启用“%(s)s”模块，条件不会成立。")
+                        % {"s": SECTIONS[section].title}
+                    }
+                )
 
 
 class Declaration(models.Model):

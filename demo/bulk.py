@@ -115,6 +115,7 @@ def section_data(plan, declaring_unit) -> dict[str, dict]:
     )
     education = {
         **fill.education(school, major, graduated_on, chsi_code),
+        "full_time_degree_on": None,
         "same_as_full_time": True,
     }
     education.update(
@@ -138,13 +139,14 @@ def section_data(plan, declaring_unit) -> dict[str, dict]:
             "is_work_unit": "是",
             "work_unit": "",
             "entrusted_review": "否",
+            "public_institution_staff": False,
             "first_work_date": "2015-07-01",
             "professional_years": 10,
         },
         "education": education,
         "work_experience": {
             "rows": [
-                {**row, "end": row["end"] or None, "summary": ""}
+                {**row, "end": row["end"] or None, "summary": "", "special_experience": ""}
                 for row in fill.items("work_experience", 3)
             ]
         },
@@ -169,6 +171,7 @@ def section_data(plan, declaring_unit) -> dict[str, dict]:
                     ),
                     "qualification": None,
                     "qualification_on": None,
+                    "transferred_in": False,
                 }
             ]
         }

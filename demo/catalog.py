@@ -168,6 +168,77 @@ COMMON_SLOTS = {
 }
 
 
+# Slots needed only when the declaration says so (按条件必传), after the common ones of their
+# section: section code -> [(slot code, name, hint, required, multiple, is_photo)].
+CONDITIONAL_SLOTS = {
+    "declaration_info": [
+        (
+            "exceptional_approval",
+            "破格推荐审批表",
+            "《破格推荐 级专业技术职务任职资格审批表》，经所在单位、主管部门和人事部门签署意见",
+            False,
+            False,
+            False,
+        ),
+        (
+            "post_information",
+            "事业单位人员职称申报岗位信息表",
+            "《事业单位人员职称申报岗位信息表》，经主管部门或人力社保部门盖章",
+            False,
+            False,
+            False,
+        ),
+    ],
+    "titles": [
+        (
+            "transfer_confirmation",
+            "外地调入人员专业技术职务资格审核确认登记表",
+            "在外地取得职称、调入后已办理调入认定手续的上传",
+            False,
+            True,
+            False,
+        ),
+        (
+            "skill_certificate",
+            "技师证书等相关材料",
+            "以高技能人才、高层次人才身份申报的，上传技师证书、鸢都惠才卡等相关材料原件",
+            False,
+            True,
+            False,
+        ),
+    ],
+    "admin_posts": [
+        (
+            "dual_role_approval",
+            "事业单位专业技术岗位兼职审批表",
+            "“双肩挑”人员按干部人事管理权限审批的兼职（备案）审批表",
+            False,
+            False,
+            False,
+        ),
+    ],
+}
+# slot code -> (condition section, fields, operator, value): the seeds' rules (see
+# declarations.slot_conditions for where each comes from).
+SLOT_CONDITIONS = {
+    "exceptional_approval": ("declaration_info", "exception_kind", "filled", ""),
+    "post_information": ("declaration_info", "public_institution_staff", "filled", ""),
+    "degree_report": (
+        "education",
+        "full_time_degree_on,review_degree_on",
+        "date_from",
+        "2008-09-01",
+    ),
+    "appointment": ("titles", "appointed_on", "filled", ""),
+    "transfer_confirmation": ("titles", "transferred_in", "filled", ""),
+    "skill_certificate": ("declaration_info", "method", "equals", "高技能人才贯通,高层次人才直评"),
+    "post_documents": ("admin_posts", "post", "filled", ""),
+    "dual_role_approval": ("admin_posts", "dual_role", "filled", ""),
+    "special_experience": ("work_experience", "special_experience", "filled", ""),
+}
+NO_CONDITION = ("", "", "", "")
+
+
 def _shanghai(*args):
     return datetime(*args, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -236,8 +307,13 @@ def configure_sections(plan, extra_slots=None, min_rows=None):
         if section.min_rows != min_rows.get(spec.code):
             section.min_rows = min_rows.get(spec.code)
             section.save(update_fields=["min_rows"])
-        slots = COMMON_SLOTS.get(spec.code, []) + extra_slots.get(spec.code, [])
+        slots = (
+            COMMON_SLOTS.get(spec.code, [])
+            + CONDITIONAL_SLOTS.get(spec.code, [])
+            + extra_slots.get(spec.code, [])
+        )
         for slot_order, (code, name, hint, required, multiple, is_photo) in enumerate(slots):
+            condition = SLOT_CONDITIONS.get(code, NO_CONDITION)
             AttachmentSlot.objects.update_or_create(
                 plan_section=section,
                 code=code,
@@ -248,6 +324,10 @@ def configure_sections(plan, extra_slots=None, min_rows=None):
                     "multiple": multiple,
                     "is_photo": is_photo,
                     "sort_order": slot_order,
+                    "condition_section": condition[0],
+                    "condition_field": condition[1],
+                    "condition_operator": condition[2],
+                    "condition_value": condition[3],
                 },
             )
 

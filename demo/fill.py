@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from attachments import selectors as attachment_selectors
 from attachments import services as attachment_services
 from attachments.models import Attachment
 from catalog.models import (
@@ -26,7 +27,7 @@ from catalog.models import (
 from declarations import services
 from declarations.computations import add_months
 from declarations.forms import form_for_section
-from declarations.models import AttachmentSlot, Declaration
+from declarations.models import Declaration
 from demo.files import photo, scan
 from institutions.selectors import PERSONAL_AGENCY, is_personal_agency_bureau
 
@@ -370,11 +371,10 @@ def upload_valid(declaration, slot, name=None):
 
 
 def upload_required_files(declaration):
-    """One valid file in every required slot of the plan's enabled sections."""
-    slots = AttachmentSlot.objects.filter(
-        plan_section__plan_id=declaration.plan_id, plan_section__enabled=True, required=True
-    ).select_related("plan_section")
-    for slot in slots:
+    """One valid file in every slot of the plan's enabled sections that needs one now: the
+    required slots and those required by a condition the saved sections meet (聘书 once a
+    聘任时间 is filled, 任命文件 for an administrative post, …)."""
+    for slot in attachment_selectors.required_slots(declaration):
         attachment = upload_valid(declaration, slot)
         if attachment.status != Attachment.Status.VALID:
             raise ValueError(f"the demo file of {slot.code} is refused: {attachment.reason}")

@@ -168,6 +168,14 @@ class TitleRowForm(SectionForm):
         widget=DATE_WIDGET,
         help_text=_l("按职业资格证书中的“批准时间”填写。"),
     )
+    transferred_in = forms.BooleanField(
+        label=_l("外地调入"),
+        required=False,
+        help_text=_l(
+            "在外地取得该职称、调入后已办理调入认定手续的勾选，并上传"
+            "《外地调入人员专业技术职务资格审核确认登记表》。"
+        ),
+    )
 
     def configure(self):
         # 聘任时间 may be made required by the plan, but never for a row with no title.
@@ -304,6 +312,14 @@ class AdminPostRowForm(SectionForm):
         help_text=_l("没有行政职务的不必添加记录。"),
     )
     started_on = forms.DateField(label=_l("任职时间"), widget=DATE_WIDGET)
+    dual_role = forms.BooleanField(
+        label=_l("双肩挑"),
+        required=False,
+        help_text=_l(
+            "事业单位管理岗位人员经审批在专业技术岗位兼职（“双肩挑”）的勾选，并上传"
+            "《事业单位专业技术岗位兼职审批表》。"
+        ),
+    )
 
     def clean_post(self):
         post = self.cleaned_data["post"].strip()
@@ -321,6 +337,15 @@ MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}
 # "XX单位/XX科室/XX岗位" (engineering) or "xx单位-xx部门-专业技术职称" (culture).
 SLASHES = re.compile(r"[/／]")
 DASHES = re.compile(r"[-－]")
+# 援外、援藏、援疆、援青、援鄂: a period of such work needs its evidence (S0 二.9, S1 三.15).
+SPECIAL_EXPERIENCE_CHOICES = [
+    ("", _l("无")),
+    ("援外", _l("援外")),
+    ("援藏", _l("援藏")),
+    ("援疆", _l("援疆")),
+    ("援青", _l("援青")),
+    ("援鄂", _l("援鄂")),
+]
 
 
 class MonthField(forms.DateField):
@@ -379,6 +404,12 @@ class WorkExperienceRowForm(SectionForm):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    special_experience = forms.ChoiceField(
+        label=_l("特殊经历"),
+        choices=SPECIAL_EXPERIENCE_CHOICES,
+        required=False,
+        help_text=_l("援外、援藏、援疆、援青、援鄂等经历选择相应类型，并上传佐证材料。"),
     )
 
     def _not_after_this_month(self, value):

@@ -224,6 +224,14 @@ class DeclarationInfoForm(SectionForm):
         initial=NO,
         help_text=_l("原则上选择“否”，确需委托的按实际情况填写。"),
     )
+    public_institution_staff = forms.BooleanField(
+        label=_l("事业单位在编人员"),
+        required=False,
+        help_text=_l(
+            "事业单位在编人员须上传《事业单位人员职称申报岗位信息表》（评聘结合，"
+            "在核定的岗位结构比例内推荐）。"
+        ),
+    )
     first_work_date = forms.DateField(
         label=_l("参加工作时间"), widget=date_input(), help_text=_l("按首次参加工作时间填写。")
     )
@@ -423,7 +431,16 @@ DEGREE_CHOICES = [
 DOMESTIC = "国内"
 ORIGIN_CHOICES = [EMPTY_CHOICE, (DOMESTIC, _l("国内")), ("国（境）外", _l("国（境）外"))]
 
-BLOCK_FIELDS = ("school", "major", "education", "degree", "graduated_on", "origin", "chsi_code")
+BLOCK_FIELDS = (
+    "school",
+    "major",
+    "education",
+    "degree",
+    "degree_on",
+    "graduated_on",
+    "origin",
+    "chsi_code",
+)
 BLOCKS = (("full_time", _l("全日制学历")), ("review", _l("评审依据学历")))
 CHSI_CODE_PATTERN = re.compile(r"[A-Z0-9]+")
 
@@ -442,6 +459,18 @@ def education_field(label):
 
 def degree_field(label):
     return forms.ChoiceField(label=label, choices=DEGREE_CHOICES, required=False)
+
+
+def degree_on_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=date_input(),
+        help_text=_l(
+            "按学位证书填写授予日期；2008年9月以后授予的国内学位须上传学位认证报告"
+            "（学信网《中国高等教育学位在线验证报告》）。"
+        ),
+    )
 
 
 def graduated_on_field(label):
@@ -473,6 +502,7 @@ class EducationForm(SectionForm):
     full_time_major = major_field(_l("全日制-专业"))
     full_time_education = education_field(_l("全日制-学历"))
     full_time_degree = degree_field(_l("全日制-学位"))
+    full_time_degree_on = degree_on_field(_l("全日制-学位授予时间"))
     full_time_graduated_on = graduated_on_field(_l("全日制-毕业时间"))
     full_time_origin = origin_field(_l("全日制-国内/国（境）外"))
     full_time_chsi_code = chsi_code_field(_l("全日制学历-学信网验证码"))
@@ -485,6 +515,7 @@ class EducationForm(SectionForm):
     review_major = major_field(_l("评审依据-专业"))
     review_education = education_field(_l("评审依据-学历"))
     review_degree = degree_field(_l("评审依据-学位"))
+    review_degree_on = degree_on_field(_l("评审依据-学位授予时间"))
     review_graduated_on = graduated_on_field(_l("评审依据-毕业时间"))
     review_origin = origin_field(_l("评审依据-国内/国（境）外"))
     review_chsi_code = chsi_code_field(_l("评审依据学历-学信网验证码"))
@@ -524,6 +555,18 @@ class EducationForm(SectionForm):
     def clean_review_graduated_on(self):
         return self._clean_graduated_on("review_graduated_on")
 
+    def _clean_degree_on(self, name):
+        awarded = self.cleaned_data[name]
+        if awarded and awarded > timezone.localdate():
+            raise forms.ValidationError(_("学位授予时间不能晚于今天。"))
+        return awarded
+
+    def clean_full_time_degree_on(self):
+        return self._clean_degree_on("full_time_degree_on")
+
+    def clean_review_degree_on(self):
+        return self._clean_degree_on("review_degree_on")
+
     def _clean_chsi_code(self, name):
         code = re.sub(r"\s+", "", self.cleaned_data[name]).upper()
         if code and CHSI_CODE_PATTERN.fullmatch(code) is None:
@@ -546,7 +589,16 @@ class EducationForm(SectionForm):
         blocks = BLOCKS[:1] if data.get("same_as_full_time") else BLOCKS
         for prefix, block in blocks:
             self._check_chsi_code(data, prefix, block)
+            self._check_degree_on(data, prefix)
         return data
+
+    def _check_degree_on(self, data, prefix):
+        """A date of award belongs to a degree (学士, 硕士 or 博士)."""
+        if data.get(f"{prefix}_degree_on") and data.get(f"{prefix}_degree") in ("", None, "无"):
+            self.add_error(
+                f"{prefix}_degree_on",
+                _("填写了学位授予时间，请同时选择学位；没有学位的请清空授予时间。"),
+            )
 
     def _check_chsi_code(self, data, prefix, block):
         graduated = data.get(f"{prefix}_graduated_on")

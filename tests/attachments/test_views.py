@@ -93,10 +93,10 @@ def test_section_without_slots_shows_no_upload(applicant_client, declaration):
 
 
 def test_optional_slot_is_not_marked_required(applicant_client, declaration):
-    html = text(applicant_client.get(section_url(declaration, "education")))
-    degree = html[html.index("学位认证报告") :]
-    degree = degree[: degree.index("</h3>")]
-    assert "asteriskField" not in degree
+    html = text(applicant_client.get(section_url(declaration, "societies")))
+    proof = html[html.index('data-slot="society_proof"') :]
+    proof = proof[: proof.index("</h3>")]
+    assert "asteriskField" not in proof and "按条件必传" not in proof
 
 
 # ---------------------------------------------------------------- upload

@@ -268,6 +268,20 @@ def test_engineering_applicant_fills_every_section_and_submits(
         ],
     )
     upload_files(page, "title_certificate", files.scan("助理工程师资格证书.pdf"))
+    # The 聘书 is needed because a 聘任时间 is filled: the slot says so, and once the section
+    # is saved the missing list says why.
+    expect(slot_card(page, "appointment").locator("[data-testid=conditional]")).to_have_text(
+        "按条件必传"
+    )
+    expect(slot_card(page, "appointment").locator("[data-testid=slot-condition]")).to_have_text(
+        "按条件必传：填写了“聘任时间”的须上传。"
+    )
+    missing = save_section(page, missing)
+    expect(page.locator("[data-testid=missing]")).to_contain_text(
+        "已填写“聘任时间”，请上传“聘书或聘任文件”"
+    )
+    open_section(page, "现专业技术职称及职业资格")
+    upload_files(page, "appointment", files.scan("初聘聘书.pdf"))
     missing = save_section(page, missing)
 
     # No administrative post: the section is saved with no row.
@@ -437,6 +451,7 @@ def test_engineering_applicant_fills_every_section_and_submits(
     submitted = declaration.submissions.get(round=1).snapshot["attachments"]
     assert sorted(f["slot"] for f in submitted) == sorted(
         ["identity", "photo", "social_security", "education_record", "title_certificate"]
+        + ["appointment"]
         + ["assessment_forms"] * 3
         + ["achievement_materials"]
     )
@@ -505,6 +520,7 @@ def test_culture_applicant_needs_a_ranking_and_precise_language_levels(page, liv
         ],
     )
     upload_files(page, "title_certificate", files.scan("助理工程师证书.pdf"))
+    upload_files(page, "appointment", files.scan("聘书.pdf"))
     missing = save_section(page, missing)
 
     open_section(page, "现任（含兼任）行政职务")

@@ -251,7 +251,9 @@ def posts(declaration, *items):
 def test_admin_post_with_start_date(engineering_declaration):
     formset = posts(engineering_declaration, {"post": "设备科科长", "started_on": "2021-03-01"})
     assert formset.is_valid(), all_errors(formset)
-    assert formset.to_data()["rows"] == [{"post": "设备科科长", "started_on": "2021-03-01"}]
+    assert formset.to_data()["rows"] == [
+        {"post": "设备科科长", "started_on": "2021-03-01", "dual_role": False}
+    ]
 
 
 def test_no_admin_post_means_no_rows(engineering_declaration):

@@ -14,6 +14,7 @@ from stdnum.cn import ric
 from applicants.models import CommitmentAgreement, User
 from applicants.services import has_agreed_commitment
 from attachments.models import Attachment
+from attachments.selectors import required_slots
 from catalog.models import Level, Series
 from declarations import services as declaration_services
 from declarations.models import (
@@ -145,7 +146,11 @@ def test_a_complete_declaration_waits_in_each_demo_units_queue(
     assert declaration.submissions.get().round == 1
     # Every file was checked and kept in the configured (private) storage.
     attachments = list(Attachment.objects.filter(declaration=declaration))
-    assert len(attachments) == 7
+    # One in each slot the declaration needs: the required ones and those its values call for
+    # (聘书 for a 聘任时间; 任命文件 for the engineering applicant's administrative post).
+    needed = {slot.code for slot in required_slots(declaration)}
+    assert sorted(a.slot.code for a in attachments) == sorted(needed)
+    assert "appointment" in needed and len(attachments) == {"engineering": 9}.get(series_code, 8)
     for attachment in attachments:
         assert attachment.status == Attachment.Status.VALID, attachment.reason
         assert attachment.file.storage.exists(attachment.file.name)
