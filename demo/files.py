@@ -143,3 +143,8 @@ def pdf_scan(number: int, pages: int = 10, quality: int = 45) -> bytes:
         out, format="PDF", save_all=True, append_images=images[1:], resolution=150, quality=quality
     )
     return out.getvalue()
+
+
+def clear_caches() -> None:
+    """Free the scanned pages generated once and kept for the next files."""
+    _base_page.cache_clear()

@@ -106,3 +106,15 @@ def reset_peak_rss() -> bool:
 def peak_rss_mb() -> float | None:
     """The peak resident memory since the last reset_peak_rss() (VmHWM), in MB."""
     return _status_mb("VmHWM")
+
+
+def trim_memory() -> None:
+    """Collect garbage and hand freed memory back to the system (glibc malloc_trim), so the
+    resident memory measured next is the process's, not what earlier work left in the heap."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -853,7 +853,7 @@ class _FormDocument(BaseDocTemplate):
         canvas = self.canv
         canvas.beginForm("watermark")
         canvas.setFont(self.styles.font, 17)
-        canvas.setFillGray(0.87)
+        canvas.setFillGray(0.9)
         canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
         canvas.rotate(33)
         mark = f"{self.content.number}  {layout.WATERMARK}"

@@ -104,7 +104,7 @@ WATERMARK = _l("仅供评审使用")
 
 # Page geometry (mm): A4 with room for the header and the page numbers.
 PAGE_MARGINS = {"left": 18, "right": 18, "top": 24, "bottom": 20}
-LABEL_WIDTH = 27  # the label column of a grid
+LABEL_WIDTH = 30  # the label column of a grid
 PHOTO_SIZE = (26, 36)  # 1-inch ID photo, width × height
 
 
