@@ -111,8 +111,10 @@ def _is_empty(value) -> bool:
 
 def resolve(slot) -> dict:
     """Check the slot's condition and return what the typed values stand for in saved data
-    ({stored value: label} for equals, {"date": ISO day} for date_from, {} otherwise); raise a
-    ValidationError by field (shown next to the field in admin) when it is not usable."""
+    ({"values": [[stored value, label], …]} in the order typed for equals — a list, as a JSON
+    object's keys keep no order in PostgreSQL —, {"date": ISO day} for date_from, {}
+    otherwise); raise a ValidationError by field (shown next to the field in admin) when it is
+    not usable."""
     operator = slot.condition_operator
     section, names_text, value_text = (
         slot.condition_section,
@@ -186,8 +188,8 @@ def resolve(slot) -> dict:
 
 
 def _resolve_values(names, chosen, values) -> dict:
-    """{stored value: label} of each typed value (in the order typed), for the fields of an
-    equals condition."""
+    """{"values": [[stored value, label], …]} of the typed values (in the order typed), for the
+    fields of an equals condition."""
     found: dict[str, tuple[str, str]] = {}  # typed value -> (stored value, label)
     for name, field in zip(names, chosen, strict=True):
         if isinstance(field, forms.BooleanField):
@@ -224,7 +226,7 @@ def _resolve_values(names, chosen, values) -> dict:
                 % {"v": "、".join(unknown)}
             }
         )
-    return dict(found[value] for value in values)
+    return {"values": [list(pair) for pair in dict(found[value] for value in values).items()]}
 
 
 # ---------------------------------------------------------------- deciding and saying why
@@ -245,6 +247,7 @@ def holds(slot, sections: dict) -> Match | None:
     names = split_names(slot.condition_field)
     resolved = slot.condition_values or {}
     since = _parse_date(resolved.get("date", "")) if operator == Operator.DATE_FROM else None
+    wanted = dict(map(tuple, resolved.get("values", [])))
     for record in records or []:
         if not isinstance(record, dict):
             continue
@@ -261,8 +264,8 @@ def holds(slot, sections: dict) -> Match | None:
                     shown = dict(_flat_choices(field.choices)).get(str(value), str(value))
                     return Match(label, shown, says_value=True)
                 return Match(label, str(value), checkbox=value is True)
-            if operator == Operator.EQUALS and str(value) in resolved:
-                return Match(label, resolved[str(value)])
+            if operator == Operator.EQUALS and str(value) in wanted:
+                return Match(label, wanted[str(value)])
             if operator == Operator.DATE_FROM and since is not None:
                 day = _parse_date(value)
                 if day is not None and day >= since:
@@ -321,6 +324,7 @@ def description(slot, section_code: str | None = None) -> str:
     if operator == Operator.DATE_FROM:
         params["date"] = (slot.condition_values or {}).get("date", slot.condition_value)
         return _("%(where)s%(fields)s在%(date)s及以后的须上传") % params
-    values = (slot.condition_values or {}).values() or split_values(slot.condition_value)
+    values = [label for _stored, label in (slot.condition_values or {}).get("values", [])]
+    values = values or split_values(slot.condition_value)
     params["values"] = "或".join(f"“{value}”" for value in dict.fromkeys(values))
     return _("%(where)s%(fields)s为%(values)s的须上传") % params

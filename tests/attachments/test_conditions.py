@@ -261,8 +261,10 @@ def test_a_valid_condition_is_resolved_to_what_the_forms_store(engineering_plan)
     )
     method.full_clean()
     assert method.condition_values == {
-        str(DeclarationMethod.objects.get(code=code).pk): name
-        for code, name in (("high_skill", "高技能人才贯通"), ("high_level", "高层次人才直评"))
+        "values": [
+            [str(DeclarationMethod.objects.get(code=code).pk), name]
+            for code, name in (("high_skill", "高技能人才贯通"), ("high_level", "高层次人才直评"))
+        ]
     }
     choice = new_slot(
         engineering_plan,
@@ -272,7 +274,7 @@ def test_a_valid_condition_is_resolved_to_what_the_forms_store(engineering_plan)
         condition_value="援藏,援疆",
     )
     choice.full_clean()
-    assert choice.condition_values == {"援藏": "援藏", "援疆": "援疆"}
+    assert choice.condition_values == {"values": [["援藏", "援藏"], ["援疆", "援疆"]]}
     month = new_slot(
         engineering_plan,
         condition_section="education",
@@ -444,7 +446,8 @@ def test_admin_saves_a_condition_and_refuses_a_bad_one(login, administrator, eng
     response = client.post(url, slot_admin_post(titles))
     assert response.status_code == 302
     saved = AttachmentSlot.objects.get(plan_section=titles, code="skill")
-    assert list(saved.condition_values.values()) == ["高技能人才贯通"]
+    method = DeclarationMethod.objects.get(code="high_skill")
+    assert saved.condition_values == {"values": [[str(method.pk), "高技能人才贯通"]]}
     listing = client.get(reverse("admin:declarations_attachmentslot_changelist")).content.decode()
     assert "按条件必传：“申报信息”中“申报方式”为“高技能人才贯通”的须上传" in listing
 
@@ -528,7 +531,13 @@ def test_resolve_is_what_save_stores(engineering_plan):
         plan_section__plan=engineering_plan, code="skill_certificate"
     )
     assert target.condition_values == resolve(target)
-    assert set(target.condition_values.values()) == {"高技能人才贯通", "高层次人才直评"}
+    # Stored and read back in the order typed (PostgreSQL keeps no order of a JSON object's
+    # keys: a list keeps it).
+    target.refresh_from_db()
+    assert [label for _pk, label in target.condition_values["values"]] == [
+        "高技能人才贯通",
+        "高层次人才直评",
+    ]
 
 
 # ---------------------------------------------------------------- the fields the conditions read
