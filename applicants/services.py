@@ -298,7 +298,10 @@ def reset_password_with_code(*, reset_id: int, code: str, new_password: str) -> 
     """Check the code (expiry, tries) and set the new password; unlocks a locked account."""
     with transaction.atomic():
         reset = (
-            PasswordResetCode.objects.select_for_update().select_related("user").get(pk=reset_id)
+            # The user is nullable (a code for nobody): lock only the code's own row.
+            PasswordResetCode.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=reset_id)
         )
         now = timezone.now()
         if reset.used_at is not None:

@@ -15,6 +15,8 @@ from tests import factories
 def test_only_one_of_two_simultaneous_decisions_succeeds(unit, hr_bureau):
     if connection.vendor != "postgresql":
         pytest.skip("row locks (select_for_update) are only real on PostgreSQL")
+    # A code registered in another city fails the automatic check: the bureau must decide.
+    unit.uscc = "91110105MA3C4D5E6L"
     unit.permission_status = PermissionStatus.NONE
     unit.save()
     applicant_user = factories.org_user(unit)
