@@ -35,8 +35,16 @@ class DeclarationStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("state", "不通过")
     PASSED = "passed", _l("已通过待上报")
     AT_COMMITTEE = "at_committee", _l("评委会受理")
-    # The committee stage adds its states here (accepted, returned by the committee, in
-    # evaluation, passed, not passed, certified, revoked) with their moves in MOVES below.
+    # The committee stage (committee/): a declaration the office accepted waits for a meeting
+    # (and, where the plan charges, for its fee: committee.Payment); a return by the office
+    # goes back to the applicant as RETURNED and the chain restarts at the unit.
+    NOT_ACCEPTED = "not_accepted", _l("不予受理")
+    ACCEPTED = "accepted", _l("已受理待评审")
+    IN_EVALUATION = "in_evaluation", _l("评审中")
+    EVALUATION_PASSED = "evaluation_passed", _l("评审通过（公示中）")
+    EVALUATION_FAILED = "evaluation_failed", _l("评审未通过")
+    CONFIRMED = "confirmed", _l("评审通过")
+    REVOKED = "revoked", _l("评审结果已撤销")
 
 
 class Action(models.TextChoices):
@@ -54,6 +62,16 @@ class Action(models.TextChoices):
     REPORT = "report", _l("上报")
     REPORT_TO_COMMITTEE = "report_committee", _l("上报评委会")
     REVIEW_SECTION = "review_section", _l("审核模块")
+    # The committee stage.
+    ACCEPT = "accept", _l("受理")
+    COMMITTEE_RETURN = "committee_return", _l("评委会退回修改")
+    REFUSE = "refuse", _l("不予受理")
+    ENTER_MEETING = "enter_meeting", _l("列入评审会议")
+    LEAVE_MEETING = "leave_meeting", _l("移出评审会议")
+    EVALUATION_PASS = "evaluation_pass", _l("评审通过")
+    EVALUATION_FAIL = "evaluation_fail", _l("评审未通过")
+    CONFIRM_RESULT = "confirm_result", _l("确认评审结果")
+    REVOKE = "revoke", _l("撤销评审结果")
 
 
 class Actor(models.TextChoices):
@@ -159,13 +177,62 @@ MOVES: dict[str, Move] = {
         Cap.REPORT,
         hands_over=True,
     ),
+    # The committee office (受理, S1 五; 人社部令第40号).
+    Action.ACCEPT: Move(
+        _l("受理"), frozenset({S.AT_COMMITTEE}), S.ACCEPTED, Actor.HOLDER, Cap.RECEIVE
+    ),
+    Action.COMMITTEE_RETURN: Move(
+        _l("退回修改"), frozenset({S.AT_COMMITTEE}), S.RETURNED, Actor.HOLDER, Cap.RECEIVE
+    ),
+    Action.REFUSE: Move(
+        _l("不予受理"), frozenset({S.AT_COMMITTEE}), S.NOT_ACCEPTED, Actor.HOLDER, Cap.RECEIVE
+    ),
+    Action.ENTER_MEETING: Move(
+        _l("列入评审会议"), frozenset({S.ACCEPTED}), S.IN_EVALUATION, Actor.HOLDER, Cap.EVALUATE
+    ),
+    # Taken off the agenda before the vote, or the meeting was not valid (quorum).
+    Action.LEAVE_MEETING: Move(
+        _l("移出评审会议"), frozenset({S.IN_EVALUATION}), S.ACCEPTED, Actor.HOLDER, Cap.EVALUATE
+    ),
+    Action.EVALUATION_PASS: Move(
+        _l("评审通过"),
+        frozenset({S.IN_EVALUATION}),
+        S.EVALUATION_PASSED,
+        Actor.HOLDER,
+        Cap.EVALUATE,
+    ),
+    Action.EVALUATION_FAIL: Move(
+        _l("评审未通过"),
+        # A founded objection during the results notice overturns a pass.
+        frozenset({S.IN_EVALUATION, S.EVALUATION_PASSED}),
+        S.EVALUATION_FAILED,
+        Actor.HOLDER,
+        Cap.EVALUATE,
+    ),
+    Action.CONFIRM_RESULT: Move(
+        _l("确认评审结果"),
+        frozenset({S.EVALUATION_PASSED}),
+        S.CONFIRMED,
+        Actor.HOLDER,
+        Cap.EVALUATE,
+    ),
+    # For fraud (弄虚作假); the HR bureau's revocation goes through the office's row lock too.
+    Action.REVOKE: Move(
+        _l("撤销评审结果"),
+        frozenset({S.EVALUATION_PASSED, S.CONFIRMED}),
+        S.REVOKED,
+        Actor.HOLDER,
+        Cap.EVALUATE,
+    ),
 }
 
 # The decisions a reviewer takes one declaration at a time on the review page.
 DECISIONS = (Action.PASS, Action.RETURN, Action.REJECT)
 # Actions after which no organization holds the declaration (back with the applicant, or
 # closed).
-RELEASES_HOLDER = frozenset({Action.WITHDRAW, Action.RETURN, Action.REJECT})
+RELEASES_HOLDER = frozenset(
+    {Action.WITHDRAW, Action.RETURN, Action.REJECT, Action.COMMITTEE_RETURN, Action.REFUSE}
+)
 
 # Sent inside the transaction of a move: receivers keep their own rows in step (atomically).
 # Arguments: declaration (None for a batch), declaration_ids, action, events, actor.

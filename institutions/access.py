@@ -31,6 +31,8 @@ class Capability(models.TextChoices):
     # Seed S1 四.5: a unit whose details are wrong or whose password is lost asks its bureau.
     MANAGE_UNITS = "manage_units", _l("更正所辖单位信息、重置单位账号密码")
     RECEIVE = "receive", _l("评委会收件")
+    # The committee stage: meetings, experts, votes, results, certificates.
+    EVALUATE = "evaluate", _l("组织评审、公布结果、发放证书")
     # Who applicants may choose as their 申报单位: a unit for its own staff (是否是工作单位: 是,
     # 人事代理, 劳务派遣), a county HR bureau for freelancers (个人代理, S0 二.3(5)).
     DECLARING_UNIT = "declaring_unit", _l("作为申报单位受理本单位人员的申报")
@@ -62,7 +64,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.DECIDE_PATHS,
         }
     ),
-    OrgKind.COMMITTEE_OFFICE: frozenset({C.RECEIVE, C.DECIDE_PATHS}),
+    OrgKind.COMMITTEE_OFFICE: frozenset({C.RECEIVE, C.EVALUATE, C.DECIDE_PATHS}),
 }
 
 ROLE_APPLICANT = "applicant"

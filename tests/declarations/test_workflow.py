@@ -41,6 +41,28 @@ EDGES = {
         "unit_reviewer",
         S.SUBMITTED,
     ),
+    # The committee stage: the office that holds the declaration.
+    Action.ACCEPT: (S.AT_COMMITTEE, "office", "office_user", "reporting_reviewer", S.ACCEPTED),
+    Action.COMMITTEE_RETURN: (S.AT_COMMITTEE, "office", "office_user", "unit_reviewer", S.PASSED),
+    Action.REFUSE: (S.AT_COMMITTEE, "office", "office_user", "applicant", S.ACCEPTED),
+    Action.ENTER_MEETING: (S.ACCEPTED, "office", "office_user", "outsider", S.AT_COMMITTEE),
+    Action.LEAVE_MEETING: (S.IN_EVALUATION, "office", "office_user", "unit_reviewer", S.ACCEPTED),
+    Action.EVALUATION_PASS: (
+        S.IN_EVALUATION,
+        "office",
+        "office_user",
+        "reporting_reviewer",
+        S.CONFIRMED,
+    ),
+    Action.EVALUATION_FAIL: (S.EVALUATION_PASSED, "office", "office_user", "applicant", S.ACCEPTED),
+    Action.CONFIRM_RESULT: (
+        S.EVALUATION_PASSED,
+        "office",
+        "office_user",
+        "unit_reviewer",
+        S.EVALUATION_FAILED,
+    ),
+    Action.REVOKE: (S.CONFIRMED, "office", "office_user", "outsider", S.REVOKED),
 }
 
 
@@ -55,10 +77,16 @@ def put(declaration, status, holder):
 
 
 @pytest.fixture
-def people(request, unit, reporting_department):
+def people(request, unit, reporting_department, committee_office, committee_office_user):
     names = ("applicant", "unit_reviewer", "department_reviewer", "reporting_reviewer", "outsider")
     found = {name: request.getfixturevalue(name) for name in names}
-    found["holders"] = {"unit": unit, "reporting_department": reporting_department, None: None}
+    found["office_user"] = committee_office_user
+    found["holders"] = {
+        "unit": unit,
+        "reporting_department": reporting_department,
+        "office": committee_office,
+        None: None,
+    }
     return found
 
 
