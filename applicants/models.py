@@ -23,6 +23,8 @@ class AccountKind(models.TextChoices):
     PERSONAL = "personal", _("个人账号")
     ORGANIZATION = "organization", _("单位（部门）账号")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    # 评审专家: managed by a committee office (committee.Expert), signs in to vote.
+    EXPERT = "expert", _("评审专家账号")
 
 
 class User(AbstractUser):

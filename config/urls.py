@@ -15,6 +15,8 @@ urlpatterns = [
     path("attachments/", include("attachments.urls")),
     path("review/", include("review.urls")),
     path("documents/", include("documents.urls")),
+    # /committee/… and the public /verify/… of certificates.
+    path("", include("committee.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

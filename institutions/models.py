@@ -332,6 +332,28 @@ class AuditAction(models.TextChoices):
     NOTICE_CORRECTED = "notice_corrected", _("更正公示")
     NOTICE_CANCELLED = "notice_cancelled", _("撤销公示")
     OBJECTION_HANDLED = "objection_handled", _("登记公示异议处理结果")
+    # The committee stage (committee/).
+    FEE_SET = "fee_set", _("设定评审收费")
+    PAYMENT_RECORDED = "payment_recorded", _("登记缴费")
+    PAYMENTS_IMPORTED = "payments_imported", _("导入缴费名单")
+    EXPERT_ADDED = "expert_added", _("新增评审专家")
+    EXPERT_CHANGED = "expert_changed", _("修改评审专家")
+    EXPERTS_IMPORTED = "experts_imported", _("导入评审专家")
+    EXPERT_DEACTIVATED = "expert_deactivated", _("停用评审专家")
+    MEMBERS_APPOINTED = "members_appointed", _("确定评委会委员")
+    MEETING_CREATED = "meeting_created", _("创建评审会议")
+    EXPERTS_DRAWN = "experts_drawn", _("随机抽取评审专家")
+    EXPERTS_REDRAWN = "experts_redrawn", _("重新抽取评审专家")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("登记专家出席")
+    CONFLICT_DECLARED = "conflict_declared", _("专家申明回避")
+    VOTE_OPENED = "vote_opened", _("开始投票")
+    VOTE_CLOSED = "vote_closed", _("结束投票并计票")
+    RESULTS_PUBLISHED = "results_published", _("发布评审结果公示")
+    RESULTS_OBJECTION = "results_objection", _("登记评审结果异议")
+    RESULTS_CONFIRMED = "results_confirmed", _("确认评审结果")
+    RESULTS_REGISTERED = "results_registered", _("评审结果备案")
+    CERTIFICATE_ISSUED = "certificate_issued", _("发放电子证书")
+    RESULT_REVOKED = "result_revoked", _("撤销评审结果（证书）")
 
 
 class AuditEntryQuerySet(models.QuerySet):
