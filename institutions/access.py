@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from applicants.models import AccountKind
+from institutions import hooks
 from institutions.models import Membership, Organization, OrgKind
 
 
@@ -70,6 +71,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_APPLICANT = "applicant"
 ROLE_ADMINISTRATOR = "administrator"
 ROLE_ANONYMOUS = "anonymous"
+# 评审专家: a personal account of kind EXPERT; its pages come from the committee app (hooks).
+ROLE_EXPERT = "expert"
 
 
 def kinds_with(*capabilities: str) -> tuple[str, ...]:
@@ -158,6 +161,8 @@ def role_of(user) -> str:
         return ROLE_ADMINISTRATOR
     if user.kind == AccountKind.PERSONAL:
         return ROLE_APPLICANT
+    if user.kind == AccountKind.EXPERT:
+        return ROLE_EXPERT
     organization = organization_of(user)
     return organization.kind if organization else ROLE_ANONYMOUS
 
@@ -168,7 +173,11 @@ def home_url_for(user) -> str:
         return reverse("applicants:dashboard")
     if role == ROLE_ADMINISTRATOR:
         return reverse("institutions:admin_home")
-    if role == ROLE_ANONYMOUS:
+    if role == ROLE_EXPERT:
+        for url in hooks.home_urls.results(user, role):
+            if url:
+                return url
+    if role in (ROLE_ANONYMOUS, ROLE_EXPERT):
         return reverse("applicants:profile")
     return reverse("institutions:dashboard")
 
@@ -197,6 +206,9 @@ def menu_for(user) -> dict:
             (_("导入继续教育学时"), reverse("declarations:ce_import")),
             (_("管理后台"), reverse("admin:index")),
         ]
+    elif role == ROLE_EXPERT:
+        role_label = _("评审专家")
+        items = []
     else:
         organization = organization_of(user)
         role_label = OrgKind(role).label if role in OrgKind.values else ""
@@ -216,4 +228,6 @@ def menu_for(user) -> dict:
         if may(organization, C.DECIDE_PATHS):
             items.append((_("路径审核"), reverse("institutions:path_queue")))
         items.append((_("单位信息"), reverse("institutions:organization_profile")))
+    for extra in hooks.menu_items.results(user, role, organization):
+        items.extend(extra or [])
     return {"role": role, "role_label": role_label, "items": items, "organization": organization}

@@ -8,3 +8,16 @@ dashboard_panels = Hook(
     "fn(request, organization) -> {'template': name, **context} or None: cards on an "
     "organization's home page (review: its queue's counts).",
 )
+
+menu_items = Hook(
+    "menu_items",
+    "fn(user, role, organization) -> list of (label, url): entries higher apps add to the "
+    "navigation (committee: meetings, experts, results for a committee office; the expert's "
+    "own pages for ROLE_EXPERT).",
+)
+
+home_urls = Hook(
+    "home_urls",
+    "fn(user, role) -> url or None: the home page of a role that a higher app serves (the "
+    "expert's 评审任务); the first answer wins.",
+)

@@ -1,0 +1,3 @@
+"""URLs of the committee stage: acceptance (owned by that area)."""
+
+urlpatterns: list = []

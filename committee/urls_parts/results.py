@@ -1,0 +1,3 @@
+"""URLs of the committee stage: results (owned by that area)."""
+
+urlpatterns: list = []

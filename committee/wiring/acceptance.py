@@ -1,0 +1,7 @@
+"""Signal and hook registrations of the committee stage: acceptance.
+
+Called from CommitteeConfig.ready()."""
+
+
+def connect():
+    pass
