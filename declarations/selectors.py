@@ -121,11 +121,12 @@ def visible_declarations_q(user, prefix: str = "") -> Q:
 
 def latest_return(declaration) -> DeclarationEvent | None:
     """The return that sent the declaration back to the applicant, with its per-section
-    reasons (in the event's details), while it is still returned."""
+    reasons (in the event's details), while it is still returned: a unit's or department's
+    退回修改, or the committee office's (评委会退回修改, a reason and no sections)."""
     if declaration.status != workflow.DeclarationStatus.RETURNED:
         return None
     return (
-        declaration.events.filter(action=Action.RETURN)
+        declaration.events.filter(action__in=(Action.RETURN, Action.COMMITTEE_RETURN))
         .select_related("organization", "actor")
         .order_by("-created_at", "-pk")
         .first()

@@ -150,7 +150,9 @@ def returned_round(declaration: Declaration) -> int | None:
     if declaration.round < 2:
         return None
     returned = DeclarationEvent.objects.filter(
-        declaration=declaration, action="return", details__round=declaration.round - 1
+        declaration=declaration,
+        action__in=(Action.RETURN, Action.COMMITTEE_RETURN),
+        details__round=declaration.round - 1,
     ).exists()
     return declaration.round - 1 if returned else None
 

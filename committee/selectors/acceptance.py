@@ -1,0 +1,286 @@
+"""Queries of acceptance (受理) and fees (收费): the office's inbox by report batch, the
+declarations and plans an office may act on (outsiders get 404), payments, and the one rule of
+which accepted declarations are ready for a meeting (ready_for_meeting)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from catalog.models import Title
+from committee.models import FeeSetting, Payment
+from declarations.models import Declaration, DeclarationSection, DeclarationStatus, Plan
+from institutions import access
+from review.models import ReportBatch, Review
+
+S = DeclarationStatus
+Cap = access.Capability
+
+INBOX_BATCHES_PER_PAGE = 10
+PAYMENTS_PER_PAGE = 50
+
+
+def office_of(user, capability: str):
+    """The committee office the user acts for, able to `capability`; otherwise 403."""
+    return access.require_organization(user, capability)
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+def inbox_batches(office, *, pending_only: bool = True):
+    """The report batches that reached the office, newest first, each with `pending`: how many
+    of its declarations still wait for acceptance. pending_only: only batches with some."""
+    waiting = Review.objects.filter(
+        batch=OuterRef("pk"),
+        declaration__holder=office,
+        declaration__status=S.AT_COMMITTEE,
+    )
+    batches = (
+        ReportBatch.objects.filter(to_organization=office)
+        .select_related("from_organization", "committee")
+        .annotate(
+            pending=Count(
+                "reviews",
+                filter=Q(
+                    reviews__declaration__holder=office,
+                    reviews__declaration__status=S.AT_COMMITTEE,
+                ),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if pending_only:
+        batches = batches.filter(Exists(waiting))
+    return batches
+
+
+@dataclass
+class InboxRow:
+    declaration: Declaration
+    title: str
+    payment: Payment | None
+    decidable: bool
+
+
+@dataclass
+class InboxBatch:
+    batch: ReportBatch
+    rows: list[InboxRow] = field(default_factory=list)
+
+
+def title_names(declaration_ids) -> dict[int, str]:
+    """The title applied for (declaration_info's 申报资格) of each declaration: two queries."""
+    wanted = {}
+    for declaration_id, data in DeclarationSection.objects.filter(
+        declaration_id__in=list(declaration_ids), code="declaration_info"
+    ).values_list("declaration_id", "data"):
+        title = (data or {}).get("title")
+        if isinstance(title, int):
+            wanted[declaration_id] = title
+    names = dict(Title.objects.filter(pk__in=set(wanted.values())).values_list("pk", "name"))
+    return {d: names.get(t, "") for d, t in wanted.items()}
+
+
+def current_payments(declarations) -> dict[int, Payment]:
+    """The payment of each declaration's current round, by declaration id (one query)."""
+    rounds = {d.pk: d.round for d in declarations}
+    if not rounds:
+        return {}
+    payments = Payment.objects.filter(declaration_id__in=list(rounds))
+    return {p.declaration_id: p for p in payments if rounds.get(p.declaration_id) == p.round}
+
+
+def inbox_page(office, batches) -> list[InboxBatch]:
+    """The rows of a page of batches: each declaration reported in them with its applicant,
+    unit, plan, applied title, state and payment. A fixed number of queries for any page."""
+    batches = list(batches)
+    grouped = {b.pk: InboxBatch(batch=b) for b in batches}
+    if not grouped:
+        return []
+    # The sender's review rows name the batch a declaration last came in.
+    reviews = (
+        Review.objects.filter(batch_id__in=list(grouped))
+        .select_related(
+            "declaration__applicant",
+            "declaration__plan__series",
+            "declaration__plan__level",
+            "declaration__plan__region",
+            "declaration__declaring_unit",
+        )
+        .order_by("declaration__applicant__name", "declaration_id")
+    )
+    reviews = list(reviews)
+    declarations = [r.declaration for r in reviews]
+    titles = title_names(d.pk for d in declarations)
+    payments = current_payments(declarations)
+    for review in reviews:
+        declaration = review.declaration
+        grouped[review.batch_id].rows.append(
+            InboxRow(
+                declaration=declaration,
+                title=titles.get(declaration.pk, ""),
+                payment=payments.get(declaration.pk),
+                decidable=(
+                    declaration.holder_id == office.pk and declaration.status == S.AT_COMMITTEE
+                ),
+            )
+        )
+    return list(grouped.values())
+
+
+def inbox_counts(office) -> dict[str, int]:
+    """How many declarations the office holds waiting for acceptance, and accepted."""
+    counts = dict(
+        Declaration.objects.filter(holder=office, status__in=[S.AT_COMMITTEE, S.ACCEPTED])
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return {"waiting": counts.get(S.AT_COMMITTEE, 0), "accepted": counts.get(S.ACCEPTED, 0)}
+
+
+def received_declarations(office, ids):
+    """The declarations among `ids` that were reported to the office (it holds or held them),
+    with what the confirmation page shows. Ids of anything else are simply absent."""
+    return (
+        Declaration.objects.filter(
+            pk__in=list(ids),
+            reviews__organization=office,
+        )
+        .select_related(
+            "applicant",
+            "plan__series",
+            "plan__level",
+            "plan__region",
+            "declaring_unit",
+        )
+        .order_by("applicant__name", "pk")
+        .distinct()
+    )
+
+
+def require_received(office, ids) -> list[Declaration]:
+    """received_declarations(), all of them or 404 (an id that is not the office's)."""
+    declarations = list(received_declarations(office, ids))
+    if len(declarations) != len(set(ids)):
+        raise Http404(_("未找到该申报，或该申报未报送至本评委会。"))
+    return declarations
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+def office_plans(office):
+    """The plans evaluated by a committee the office runs, newest first."""
+    return (
+        Plan.objects.filter(committee__office=office)
+        .select_related("series", "level", "region", "committee")
+        .order_by("-year", "-pk")
+    )
+
+
+def fee_rows(office) -> list[tuple[Plan, FeeSetting | None]]:
+    plans = list(office_plans(office))
+    settings = {
+        (f.committee_id, f.plan_id): f
+        for f in FeeSetting.objects.filter(plan__in=[p.pk for p in plans])
+    }
+    return [(plan, settings.get((plan.committee_id, plan.pk))) for plan in plans]
+
+
+def get_plan_for_office(user, pk: int) -> tuple[object, Plan]:
+    """A plan of one of the office's committees (EVALUATE), or 404."""
+    office = office_of(user, Cap.EVALUATE)
+    plan = office_plans(office).filter(pk=pk).first()
+    if plan is None:
+        raise Http404(_("未找到该申报计划，或该计划不由本评委会评审。"))
+    return office, plan
+
+
+def fee_setting(committee_id, plan_id) -> FeeSetting | None:
+    return FeeSetting.objects.filter(committee_id=committee_id, plan_id=plan_id).first()
+
+
+# --- payments -------------------------------------------------------------------------------
+
+
+def office_payments(office, *, status: str = "", plan_id: int | None = None, q: str = ""):
+    payments = (
+        Payment.objects.filter(declaration__plan__committee__office=office)
+        .select_related(
+            "declaration__applicant",
+            "declaration__plan__series",
+            "declaration__plan__level",
+            "declaration__plan__region",
+            "declaration__declaring_unit",
+            "recorded_by",
+        )
+        .order_by("status", "-created_at", "-pk")
+    )
+    if status:
+        payments = payments.filter(status=status)
+    if plan_id:
+        payments = payments.filter(declaration__plan_id=plan_id)
+    if q:
+        q = q.strip()
+        payments = payments.filter(
+            Q(declaration__applicant__name__icontains=q)
+            | Q(declaration__applicant__id_number__iexact=q)
+        )
+    return payments
+
+
+def office_payments_by_ids(office, ids) -> list[Payment]:
+    """The office's payments among `ids`, all of them or 404."""
+    ids = set(ids)
+    payments = list(office_payments(office).filter(pk__in=list(ids)))
+    if len(payments) != len(ids):
+        raise Http404(_("未找到该缴费记录，或不属于本评委会。"))
+    return payments
+
+
+def payments_for_applicant(user):
+    """The applicant's fees of their declarations' current rounds (home page)."""
+    payments = (
+        Payment.objects.filter(declaration__applicant=user)
+        .select_related("declaration__plan__series", "declaration__plan__level")
+        .select_related("declaration__plan__region")
+        .order_by("-created_at")
+    )
+    return [p for p in payments if p.round == p.declaration.round]
+
+
+def payment_of(declaration) -> Payment | None:
+    """The fee of the declaration's current round, if one was set."""
+    return Payment.objects.filter(declaration=declaration, round=declaration.round).first()
+
+
+# --- ready for a meeting ----------------------------------------------------------------------
+
+
+def fee_settled_q(committee, plan) -> Q:
+    """Declarations (of this committee and plan) whose fee does not stop evaluation: no fee
+    setting, not charged, not required before evaluation, or the current round paid."""
+    setting = fee_setting(committee.pk, plan.pk)
+    if setting is None or not setting.charged or not setting.required_before_evaluation:
+        return Q()
+    paid = Payment.objects.filter(
+        declaration=OuterRef("pk"), round=OuterRef("round"), status=Payment.Status.PAID
+    )
+    return Q(Exists(paid))
+
+
+def ready_for_meeting(committee, plan):
+    """Declarations of the plan accepted (已受理待评审) and held by the committee's office whose
+    fee is settled: what a meeting of this committee may evaluate. The reference rule."""
+    return (
+        Declaration.objects.filter(
+            plan=plan,
+            status=S.ACCEPTED,
+            holder_id=committee.office_id,
+        )
+        .filter(Q(committee=committee) | Q(committee__isnull=True, plan__committee=committee))
+        .filter(fee_settled_q(committee, plan))
+    )

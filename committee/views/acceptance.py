@@ -1,0 +1,123 @@
+"""受理: the committee office's inbox by report batch, and its decisions (受理 / 退回修改 /
+不予受理) on one or several declarations after a confirmation page naming them.
+
+The review app's inbox (review:queue) stays the office's list of everything it received with
+filters and exports; this page is where the formal check happens, batch by batch, which the
+review queue (one row per declaration, built around reporting) has no place for."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from committee.forms_acceptance import DecisionConfirmForm, DecisionPickForm
+from committee.selectors import acceptance as selectors
+from committee.services import acceptance as services
+from declarations.models import DeclarationStatus
+from institutions import access
+
+Cap = access.Capability
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """The batches reported to the office (by default those with declarations still waiting),
+    each with its declarations and a checkbox for those that may be decided."""
+    office = selectors.office_of(request.user, Cap.RECEIVE)
+    show_all = request.GET.get("show") == "all"
+    page = Paginator(
+        selectors.inbox_batches(office, pending_only=not show_all),
+        selectors.INBOX_BATCHES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "committee/acceptance_inbox.html",
+        {
+            "office": office,
+            "page": page,
+            "groups": selectors.inbox_page(office, page.object_list),
+            "show_all": show_all,
+            "counts": selectors.inbox_counts(office),
+            "decisions": [(a, services.decision_label(a)) for a in services.DECISIONS],
+        },
+    )
+
+
+def _confirm(request, office, action, ids, form=None, error=None):
+    declarations = selectors.require_received(office, ids)
+    stale = [
+        d
+        for d in declarations
+        if d.holder_id != office.pk or d.status != DeclarationStatus.AT_COMMITTEE
+    ]
+    form = form or DecisionConfirmForm(
+        initial={"action": action, "ids": ",".join(str(d.pk) for d in declarations)}
+    )
+    return render(
+        request,
+        "committee/acceptance_confirm.html",
+        {
+            "office": office,
+            "action": action,
+            "label": services.decision_label(action),
+            "needs_reason": action in services.NEEDS_REASON,
+            "declarations": declarations,
+            "titles": selectors.title_names(d.pk for d in declarations),
+            "ids": ",".join(str(d.pk) for d in declarations),
+            "stale": stale,
+            "form": form,
+            "error": error,
+        },
+        status=400 if error or form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def decide_confirm(request):
+    """The confirmation page: how many, and which, will be accepted / returned / refused."""
+    office = selectors.office_of(request.user, Cap.RECEIVE)
+    pick = DecisionPickForm(request.POST)
+    if not pick.is_valid():
+        for error in pick.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("committee:inbox")
+    return _confirm(request, office, pick.cleaned_data["action"], pick.cleaned_data["ids"])
+
+
+@login_required
+@require_POST
+def decide(request):
+    """确认: all or nothing; a refusal (a stale page, a missing reason) stays on the
+    confirmation page with the reason typed."""
+    office = selectors.office_of(request.user, Cap.RECEIVE)
+    form = DecisionConfirmForm(request.POST)
+    if not form.is_valid():
+        action = form.cleaned_data.get("action")
+        ids = form.cleaned_data.get("ids")
+        if not action or not ids:
+            messages.error(request, _("所选申报无效，请刷新页面后重新选择。"))
+            return redirect("committee:inbox")
+        return _confirm(request, office, action, ids, form=form)
+    action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
+    selectors.require_received(office, ids)
+    try:
+        events = services.decide(
+            actor=request.user,
+            office=office,
+            action=action,
+            declaration_ids=ids,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        return _confirm(request, office, action, ids, form=form, error=" ".join(error.messages))
+    messages.success(
+        request,
+        _("已%(a)s%(n)d份申报。") % {"a": services.decision_label(action), "n": len(events)},
+    )
+    return redirect(reverse("committee:inbox"))
