@@ -24,3 +24,13 @@ declaration_panels = Hook(
     "declaration's pages, for the applicant (overview, timeline) and the organizations that "
     "handle it (review page) (documents: the evaluation form and the expert packet).",
 )
+creation_refusals = Hook(
+    "creation_refusals",
+    "fn(actor, plan) -> message or None: why this person may not declare now (committee: a "
+    "ban after a result revoked for fraud, naming the date until which it runs).",
+)
+certificate_cells = Hook(
+    "certificate_cells",
+    "fn(request, declarations) -> {declaration_id: {'label': text, 'url': url or None}}: the "
+    "证书状态 column of the applicant's list of declarations (committee: 下载证书).",
+)

@@ -56,6 +56,9 @@ def create_declaration(*, actor, plan: Plan) -> Declaration:
     if not has_agreed_commitment(actor):
         raise ValidationError(_("请先阅读并同意《职称申报承诺书》。"))
     _require_open(plan)
+    for refusal in hooks.creation_refusals.results(actor, plan):
+        if refusal:
+            raise ValidationError(refusal)
     if Declaration.objects.filter(applicant=actor, plan=plan).exists():
         raise ValidationError(_("您已有该计划的申报，不能重复新增。"))
     clash = (

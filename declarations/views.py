@@ -62,6 +62,11 @@ def index(request):
         return redirect("declarations:commitment")
     declarations = list(selectors.declarations_for_applicant(request.user))
     taken = {d.plan_id for d in declarations}
+    cells = {}
+    for answer in hooks.certificate_cells.results(request, declarations):
+        cells.update(answer or {})
+    for declaration in declarations:
+        declaration.certificate_cell = cells.get(declaration.pk)
     return render(
         request,
         "declarations/index.html",

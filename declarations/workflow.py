@@ -77,6 +77,10 @@ class Action(models.TextChoices):
 class Actor(models.TextChoices):
     APPLICANT = "applicant", _l("申报人本人")
     HOLDER = "holder", _l("当前持有申报的单位（部门）")
+    # Besides the holder: the HR bureau responsible for the region of the declaration's
+    # committee (institutions.selectors.responsible_bureau), which oversees the committee's
+    # results without holding the declaration (撤销评审结果 for fraud).
+    COMMITTEE_BUREAU = "committee_bureau", _l("评委会所在地区的人社部门")
 
 
 S = DeclarationStatus
@@ -100,6 +104,9 @@ class Move:
     # The label where the holder is a level above the declaring unit (主管部门, 人社部门, 呈报部门
     # 审查 what units report, S3 附件2 二.3); None: the same label everywhere.
     upper_label: str | None = None
+    # Another actor who may take this HOLDER move without holding the declaration
+    # (Actor.COMMITTEE_BUREAU); the table stays the one authority on who may move what.
+    also_by: str | None = None
 
 
 def _review_not_started(declaration):
@@ -216,13 +223,15 @@ MOVES: dict[str, Move] = {
         Actor.HOLDER,
         Cap.EVALUATE,
     ),
-    # For fraud (弄虚作假); the HR bureau's revocation goes through the office's row lock too.
+    # For fraud (弄虚作假), by the office or the HR bureau responsible for the committee's
+    # region; both go through the declaration's row lock.
     Action.REVOKE: Move(
         _l("撤销评审结果"),
         frozenset({S.EVALUATION_PASSED, S.CONFIRMED}),
         S.REVOKED,
         Actor.HOLDER,
         Cap.EVALUATE,
+        also_by=Actor.COMMITTEE_BUREAU,
     ),
 }
 
@@ -304,14 +313,31 @@ def handover_actions() -> tuple[str, ...]:
     return tuple(action for action, move in MOVES.items() if move.hands_over)
 
 
+def acts_for_committee_bureau(declaration, actor) -> bool:
+    """Whether the actor acts for the HR bureau responsible for the region of the
+    declaration's committee (no query unless the actor acts for an HR bureau at all)."""
+    from institutions.models import OrgKind
+    from institutions.selectors import responsible_bureau
+
+    if not any(o.kind == OrgKind.HR_BUREAU for o in access.organizations_of(actor)):
+        return False
+    committee = declaration.committee or declaration.plan.committee
+    bureau = responsible_bureau(committee.region) if committee is not None else None
+    return bureau is not None and access.acts_for(actor, bureau.pk)
+
+
 def _actor_may(declaration, move: Move, actor) -> bool:
     if move.actor == Actor.APPLICANT:
         return actor.pk == declaration.applicant_id
     holder = declaration.holder
-    return (
+    if (
         holder is not None
         and access.may(holder, move.capability)
         and access.acts_for(actor, holder.pk)
+    ):
+        return True
+    return move.also_by == Actor.COMMITTEE_BUREAU and acts_for_committee_bureau(
+        declaration, actor
     )
 
 
