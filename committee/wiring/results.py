@@ -4,4 +4,15 @@ Called from CommitteeConfig.ready()."""
 
 
 def connect():
-    pass
+    from applicants import hooks as applicant_hooks
+    from committee import tasks_results  # noqa: F401  (the worker registers its tasks)
+    from committee.services import revocation
+    from committee.views import results
+    from declarations import hooks as declaration_hooks
+    from institutions import hooks as institution_hooks
+
+    declaration_hooks.creation_refusals.register(revocation.creation_refusal)
+    declaration_hooks.certificate_cells.register(results.certificate_cells)
+    declaration_hooks.declaration_panels.register(results.declaration_panel)
+    applicant_hooks.dashboard_panels.register(results.dashboard_panel)
+    institution_hooks.menu_items.register(results.menu_items)
