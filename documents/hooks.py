@@ -10,3 +10,11 @@ committee_result = Hook(
     "or a dict of expected/present/approve/oppose/abstain), decided_on (a date) and note; "
     "the first answer wins. Until one answers, the block is printed empty to be filled in.",
 )
+
+document_grants = Hook(
+    "document_grants",
+    "fn(user, declaration_pk) -> round or None: a round of the declaration whose evaluation "
+    "form and expert packet this user may download although they neither hold nor held it "
+    "(committee: the experts of an open meeting with the declaration on its agenda, not "
+    "recused); the first answer wins. Asked only when the ordinary rule refuses.",
+)

@@ -1,0 +1,250 @@
+"""无记名投票: the office opens the vote, each attending, non-recused expert casts 同意 / 不同意 /
+弃权 once per declaration, the office closes the vote and the tally moves the declarations.
+
+Secrecy: a Ballot holds the item and the choice only (random UUID key, no time, no expert);
+VoteParticipation records only that the expert voted (unique per item and expert). Nobody sees
+counts before the close: the office sees how many experts voted on each item.
+
+Every cast and the close lock the meeting's row first, so a vote racing the close is either
+counted (it committed before the close read the ballots) or refused (it sees the meeting
+closed); two closes are one close and one refusal.
+
+The tally, in exact fractions (fractions.Fraction):
+- the meeting is valid when attending ≥ 2/3 of the committee's members for the meeting's year;
+- a declaration passes when 同意 ≥ 2/3 of the experts attending *for that declaration*: the
+  attending experts minus those recused from it (a recused expert neither sees nor votes on
+  it, so counting them would make every recusal a vote against).
+A valid meeting moves each declaration with EVALUATION_PASS / EVALUATION_FAIL; an invalid one
+moves them all back to 已受理待评审 (LEAVE_MEETING), to be put on another meeting.
+"""
+
+from collections import defaultdict
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committee.models import (
+    Ballot,
+    CommitteeMember,
+    Meeting,
+    MeetingDeclaration,
+    MeetingExpert,
+    Recusal,
+    VoteParticipation,
+)
+from committee.services.experts import require_office
+from committee.services.meetings import lock_meeting
+from declarations import workflow
+from declarations.workflow import Action
+from institutions.audit import AuditAction, record_audit
+
+QUORUM = Fraction(2, 3)
+PASS_SHARE = Fraction(2, 3)
+
+
+def meeting_is_valid(members: int, attending: int) -> bool:
+    return members > 0 and Fraction(attending, members) >= QUORUM
+
+
+def item_passes(agree: int, attending: int) -> bool:
+    return attending > 0 and Fraction(agree, attending) >= PASS_SHARE
+
+
+@transaction.atomic
+def open_vote(*, actor, meeting) -> Meeting:
+    """开始投票: after the draw and the attendance."""
+    require_office(actor, meeting.committee.office)
+    meeting = lock_meeting(meeting)
+    if meeting.status != Meeting.Status.DRAWN:
+        raise ValidationError(
+            _("会议当前状态为“%(s)s”，不能开始投票。") % {"s": meeting.get_status_display()}
+        )
+    if not meeting.experts.filter(attended=True).exists():
+        raise ValidationError(_("请先登记出席的专家。"))
+    if not meeting.items.exists():
+        raise ValidationError(_("会议没有申报，不能开始投票。"))
+    meeting.status = Meeting.Status.VOTING
+    meeting.vote_opened_at = timezone.now()
+    meeting.save(update_fields=["status", "vote_opened_at"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.VOTE_OPENED,
+        obj=meeting,
+        organization=meeting.committee.office,
+        attending=meeting.experts.filter(attended=True).count(),
+        items=meeting.items.count(),
+    )
+    return meeting
+
+
+@transaction.atomic
+def cast_ballot(*, actor, item_id: int, choice: str) -> None:
+    """投票: the signed-in expert's one secret ballot on one declaration of their meeting."""
+    if choice not in Ballot.Choice.values:
+        raise ValidationError({"choice": _("请选择同意、不同意或弃权。")})
+    meeting_id = (
+        MeetingDeclaration.objects.filter(pk=item_id).values_list("meeting_id", flat=True).first()
+    )
+    if meeting_id is None:
+        raise PermissionDenied(_("该申报不在您参加的会议中。"))
+    meeting = lock_meeting(meeting_id)
+    item = MeetingDeclaration.objects.get(pk=item_id)
+    seat = MeetingExpert.objects.filter(meeting=meeting, expert__user=actor).first()
+    if seat is None:
+        raise PermissionDenied(_("该申报不在您参加的会议中。"))
+    if meeting.status != Meeting.Status.VOTING:
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ValidationError(_("投票已结束，不能再投票。"))
+        raise ValidationError(_("投票尚未开始。"))
+    if not seat.attended:
+        raise PermissionDenied(_("您未登记出席本次会议，不能投票。"))
+    if Recusal.objects.filter(
+        meeting=meeting, expert_id=seat.expert_id, declaration_id=item.declaration_id
+    ).exists():
+        raise PermissionDenied(_("您已回避该申报，不能投票。"))
+    if VoteParticipation.objects.filter(item=item, expert_id=seat.expert_id).exists():
+        raise ValidationError(_("您已对该申报投过票，每人只能投一次。"))
+    try:
+        with transaction.atomic():
+            VoteParticipation.objects.create(item=item, expert_id=seat.expert_id)
+    except IntegrityError:
+        raise ValidationError(_("您已对该申报投过票，每人只能投一次。")) from None
+    Ballot.objects.create(item=item, choice=choice)
+
+
+def vote_counts(meeting) -> dict[int, int]:
+    """How many experts voted on each item (never how): what the office sees while voting."""
+    return dict(
+        VoteParticipation.objects.filter(item__meeting=meeting)
+        .order_by()
+        .values_list("item_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+@transaction.atomic
+def close_vote(*, actor, meeting) -> Meeting:
+    """结束投票并计票 (see the module's rules). A fixed number of queries for any meeting."""
+    require_office(actor, meeting.committee.office)
+    meeting = lock_meeting(meeting)
+    if meeting.status != Meeting.Status.VOTING:
+        if meeting.status == Meeting.Status.CLOSED:
+            raise ValidationError(_("投票已结束并已计票。"))
+        raise ValidationError(_("投票尚未开始，不能结束。"))
+    members = CommitteeMember.objects.filter(
+        committee=meeting.committee, year=meeting.held_on.year
+    ).count()
+    attending_ids = set(meeting.experts.filter(attended=True).values_list("expert_id", flat=True))
+    attending = len(attending_ids)
+    valid = meeting_is_valid(members, attending)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for item_id, choice, n in (
+        Ballot.objects.filter(item__meeting=meeting)
+        .order_by()
+        .values_list("item_id", "choice")
+        .annotate(n=Count("pk"))
+    ):
+        counts[item_id][choice] = n
+    recused: dict[int, int] = defaultdict(int)
+    for declaration_id, n in (
+        Recusal.objects.filter(meeting=meeting, expert_id__in=attending_ids)
+        .order_by()
+        .values_list("declaration_id")
+        .annotate(n=Count("pk"))
+    ):
+        recused[declaration_id] = n
+    items = list(meeting.items.all())
+    passed, failed = [], []
+    for item in items:
+        tally = counts.get(item.pk, {})
+        item.agree = tally.get(Ballot.Choice.AGREE, 0)
+        item.disagree = tally.get(Ballot.Choice.DISAGREE, 0)
+        item.abstain = tally.get(Ballot.Choice.ABSTAIN, 0)
+        if valid:
+            item.passed = item_passes(item.agree, attending - recused[item.declaration_id])
+            (passed if item.passed else failed).append(item.declaration_id)
+        else:
+            item.passed = None
+    MeetingDeclaration.objects.bulk_update(
+        items, ["agree", "disagree", "abstain", "passed"], batch_size=500
+    )
+    office = meeting.committee.office
+    moves = (
+        [(Action.EVALUATION_PASS, passed), (Action.EVALUATION_FAIL, failed)]
+        if valid
+        else [(Action.LEAVE_MEETING, [i.declaration_id for i in items])]
+    )
+    for action, ids in moves:
+        if not ids:
+            continue
+        rows = workflow.lock_many(ids, action=action, actor=actor, organization=office)
+        workflow.perform_many(
+            rows,
+            action=action,
+            actor=actor,
+            organization=office,
+            changes={},
+            details=lambda pk, round_: {"round": round_, "meeting": meeting.pk},
+        )
+    meeting.status = Meeting.Status.CLOSED
+    meeting.member_count = members
+    meeting.attending_count = attending
+    meeting.is_valid = valid
+    meeting.closed_at = timezone.now()
+    meeting.closed_by = actor
+    meeting.save(
+        update_fields=[
+            "status",
+            "member_count",
+            "attending_count",
+            "is_valid",
+            "closed_at",
+            "closed_by",
+        ]
+    )
+    record_audit(
+        actor=actor,
+        action=AuditAction.VOTE_CLOSED,
+        obj=meeting,
+        organization=office,
+        members=members,
+        attending=attending,
+        valid=valid,
+        passed=passed,
+        failed=failed,
+    )
+    return meeting
+
+
+def committee_result(declaration, round_: int) -> dict | None:
+    """documents.hooks.committee_result: the closed, valid meeting's result of the round."""
+    item = (
+        MeetingDeclaration.objects.filter(
+            declaration_id=declaration.pk,
+            round=round_,
+            meeting__status=Meeting.Status.CLOSED,
+            meeting__is_valid=True,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__closed_at", "-pk")
+        .first()
+    )
+    if item is None:
+        return None
+    meeting = item.meeting
+    return {
+        "result": _("评审通过") if item.passed else _("评审未通过"),
+        "votes": {
+            "expected": meeting.member_count,
+            "present": meeting.attending_count,
+            "approve": item.agree,
+            "oppose": item.disagree,
+            "abstain": item.abstain,
+        },
+        "decided_on": timezone.localdate(meeting.closed_at),
+        "note": item.opinion,
+    }

@@ -1,0 +1,115 @@
+"""The expert's pages (评审任务): their meetings, the declarations of one meeting, one
+declaration with its documents and every level's opinion, the secret vote and the declared
+conflict. One column on a phone, big buttons."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from committee.forms_meetings import ConflictForm, VoteForm
+from committee.models import Ballot, Meeting, VoteParticipation
+from committee.selectors import meetings as selectors
+from committee.services import meetings as meeting_services
+from committee.services import voting as services
+from core.forms import add_service_errors
+
+
+@login_required
+@require_GET
+def expert_home(request):
+    expert = selectors.expert_of(request.user)
+    return render(
+        request,
+        "committee/expert_home.html",
+        {"expert": expert, "seats": selectors.expert_meetings(expert)},
+    )
+
+
+@login_required
+@require_GET
+def expert_meeting(request, pk: int):
+    expert, seat = selectors.get_expert_meeting(request.user, pk)
+    return render(
+        request,
+        "committee/vote_meeting.html",
+        {
+            "expert": expert,
+            "seat": seat,
+            "meeting": seat.meeting,
+            "items": selectors.expert_items(expert, seat.meeting),
+        },
+    )
+
+
+def _item_page(request, expert, seat, item, *, vote_form=None, conflict_form=None, status=200):
+    meeting = item.meeting
+    voted = VoteParticipation.objects.filter(item=item, expert=expert).exists()
+    return render(
+        request,
+        "committee/vote_item.html",
+        {
+            "expert": expert,
+            "seat": seat,
+            "meeting": meeting,
+            "item": item,
+            "declaration": item.declaration,
+            "opinions": selectors.level_opinions(item.declaration_id, item.round),
+            "voted": voted,
+            "may_vote": meeting.status == Meeting.Status.VOTING and seat.attended and not voted,
+            "may_recuse": meeting.status in (Meeting.Status.DRAWN, Meeting.Status.VOTING)
+            and not voted,
+            "documents_open": meeting.status in (Meeting.Status.DRAWN, Meeting.Status.VOTING),
+            "choices": Ballot.Choice.choices,
+            "vote_form": vote_form or VoteForm(),
+            "conflict_form": conflict_form or ConflictForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def expert_item(request, pk: int):
+    expert, seat, item = selectors.get_expert_item(request.user, pk)
+    return _item_page(request, expert, seat, item)
+
+
+@login_required
+@require_POST
+def vote(request, pk: int):
+    expert, seat, item = selectors.get_expert_item(request.user, pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cast_ballot(
+                actor=request.user, item_id=item.pk, choice=form.cleaned_data["choice"]
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("投票成功。"))
+            return redirect("committee:expert_meeting", item.meeting_id)
+    return _item_page(request, expert, seat, item, vote_form=form, status=400)
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk: int):
+    expert, seat, item = selectors.get_expert_item(request.user, pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_services.declare_conflict(
+                actor=request.user, item=item, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已申明回避该申报。"))
+            return redirect("committee:expert_meeting", item.meeting_id)
+    return _item_page(request, expert, seat, item, conflict_form=form, status=400)
