@@ -193,7 +193,7 @@ def fee_rows(office) -> list[tuple[Plan, FeeSetting | None]]:
 def get_plan_for_office(user, pk: int) -> tuple[object, Plan]:
     """A plan of one of the office's committees (EVALUATE), or 404."""
     office = office_of(user, Cap.EVALUATE)
-    plan = office_plans(office).filter(pk=pk).first()
+    plan = office_plans(office).filter(pk=pk).first() if 0 < pk < 2**31 else None
     if plan is None:
         raise Http404(_("未找到该申报计划，或该计划不由本评委会评审。"))
     return office, plan
