@@ -75,7 +75,7 @@ class RevokeForm(NamedRequiredMixin, forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(NamedRequiredMixin, forms.Form):
     number = forms.CharField(
         label=_l("证书编号"), max_length=40, widget=forms.TextInput(attrs=TEXT)
     )

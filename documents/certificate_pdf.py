@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -67,12 +65,15 @@ def _photo_reader(photo: bytes | None):
 
 
 def _qr(canvas: Canvas, url: str, x: float, y: float) -> None:
-    widget = QrCodeWidget(url)
-    left, bottom, right, top = widget.getBounds()
-    width, height = right - left, top - bottom
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / width, 0, 0, QR_SIZE / height, 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    """The QR code's dark modules drawn as filled rectangles straight on the canvas (a
+    graphics Drawing would reset the font to the non-embedded Helvetica)."""
+    widget = QrCodeWidget(url, x=x, y=y, barWidth=QR_SIZE, barHeight=QR_SIZE, barBorder=2)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for shape in widget.draw().contents:
+        if getattr(shape, "fillColor", None) is not None:
+            canvas.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def _date(value: datetime.date) -> str:
@@ -82,7 +83,9 @@ def _date(value: datetime.date) -> str:
 def render_certificate(data: CertificateData) -> bytes:
     font = fonts.cjk_font()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    canvas = Canvas(
+        buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=font
+    )
     canvas.setTitle(_("专业技术职务任职资格电子证书 %(n)s") % {"n": data.number})
     canvas.setAuthor(data.committee)
 
