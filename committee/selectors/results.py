@@ -22,8 +22,7 @@ from committee.models import (
 from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus as S
 from institutions import access
-from institutions.models import Committee, OrgKind
-from institutions.selectors import responsible_bureau
+from institutions.models import Committee, Organization, OrgKind
 
 Cap = access.Capability
 
@@ -67,11 +66,22 @@ def office_of(user):
 
 
 def bureau_committees(bureau) -> list[int]:
-    """The committees whose region this HR bureau is responsible for."""
+    """The committees whose region this HR bureau is responsible for (as
+    institutions.selectors.responsible_bureau answers it: the bureau of the region or of its
+    nearest ancestor that has one); two queries whatever the number of committees."""
     if bureau is None or bureau.kind != OrgKind.HR_BUREAU:
         return []
-    committees = Committee.objects.select_related("region")
-    return [c.pk for c in committees if (b := responsible_bureau(c.region)) and b.pk == bureau.pk]
+    bureaus = dict(
+        Organization.objects.filter(kind=OrgKind.HR_BUREAU).values_list("region__code", "pk")
+    )
+    mine = []
+    for committee in Committee.objects.select_related("region"):
+        for code in committee.region.ancestor_codes():
+            if code in bureaus:
+                if bureaus[code] == bureau.pk:
+                    mine.append(committee.pk)
+                break
+    return mine
 
 
 def _notices():

@@ -205,3 +205,63 @@ def test_the_result_is_the_applicants_own(client, login, passed):
     login(passed.applicant)
     home = client.get(reverse("applicants:dashboard")).content.decode()
     assert 'data-testid="results-card"' in home and "评审通过（公示中）" in home
+
+
+def test_the_menu_leads_the_office_and_the_bureau_to_their_pages(
+    client, login, committee_office_user, city_bureau_user, unit_reviewer
+):
+    login(committee_office_user)
+    home = client.get(reverse("institutions:dashboard")).content.decode()
+    assert reverse("committee:results_office") in home
+    login(city_bureau_user)
+    home = client.get(reverse("institutions:dashboard")).content.decode()
+    assert reverse("committee:results_registry") in home
+    login(unit_reviewer)
+    home = client.get(reverse("institutions:dashboard")).content.decode()
+    assert reverse("committee:results_office") not in home
+    assert reverse("committee:results_registry") not in home
+
+
+def test_the_office_notice_page_has_bounded_queries(
+    client,
+    login,
+    passed,
+    second_at_committee,
+    committee_office_user,
+    meeting,
+    django_assert_max_num_queries,
+):
+    evaluate(second_at_committee, committee_office_user, meeting, passed=True)
+    notice = publish(committee_office_user, meeting)
+    login(committee_office_user)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("committee:results_office_notice", args=[notice.pk]))
+    assert response.status_code == 200
+    assert "张三" in response.content.decode() and "李四" in response.content.decode()
+
+
+def test_an_applicant_failed_by_a_founded_objection_sees_its_handling(
+    client, login, passed, committee_office_user, meeting
+):
+    from committee.services import results as services
+
+    notice = publish(committee_office_user, meeting)
+    with clock.on_day(notice.starts_on):
+        objection = services.record_objection(
+            actor=committee_office_user,
+            notice=notice,
+            declaration_id=passed.pk,
+            content="反映其业绩系他人完成",
+        )
+    services.handle_objection(
+        actor=committee_office_user,
+        objection=objection,
+        founded=True,
+        handling="经调查，所报业绩系他人完成，异议成立，评审结果不予通过。",
+    )
+    login(passed.applicant)
+    text = client.get(reverse("declarations:overview", args=[passed.pk])).content.decode()
+    assert "评审未通过" in text
+    assert "经调查，所报业绩系他人完成，异议成立，评审结果不予通过。" in text
+    # The meeting's passing vote is not offered as the reason.
+    assert 'data-testid="result-votes"' not in text
