@@ -168,6 +168,43 @@ class CommitteeMember(models.Model):
         return f"{self.committee_id} {self.year}: {self.expert_id}"
 
 
+class CommitteeRules(models.Model):
+    """A committee's thresholds where they differ from the national defaults (人社部令第40号):
+    the legal minimum of members (empty: 高级 25, 中级/初级 11, by the committee's level), the
+    share of members who must attend for a valid meeting and the share of 同意 of the experts
+    attending that passes a declaration (both 2/3 by default), kept as exact fractions."""
+
+    committee = models.OneToOneField(
+        "institutions.Committee",
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("评委会"),
+    )
+    minimum_members = models.PositiveSmallIntegerField(
+        _("委员最少人数"), null=True, blank=True, help_text=_("留空：高级25人，中级、初级11人。")
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("出席比例（分子）"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("出席比例（分母）"), default=3)
+    pass_numerator = models.PositiveSmallIntegerField(_("通过比例（分子）"), default=2)
+    pass_denominator = models.PositiveSmallIntegerField(_("通过比例（分母）"), default=3)
+
+    class Meta:
+        verbose_name = _("评委会评审规则")
+        verbose_name_plural = _("评委会评审规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum_denominator__gt=0)
+                & models.Q(pass_denominator__gt=0)
+                & models.Q(quorum_numerator__lte=models.F("quorum_denominator"))
+                & models.Q(pass_numerator__lte=models.F("pass_denominator")),
+                name="committee_rules_fractions",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.committee)
+
+
 # --- 4. meetings, draw, recusal --------------------------------------------------------------
 
 

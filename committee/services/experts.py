@@ -23,7 +23,7 @@ from applicants.models import AccountKind, IdType, User, sign_in_name_taken
 from applicants.services import queue_sms, temporary_password
 from applicants.validators import validate_passport, validate_phone, validate_resident_id
 from catalog.models import Level, Series, Specialty
-from committee.models import CommitteeMember, Expert
+from committee.models import CommitteeMember, CommitteeRules, Expert
 from institutions import access
 from institutions.audit import AuditAction, record_audit
 from institutions.models import Organization
@@ -48,7 +48,11 @@ IMPORT_COLUMNS = (
 
 
 def minimum_members(committee) -> int:
-    """The legal minimum of members of the committee (by its level: 高级 25, else 11)."""
+    """The minimum of members of the committee: its CommitteeRules.minimum_members when set,
+    else the legal one by its level (高级 25, 中级/初级 11)."""
+    rules = CommitteeRules.objects.filter(committee=committee).first()
+    if rules is not None and rules.minimum_members:
+        return rules.minimum_members
     level = committee.level
     if level.code in SENIOR_LEVEL_CODES or "高级" in level.name:
         return SENIOR_MINIMUM

@@ -9,8 +9,10 @@ Every cast and the close lock the meeting's row first, so a vote racing the clos
 counted (it committed before the close read the ballots) or refused (it sees the meeting
 closed); two closes are one close and one refusal.
 
-The tally, in exact fractions (fractions.Fraction):
-- the meeting is valid when attending ≥ 2/3 of the committee's members for the meeting's year;
+The tally, in exact fractions (fractions.Fraction; both shares are committee settings,
+CommitteeRules, 2/3 by default):
+- the meeting is valid when attending ≥ 2/3 of the committee's (active) members for the year
+  of the meeting's date;
 - a declaration passes when 同意 ≥ 2/3 of the experts attending *for that declaration*: the
   attending experts minus those recused from it (a recused expert neither sees nor votes on
   it, so counting them would make every recusal a vote against).
@@ -30,6 +32,7 @@ from django.utils.translation import gettext as _
 from committee.models import (
     Ballot,
     CommitteeMember,
+    CommitteeRules,
     Meeting,
     MeetingDeclaration,
     MeetingExpert,
@@ -46,12 +49,23 @@ QUORUM = Fraction(2, 3)
 PASS_SHARE = Fraction(2, 3)
 
 
-def meeting_is_valid(members: int, attending: int) -> bool:
-    return members > 0 and Fraction(attending, members) >= QUORUM
+def shares(committee) -> tuple[Fraction, Fraction]:
+    """(quorum, pass share) of the committee: its CommitteeRules, else 2/3 and 2/3."""
+    rules = CommitteeRules.objects.filter(committee=committee).first()
+    if rules is None:
+        return QUORUM, PASS_SHARE
+    return (
+        Fraction(rules.quorum_numerator, rules.quorum_denominator),
+        Fraction(rules.pass_numerator, rules.pass_denominator),
+    )
 
 
-def item_passes(agree: int, attending: int) -> bool:
-    return attending > 0 and Fraction(agree, attending) >= PASS_SHARE
+def meeting_is_valid(members: int, attending: int, quorum: Fraction = QUORUM) -> bool:
+    return members > 0 and Fraction(attending, members) >= quorum
+
+
+def item_passes(agree: int, attending: int, share: Fraction = PASS_SHARE) -> bool:
+    return attending > 0 and Fraction(agree, attending) >= share
 
 
 @transaction.atomic
@@ -136,11 +150,12 @@ def close_vote(*, actor, meeting) -> Meeting:
             raise ValidationError(_("投票已结束并已计票。"))
         raise ValidationError(_("投票尚未开始，不能结束。"))
     members = CommitteeMember.objects.filter(
-        committee=meeting.committee, year=meeting.held_on.year
+        committee=meeting.committee, year=meeting.held_on.year, expert__is_active=True
     ).count()
     attending_ids = set(meeting.experts.filter(attended=True).values_list("expert_id", flat=True))
     attending = len(attending_ids)
-    valid = meeting_is_valid(members, attending)
+    quorum, pass_share = shares(meeting.committee)
+    valid = meeting_is_valid(members, attending, quorum)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for item_id, choice, n in (
         Ballot.objects.filter(item__meeting=meeting)
@@ -165,7 +180,9 @@ def close_vote(*, actor, meeting) -> Meeting:
         item.disagree = tally.get(Ballot.Choice.DISAGREE, 0)
         item.abstain = tally.get(Ballot.Choice.ABSTAIN, 0)
         if valid:
-            item.passed = item_passes(item.agree, attending - recused[item.declaration_id])
+            item.passed = item_passes(
+                item.agree, attending - recused[item.declaration_id], pass_share
+            )
             (passed if item.passed else failed).append(item.declaration_id)
         else:
             item.passed = None

@@ -328,3 +328,18 @@ def test_expert_home_and_menu(client, login, setting):
     login(expert.user)
     response = client.get(reverse("committee:expert_home"))
     assert response.status_code == 200 and "暂无评审任务" in response.content.decode()
+
+
+def test_committee_rules_override_the_legal_minimum(engineering_committee):
+    from committee.models import CommitteeRules
+
+    CommitteeRules.objects.create(committee=engineering_committee, minimum_members=15)
+    assert services.minimum_members(engineering_committee) == 15
+
+
+def test_admin_lists_the_pool_and_rules(client, login, administrator, setting):
+    experts(setting["office"], 2)
+    login(administrator)
+    for name in ("expert", "committeerules", "committeemember", "meeting"):
+        response = client.get(reverse(f"admin:committee_{name}_changelist"))
+        assert response.status_code == 200, name

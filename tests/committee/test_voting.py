@@ -191,3 +191,24 @@ def test_committee_result_for_the_evaluation_form(setting):
 
     printed = _committee_result(declaration, 1)
     assert "应到11人，实到9人；同意7票" in printed.votes
+
+
+def test_committee_rules_set_the_shares(setting):
+    """A committee whose rules ask 3/4 attendance and 3/4 同意: 8 of 11 attend (< 3/4), not
+    valid."""
+    from committee.models import CommitteeRules
+
+    CommitteeRules.objects.create(
+        committee=setting["committee"],
+        quorum_numerator=3,
+        quorum_denominator=4,
+        pass_numerator=3,
+        pass_denominator=4,
+    )
+    (declaration,) = accepted(setting["plan"], setting["committee"], setting["unit"], 1)
+    meeting, _pool, _seated = meeting_with(setting, [declaration], attending=8)
+    voting.close_vote(actor=setting["actor"], meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.is_valid is False
+    share = voting.shares(setting["committee"])[1]
+    assert voting.item_passes(6, 8, share) and not voting.item_passes(5, 7, share)
