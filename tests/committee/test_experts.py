@@ -343,3 +343,36 @@ def test_admin_lists_the_pool_and_rules(client, login, administrator, setting):
     for name in ("expert", "committeerules", "committeemember", "meeting"):
         response = client.get(reverse(f"admin:committee_{name}_changelist"))
         assert response.status_code == 200, name
+
+
+def test_edit_view_changes_details_but_not_the_id_number(client, login, setting):
+    expert = experts(setting["office"], 1)[0]
+    login(setting["actor"])
+    url = reverse("committee:expert_edit", args=[expert.pk])
+    assert expert.id_number in client.get(url).content.decode()
+    response = client.post(
+        url, {"name": "改名", "phone": "12", "work_unit": "新单位", "title": "研究员"}
+    )
+    page = response.content.decode()
+    assert "请输入11位" in page and 'value="新单位"' in page
+    client.post(
+        url,
+        {
+            "name": "改名",
+            "phone": "13812345678",
+            "work_unit": "新单位",
+            "title": "研究员",
+            "organization": setting["unit"].pk,
+            "id_number": "370702199001011234",
+        },
+    )
+    old_id = expert.id_number
+    expert.refresh_from_db()
+    assert (expert.name, expert.phone, expert.organization) == (
+        "改名",
+        "13812345678",
+        setting["unit"],
+    )
+    assert expert.id_number == old_id
+    assert expert.user.phone == "13812345678"
+    assert AuditEntry.objects.filter(action=AuditAction.EXPERT_CHANGED).count() == 1

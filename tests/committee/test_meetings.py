@@ -303,3 +303,62 @@ def test_meeting_page_queries_do_not_grow_with_declarations_or_experts(client, l
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_the_whole_meeting_through_the_office_pages(client, login, setting):
+    declarations = accepted(setting["plan"], setting["committee"], setting["unit"], 2)
+    pool = experts(setting["office"], 11)
+    appoint(setting["committee"], pool, setting["year"])
+    meeting = new_meeting(setting, declarations)
+    login(setting["actor"])
+    detail = reverse("committee:meeting_detail", args=[meeting.pk])
+    client.post(
+        reverse("committee:meeting_remove", args=[meeting.pk, declarations[1].pk]),
+        {"reason": "材料待补"},
+    )
+    declarations[1].refresh_from_db()
+    assert declarations[1].status == S.ACCEPTED
+    client.post(
+        reverse("committee:meeting_add", args=[meeting.pk]), {"declarations": [declarations[1].pk]}
+    )
+    assert meeting.items.count() == 2
+    client.post(reverse("committee:meeting_draw", args=[meeting.pk]), {"count": 11})
+    page = client.get(detail).content.decode()
+    assert page.count('data-testid="seat-row"') == 11
+    # A redraw without a reason is refused at the field.
+    response = client.post(reverse("committee:meeting_draw", args=[meeting.pk]), {"count": 11})
+    assert "重新抽取须填写原因" in response.content.decode()
+    # Opening before attendance is refused with a message.
+    response = client.post(reverse("committee:meeting_open", args=[meeting.pk]))
+    assert "请先登记出席" in response.content.decode()
+    client.post(
+        reverse("committee:meeting_attendance", args=[meeting.pk]),
+        {"attended": [e.pk for e in pool[:9]]},
+    )
+    assert 'data-testid="attending">出席 9 / 抽取 11 人' in client.get(detail).content.decode()
+    client.post(reverse("committee:meeting_open", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.VOTING
+    for item in meeting.items.all():
+        for expert in pool[:9]:
+            voting.cast_ballot(actor=expert.user, item_id=item.pk, choice="agree")
+    client.post(reverse("committee:meeting_close", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.is_valid, meeting.attending_count) == ("closed", True, 9)
+    for declaration in declarations:
+        declaration.refresh_from_db()
+        assert declaration.status == S.EVALUATION_PASSED
+    listing = client.get(reverse("committee:meeting_list")).content.decode()
+    assert meeting.name in listing
+
+
+def test_office_cannot_remove_during_the_vote(client, login, setting):
+    declarations = accepted(setting["plan"], setting["committee"], setting["unit"], 1)
+    meeting, _pool, _seated = meeting_with(setting, declarations)
+    login(setting["actor"])
+    response = client.post(
+        reverse("committee:meeting_remove", args=[meeting.pk, declarations[0].pk])
+    )
+    assert "投票中" in response.content.decode()
+    declarations[0].refresh_from_db()
+    assert declarations[0].status == S.IN_EVALUATION
