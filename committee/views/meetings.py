@@ -16,6 +16,7 @@ from committee.selectors import meetings as selectors
 from committee.selectors.acceptance import office_plans, ready_for_meeting
 from committee.services import meetings as services
 from committee.services import voting
+from committee.services.experts import minimum_members
 from core.forms import add_service_errors
 
 
@@ -98,6 +99,7 @@ def _page(request, meeting, **extra):
         "draw_form": DrawForm(initial={"count": meeting.expert_count or ""}),
         "reason_form": ReasonForm(),
         "before_vote": meeting.status in services.BEFORE_VOTE,
+        "minimum": minimum_members(meeting.committee),
         **selectors.meeting_page(meeting),
     }
     context.update(extra)

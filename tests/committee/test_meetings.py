@@ -362,3 +362,14 @@ def test_office_cannot_remove_during_the_vote(client, login, setting):
     assert "投票中" in response.content.decode()
     declarations[0].refresh_from_db()
     assert declarations[0].status == S.IN_EVALUATION
+
+
+def test_meeting_page_flags_a_committee_below_its_minimum(client, login, setting):
+    declarations = accepted(setting["plan"], setting["committee"], setting["unit"], 1)
+    appoint(setting["committee"], experts(setting["office"], 10), setting["year"])
+    meeting = new_meeting(setting, declarations)
+    login(setting["actor"])
+    url = reverse("committee:meeting_detail", args=[meeting.pk])
+    assert 'data-testid="below-minimum"' in client.get(url).content.decode()
+    appoint(setting["committee"], experts(setting["office"], 1), setting["year"])
+    assert 'data-testid="below-minimum"' not in client.get(url).content.decode()
