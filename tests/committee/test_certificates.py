@@ -232,3 +232,26 @@ def test_two_certificates_issued_at_once_get_distinct_consecutive_numbers(
     year = Certificate.objects.first().approval_date.year
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == [f"{engineering_committee.pk}-{year}-{n:05d}" for n in (1, 2)]
+
+
+def test_the_qr_code_carries_the_absolute_verification_url(confirmed, settings):
+    settings.SITE_URL = "https://zc.example.gov.cn"
+    certificate = Certificate.objects.get(declaration=confirmed)
+    data = services.certificate_data(certificate)
+    path = f"/verify/{certificate.verification_code}/"
+    assert data.verification_path == path
+    assert data.verification_url == "https://zc.example.gov.cn" + path
+    text = re.sub(r"\s+", "", text_of(services.certificate_pdf(certificate))[1])
+    assert "https://zc.example.gov.cn" + path in text
+
+
+def test_issuing_again_changes_nothing(confirmed):
+    from committee.models import ResultsNotice
+
+    before = Certificate.objects.get(declaration=confirmed)
+    assert services.issue_for_notice(notice_id=ResultsNotice.objects.get().pk) == []
+    again = services.issue_certificate(
+        declaration_id=confirmed.pk, notice=ResultsNotice.objects.get()
+    )
+    assert (again.pk, again.number) == (before.pk, before.number)
+    assert Certificate.objects.count() == 1
