@@ -252,8 +252,24 @@ def payments_for_applicant(user):
     return [p for p in payments if p.round == p.declaration.round]
 
 
+# A fee is created by 受理: before it (and after a return, in a new round) there is none, and
+# the declaration pages ask no query.
+STATES_WITH_FEE = frozenset(
+    {
+        S.ACCEPTED,
+        S.IN_EVALUATION,
+        S.EVALUATION_PASSED,
+        S.EVALUATION_FAILED,
+        S.CONFIRMED,
+        S.REVOKED,
+    }
+)
+
+
 def payment_of(declaration) -> Payment | None:
     """The fee of the declaration's current round, if one was set."""
+    if declaration.status not in STATES_WITH_FEE:
+        return None
     return Payment.objects.filter(declaration=declaration, round=declaration.round).first()
 
 

@@ -224,3 +224,16 @@ def test_the_applicant_sees_why_it_was_refused(
     timeline = applicant.get(reverse("declarations:timeline", args=[at_committee.pk]))
     page = timeline.content.decode()
     assert "不予受理原因：学历不符合要求" in page
+
+
+def test_the_review_inbox_links_waiting_rows_to_acceptance(
+    office_client, at_committee, committee_office, committee_office_user
+):
+    page = office_client.get(reverse("review:queue")).content.decode()
+    assert 'data-testid="accept-link"' in page
+    assert str(S.AT_COMMITTEE.label) in page
+    accept(committee_office_user, committee_office, [at_committee])
+    page = office_client.get(reverse("review:queue")).content.decode()
+    assert 'data-testid="accept-link"' not in page
+    # The office's inbox names the declaration's state, not a unit's 已通过待上报.
+    assert str(S.ACCEPTED.label) in page

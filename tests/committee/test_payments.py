@@ -404,3 +404,27 @@ def test_the_applicant_sees_the_fee_on_the_declaration_and_home_page(
 def test_no_fee_panel_without_a_fee(at_committee, committed_applicant, login):
     page = login(committed_applicant).get(reverse("declarations:overview", args=[at_committee.pk]))
     assert 'data-testid="fee-panel"' not in page.content.decode()
+
+
+def test_payment_list_queries_do_not_grow_with_payments(
+    pending,
+    login,
+    committee_office,
+    committee_office_user,
+    reporting_department,
+    reporting_reviewer,
+    engineering_plan,
+    unit,
+    django_assert_max_num_queries,
+):
+    client = login(committee_office_user)
+    client.get(LIST)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(LIST).status_code == 200
+    more = bulk_at_committee(
+        reporting_department, reporting_reviewer, engineering_plan, 12, unit=unit, prefix="追加"
+    )
+    accept(committee_office_user, committee_office, more)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(LIST)
+    assert response.content.decode().count('data-testid="payment-row"') == 15
