@@ -19,7 +19,8 @@ from committee.models import (
 )
 from committee.selectors.acceptance import ready_for_meeting, title_names
 from declarations import workflow
-from declarations.models import DeclarationEvent
+from declarations.models import DeclarationEvent, Submission
+from declarations.reader import DeclarationView, read_snapshot
 from institutions import access
 from institutions.models import Committee
 
@@ -262,6 +263,19 @@ def level_opinions(declaration_id: int, round_: int) -> list[DeclarationEvent]:
         .select_related("organization")
         .order_by("created_at", "pk")
     )
+
+
+def declaration_view(item: MeetingDeclaration) -> DeclarationView | None:
+    """The declaration as submitted in the item's round (declarations.reader, as the review
+    page reads it), or None when no snapshot was kept."""
+    snapshot = (
+        Submission.objects.filter(declaration_id=item.declaration_id, round=item.round)
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    if snapshot is None:
+        return None
+    return read_snapshot(item.declaration, snapshot, round=item.round)
 
 
 def document_round_for_expert(user, declaration_id: int) -> int | None:

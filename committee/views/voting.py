@@ -57,6 +57,7 @@ def _item_page(request, expert, seat, item, *, vote_form=None, conflict_form=Non
             "item": item,
             "declaration": item.declaration,
             "opinions": selectors.level_opinions(item.declaration_id, item.round),
+            "view": selectors.declaration_view(item),
             "voted": voted,
             "may_vote": meeting.status == Meeting.Status.VOTING and seat.attended and not voted,
             "may_recuse": meeting.status in (Meeting.Status.DRAWN, Meeting.Status.VOTING)

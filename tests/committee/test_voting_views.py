@@ -170,3 +170,19 @@ def test_close_queries_do_not_grow_with_declarations_or_experts(setting):
         assert meeting.is_valid and meeting.closed_at <= timezone.now()
         assert meeting.items.filter(passed=True).count() == size
     assert counts[0] == counts[1], counts
+
+
+def test_expert_reads_the_submitted_declaration(client, login, voting_meeting):
+    from declarations.models import Submission
+
+    meeting, seated, declarations = voting_meeting
+    item = meeting.items.get(declaration=declarations[0])
+    data = item.declaration.section_data.get(code="declaration_info").data
+    Submission.objects.create(
+        declaration=declarations[0],
+        round=1,
+        snapshot={"sections": {"declaration_info": {**data, "title_years": 6}}},
+    )
+    login(seated[0].user)
+    page = client.get(reverse("committee:expert_item", args=[item.pk])).content.decode()
+    assert 'data-testid="vote-section"' in page and "申报信息" in page
