@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
 from committee.models import Certificate, ResultsNotice
-from committee.selectors.results import declared_title
+from committee.selectors.results import declared_title, declared_titles
 from declarations import workflow
+from declarations.models import Declaration
 from declarations.workflow import DeclarationStatus as S
 from documents.certificate_pdf import CertificateData, render_certificate
 from institutions.audit import record_audit
@@ -40,17 +41,33 @@ def mask_name(value: str) -> str:
     return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
 
 
-def _next_number(committee_id: int, year: int) -> str:
-    """The next number of the committee's year; the caller holds the committee row's lock."""
-    prefix = f"{committee_id}-{year}-"
+def _prefix(committee_id: int, year: int) -> str:
+    return f"{committee_id}-{year}-"
+
+
+def _next_sequence(committee_id: int, year: int) -> int:
+    """The next sequence of the committee's year; the caller holds the committee row's lock."""
+    prefix = _prefix(committee_id, year)
     last = (
         Certificate.objects.filter(number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
     )
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:05d}"
+    return int(last.rsplit("-", 1)[1]) + 1 if last else 1
+
+
+def _certificate(declaration, committee, number, title, notice, approved_on) -> Certificate:
+    return Certificate(
+        declaration=declaration,
+        number=number,
+        verification_code=secrets.token_urlsafe(24),
+        holder_name=declaration.applicant.name,
+        title_name=title,
+        committee_name=committee.name,
+        approval_date=approved_on,
+        approval_document_number=notice.approval_document_number,
+    )
 
 
 @transaction.atomic
@@ -67,16 +84,12 @@ def issue_certificate(*, declaration_id: int, notice: ResultsNotice, actor=None)
     # The committee row's lock serialises the numbering of its certificates.
     committee = Committee.objects.select_for_update().get(pk=committee_id)
     approved_on = timezone.localdate(notice.confirmed_at or timezone.now())
-    certificate = Certificate.objects.create(
-        declaration=declaration,
-        number=_next_number(committee.pk, approved_on.year),
-        verification_code=secrets.token_urlsafe(24),
-        holder_name=declaration.applicant.name,
-        title_name=declared_title(declaration),
-        committee_name=committee.name,
-        approval_date=approved_on,
-        approval_document_number=notice.approval_document_number,
+    sequence = _next_sequence(committee.pk, approved_on.year)
+    number = f"{_prefix(committee.pk, approved_on.year)}{sequence:05d}"
+    certificate = _certificate(
+        declaration, committee, number, declared_title(declaration), notice, approved_on
     )
+    certificate.save()
     record_audit(
         actor=actor,
         action=AuditAction.CERTIFICATE_ISSUED,
@@ -88,15 +101,69 @@ def issue_certificate(*, declaration_id: int, notice: ResultsNotice, actor=None)
     return certificate
 
 
+@transaction.atomic
 def issue_for_notice(*, notice_id: int, actor=None) -> list[Certificate]:
-    """The certificates of every confirmed person of a notice (those missing)."""
+    """The certificates of every confirmed person of a notice who has none yet, in a few
+    queries whatever their number: the declarations are locked (pk order), then each
+    committee's row, whose lock serialises its numbering; one audit entry per committee lists
+    the numbers issued."""
     notice = ResultsNotice.objects.get(pk=notice_id)
     ids = list(
-        notice.entries.filter(declaration__status=S.CONFIRMED, declaration__certificate=None)
-        .order_by("declaration_id")
-        .values_list("declaration_id", flat=True)
+        Declaration.objects.select_for_update(of=("self",))
+        .filter(
+            pk__in=notice.entries.values("declaration_id"),
+            status=S.CONFIRMED,
+        )
+        .exclude(pk__in=Certificate.objects.values("declaration_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    return [issue_certificate(declaration_id=pk, notice=notice, actor=actor) for pk in ids]
+    if not ids:
+        return []
+    declarations = list(
+        Declaration.objects.filter(pk__in=ids)
+        .select_related("applicant", "plan__level")
+        .order_by("pk")
+    )
+    titles = declared_titles(declarations)
+    by_committee: dict[int, list] = {}
+    for declaration in declarations:
+        committee_id = declaration.committee_id or declaration.plan.committee_id
+        by_committee.setdefault(committee_id, []).append(declaration)
+    approved_on = timezone.localdate(notice.confirmed_at or timezone.now())
+    issued = []
+    for committee_id in sorted(by_committee):
+        committee = (
+            Committee.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .get(pk=committee_id)
+        )
+        prefix = _prefix(committee.pk, approved_on.year)
+        first = _next_sequence(committee.pk, approved_on.year)
+        batch = Certificate.objects.bulk_create(
+            [
+                _certificate(
+                    declaration,
+                    committee,
+                    f"{prefix}{first + index:05d}",
+                    titles[declaration.pk],
+                    notice,
+                    approved_on,
+                )
+                for index, declaration in enumerate(by_committee[committee_id])
+            ],
+            batch_size=500,
+        )
+        record_audit(
+            actor=actor,
+            action=AuditAction.CERTIFICATE_ISSUED,
+            obj=notice,
+            organization=committee.office,
+            results_notice_id=notice.pk,
+            certificates=[[c.declaration_id, c.number] for c in batch],
+        )
+        issued.extend(batch)
+    return issued
 
 
 def verification_path(certificate: Certificate) -> str:

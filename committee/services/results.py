@@ -24,6 +24,7 @@ from committee.models import (
 )
 from committee.selectors import results as selectors
 from declarations import workflow
+from declarations.models import Declaration
 from declarations.workflow import Action
 from declarations.workflow import DeclarationStatus as S
 from institutions import access
@@ -35,7 +36,7 @@ from review.workdays import working_days
 MIN_RESULTS_WORKING_DAYS = 5
 # Up to this many certificates are issued in the confirmation's own transaction; more go to
 # a Celery task after commit (committee.tasks_results.issue_certificates).
-INLINE_CERTIFICATES = 50
+INLINE_CERTIFICATES = 1000
 
 Cap = access.Capability
 
@@ -256,23 +257,38 @@ def confirm_results(
         raise ValidationError(
             _("还有%(n)d条异议尚未处理，处理后才能确认评审结果。") % {"n": waiting}
         )
-    ids = list(notice.entries.order_by("declaration_id").values_list("declaration_id", flat=True))
+    office = notice.meeting.committee.office
+    entry_ids = notice.entries.values("declaration_id")
+    # Lock everyone on the list first; those still 评审通过（公示中） with the office are
+    # confirmed in one batch (a person revoked or failed meanwhile stays as they are).
+    list(
+        Declaration.objects.select_for_update(of=("self",))
+        .filter(pk__in=entry_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(
+        Declaration.objects.filter(
+            pk__in=entry_ids, status=S.EVALUATION_PASSED, holder=office
+        ).values_list("pk", flat=True)
+    )
     confirmed = []
-    for pk in ids:
-        declaration = workflow.lock(pk)
-        if declaration.status != S.EVALUATION_PASSED:
-            # Revoked (or failed) meanwhile: not confirmed, stays as it is.
-            continue
-        workflow.perform(
-            declaration,
+    if ids:
+        rows = workflow.lock_many(
+            ids, action=Action.CONFIRM_RESULT, actor=actor, organization=office
+        )
+        confirmed = workflow.perform_many(
+            rows,
             action=Action.CONFIRM_RESULT,
             actor=actor,
-            details={
+            organization=office,
+            changes={},
+            details=lambda pk, round_: {
+                "round": round_,
                 "results_notice_id": notice.pk,
                 "approval_document_number": number,
             },
         )
-        confirmed.append(pk)
     notice.status = ResultsNotice.Status.CONFIRMED
     notice.confirmed_by = actor
     notice.confirmed_at = timezone.now()
