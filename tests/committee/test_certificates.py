@@ -19,7 +19,7 @@ from committee.services import revocation
 from institutions.models import OrgKind
 from tests import factories
 from tests.committee.results_fixtures import *  # noqa: F403
-from tests.committee.results_fixtures import confirm, evaluate, publish
+from tests.committee.results_fixtures import closed_meeting, confirm, evaluate, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +255,48 @@ def test_issuing_again_changes_nothing(confirmed):
     )
     assert (again.pk, again.number) == (before.pk, before.number)
     assert Certificate.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_notices_certified_at_once_share_one_sequence(
+    at_committee,
+    second_at_committee,
+    committee_office_user,
+    engineering_committee,
+    engineering_plan,
+    monkeypatch,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (select_for_update) are only real on PostgreSQL")
+    monkeypatch.setattr(results_services, "INLINE_CERTIFICATES", 0)
+    monkeypatch.setattr(tasks_results.issue_certificates, "delay", lambda *a, **k: None)
+    notices = []
+    for declaration in (at_committee, second_at_committee):
+        meeting = closed_meeting(engineering_committee, engineering_plan, committee_office_user)
+        evaluate(declaration, committee_office_user, meeting, passed=True)
+        notice = publish(committee_office_user, meeting)
+        confirm(committee_office_user, notice)
+        notices.append(notice.pk)
+    assert not Certificate.objects.exists()
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def issue(notice_id):
+        try:
+            barrier.wait()
+            services.issue_for_notice(notice_id=notice_id)
+        except Exception as error:  # reported below
+            errors.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(pk,)) for pk in notices]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    year = Certificate.objects.first().approval_date.year
+    numbers = sorted(Certificate.objects.values_list("number", flat=True))
+    assert numbers == [f"{engineering_committee.pk}-{year}-{n:05d}" for n in (1, 2)]
