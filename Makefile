@@ -94,11 +94,14 @@ run: $(STAMP) var fonts-deps
 	@echo "Demo accounts are listed in README.md. Serving http://127.0.0.1:8000"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs in one process per CPU (pytest-xdist); PYTEST_WORKERS=0 runs it in this one.
+PYTEST_WORKERS ?= auto
+
 test: $(STAMP) var browser-deps fonts-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) var fonts-deps
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -207,6 +207,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Celery: with no REDIS_URL, tasks run eagerly in-process so a first run needs nothing else.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Parallel test processes (pytest-xdist names them gw0, gw1, …) each use their own Redis
+# database, so one process's broker purge or cache flush never reaches another's tests.
+_TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and _TEST_WORKER.startswith("gw"):
+    _base, _, _db = REDIS_URL.rstrip("/").rpartition("/")
+    if _db.isdigit() and _base.startswith("redis"):
+        REDIS_URL = f"{_base}/{(int(_db) + int(_TEST_WORKER[2:])) % 16}"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
