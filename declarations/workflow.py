@@ -336,9 +336,7 @@ def _actor_may(declaration, move: Move, actor) -> bool:
         and access.acts_for(actor, holder.pk)
     ):
         return True
-    return move.also_by == Actor.COMMITTEE_BUREAU and acts_for_committee_bureau(
-        declaration, actor
-    )
+    return move.also_by == Actor.COMMITTEE_BUREAU and acts_for_committee_bureau(declaration, actor)
 
 
 def allowed(declaration, action: str, actor) -> bool:
