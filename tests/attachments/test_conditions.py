@@ -133,6 +133,12 @@ CASES = {
         lambda d: save_single(d, "declaration_info", method=method_pk("high_skill")),
         lambda d: save_single(d, "declaration_info", method=method_pk("change_series")),
     ),
+    "high_level": (
+        "skill_certificate",
+        "“申报信息”中“申报方式”为“高层次人才直评”，请上传“技师证书等相关材料”",
+        lambda d: save_single(d, "declaration_info", method=method_pk("high_level")),
+        lambda d: save_single(d, "declaration_info", method=method_pk("normal")),
+    ),
     "appointed": (
         "appointment",
         "已填写“聘任时间”，请上传“聘书或聘任文件”",
