@@ -286,3 +286,19 @@ def test_password_reset_by_phone_reaches_the_phone_owner(
 
     assert [phone for phone, _body in sms.outbox] == [LISI_PHONE]
     assert User.objects.count() == 1
+
+
+def test_after_the_refused_takeover_lisi_signs_in_with_her_phone_on_the_login_page(
+    client, post_login, lisi
+):
+    client.post(REGISTER, _passport_registration(LISI_PHONE))  # refused
+    assert client.get("/accounts/login/").status_code == 200
+
+    response = post_login(LISI_PHONE)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/me/"
+    home = client.get(response["Location"])
+    assert home.status_code == 200
+    assert home.wsgi_request.user == lisi
+    assert "李四" in home.content.decode()
