@@ -34,7 +34,7 @@ class DeclarationStatus(models.TextChoices):
     RETURNED = "returned", _l("已退回")
     REJECTED = "rejected", pgettext_lazy("state", "不通过")
     PASSED = "passed", _l("已通过待上报")
-    AT_COMMITTEE = "at_committee", _l("评委会受理")
+    AT_COMMITTEE = "at_committee", _l("待评委会受理")
     # The committee stage (committee/): a declaration the office accepted waits for a meeting
     # (and, where the plan charges, for its fee: committee.Payment); a return by the office
     # goes back to the applicant as RETURNED and the chain restarts at the unit.

@@ -160,9 +160,12 @@ def test_huzhou_chain_unit_department_bureau_committee(browser, live_server, con
     passes_only_with_an_opinion(hr_bureau, "孙八")
     report(hr_bureau, "孙八", plan.committee.name)
 
-    # It waits in the Huzhou committee office's inbox.
+    # It waits in the Huzhou committee office's inbox: the row shows the declaration's state
+    # and links to the office's 受理 page.
     inbox = signed_in(browser, live_server, "hz_office", contexts)
-    expect(open_queue_row(inbox, "孙八")).to_contain_text("待审核")
+    row = open_queue_row(inbox, "孙八")
+    expect(row).to_contain_text("待评委会受理")
+    expect(row.locator("[data-testid=accept-link]")).to_have_text("受理")
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.AT_COMMITTEE
     assert (declaration.holder, declaration.committee) == (office, plan.committee)

@@ -215,8 +215,10 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
 
     # It waits in the committee office's inbox.
     inbox = signed_in(browser, live_server, "wf_gc_office", contexts)
+    # The office's inbox shows the declaration's state, with a link to its 受理 page.
     row = open_queue_row(inbox, "张三")
-    expect(row).to_contain_text("待审核")
+    expect(row).to_contain_text("待评委会受理")
+    expect(row.locator("[data-testid=accept-link]")).to_have_text("受理")
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.AT_COMMITTEE
     assert declaration.holder == office
@@ -226,7 +228,7 @@ def test_seeded_declaration_goes_from_submission_to_the_committee_inbox(
     applicant = signed_in(browser, live_server, "zhangsan", contexts)
     applicant.goto(f"/declarations/{declaration.pk}/timeline/")
     timeline = applicant.locator("main")
-    expect(applicant.locator("[data-testid=status]")).to_have_text("评委会受理")
+    expect(applicant.locator("[data-testid=status]")).to_have_text("待评委会受理")
     for text in (
         "提交申报",
         "退回修改",
