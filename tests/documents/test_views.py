@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from applicants.services import agree_commitment
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
+from tests import factories
 from tests.documents.conftest import document
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +28,18 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@pytest.fixture
+def other_applicant(regions):
+    """A second personal account (who has agreed to the commitment, like the applicant)."""
+    person = factories.ApplicantFactory(username="lisi", name="李四", phone="13800000002")
+    agree_commitment(actor=person)
+    return person
+
+
 ROLES = (
     # persona fixture, may have the form, may have the packet
     ("committed_applicant", True, False),
+    ("other_applicant", False, False),
     ("unit_reviewer", True, False),
     ("department_reviewer", True, False),
     ("reporting_reviewer", True, False),
