@@ -540,10 +540,17 @@ def lock_many(ids: Iterable[int], *, action: str, actor, organization) -> list[L
     )
     if len(rows) != len(ids):
         raise ValidationError(
-            _("有%(n)d份申报不是本单位“已通过待上报”的申报（可能已被他人处理），请刷新后重试。")
-            % {"n": len(ids) - len(rows)}
+            _("有%(n)d份申报不是本单位“%(s)s”的申报（可能已被他人处理），请刷新后重试。")
+            % {"n": len(ids) - len(rows), "s": sources_label(action)}
         )
     return [Locked(*row) for row in rows]
+
+
+def sources_label(action: str) -> str:
+    """The states a move starts from, as the office's pages name them (e.g. 已通过待上报 for
+    上报; several joined by “/” in the order of DeclarationStatus)."""
+    sources = MOVES[action].sources
+    return "/".join(str(status.label) for status in DeclarationStatus if status in sources)
 
 
 def perform_many(
@@ -555,15 +562,18 @@ def perform_many(
     changes: dict,
     details: Callable[[int, int], dict],
     now=None,
+    reason: str = "",
 ) -> list[int]:
     """The batch variant of perform() for rows locked and checked by lock_many(): one UPDATE
     for all, one INSERT of their events, the same signals. A batch of 1,000 is a handful of
-    queries. details(pk, round) gives each event's details."""
+    queries. details(pk, round) gives each event's details; reason is every event's."""
     Declaration, DeclarationEvent = _models()
     move = MOVES[action]
     now = now or timezone.now()
     ids = [row.pk for row in rows]
     fields = {"status": move.target, **changes, "updated_at": now}
+    if action in RELEASES_HOLDER:
+        fields["holder"] = None
     Declaration.objects.filter(pk__in=ids).update(**fields)
     events = DeclarationEvent.objects.bulk_create(
         [
@@ -574,6 +584,7 @@ def perform_many(
                 organization=changes.get("holder") if move.hands_over else organization,
                 from_status=row.status,
                 to_status=move.target,
+                reason=reason,
                 details=details(row.pk, row.round),
                 created_at=now,
             )

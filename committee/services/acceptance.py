@@ -10,11 +10,12 @@ Payment (待缴费); the applicant is told by SMS after commit (committee.tasks_
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.models import FeeSetting, Payment
 from declarations import workflow
-from declarations.models import DeclarationStatus
+from declarations.models import Declaration, DeclarationEvent, DeclarationStatus
 from declarations.workflow import Action
 from institutions import access
 from review.models import Review, ReviewState
@@ -72,57 +73,91 @@ def decide(*, actor, office, action: str, declaration_ids, reason: str = "") -> 
     if len(ids) > MAX_PER_DECISION:
         raise ValidationError(_("一次最多处理%(n)d份申报，请分批操作。") % {"n": MAX_PER_DECISION})
     reason = clean_reason(action, reason)
-    locked = [workflow.lock(pk) for pk in ids]
-    foreign = [
-        d
-        for d in locked
-        if d.holder_id != office.pk
-        and not Review.objects.filter(declaration=d, organization=office).exists()
-    ]
+    try:
+        rows = workflow.lock_many(ids, action=action, actor=actor, organization=office)
+    except ValidationError as refusal:
+        raise _refusal(office, ids) or refusal from None
+    now = timezone.now()
+    workflow.perform_many(
+        rows,
+        action=action,
+        actor=actor,
+        organization=office,
+        changes={},
+        details=lambda _pk, round_: {"round": round_, "batch_size": len(ids)},
+        now=now,
+        reason=reason,
+    )
+    Review.objects.filter(declaration_id__in=ids, organization=office).update(
+        state=REVIEW_STATE_AFTER[action], decided_by=actor, decided_at=now, opinion=reason
+    )
+    if action == Action.ACCEPT:
+        _create_payments(rows)
+    return list(
+        DeclarationEvent.objects.filter(
+            declaration_id__in=ids, action=action, actor=actor, created_at=now
+        ).order_by("declaration_id")
+    )
+
+
+def _refusal(office, ids) -> Exception | None:
+    """Why lock_many refused the batch: declarations the office never received (refused
+    outright), or ones no longer waiting for 受理 (a colleague decided, the page was stale),
+    named. None when all of them are waiting again (the caller raises lock_many's message)."""
+    declarations = list(
+        Declaration.objects.filter(pk__in=ids).select_related("applicant").order_by("pk")
+    )
+    received = set(
+        Review.objects.filter(declaration_id__in=ids, organization=office).values_list(
+            "declaration_id", flat=True
+        )
+    )
+    foreign = len(declarations) < len(ids) or any(
+        d.holder_id != office.pk and d.pk not in received for d in declarations
+    )
     if foreign:
-        raise PermissionDenied(_("该申报不在本单位，不能操作。"))
-    stale = [d for d in locked if d.holder_id != office.pk or d.status != S.AT_COMMITTEE]
-    if stale:
-        raise ValidationError(
-            _(
-                "以下%(n)d份申报已不是“%(s)s”状态（可能已被其他工作人员处理），"
-                "本次操作未执行：%(names)s。请刷新页面后重试。"
-            )
-            % {"n": len(stale), "s": S.AT_COMMITTEE.label, "names": _names(stale)}
+        return PermissionDenied(_("该申报不在本单位，不能操作。"))
+    stale = [d for d in declarations if d.holder_id != office.pk or d.status != S.AT_COMMITTEE]
+    if not stale:
+        return None
+    return ValidationError(
+        _(
+            "以下%(n)d份申报已不是“%(s)s”状态（可能已被其他工作人员处理），"
+            "本次操作未执行：%(names)s。请刷新页面后重试。"
         )
-    fees = _charged_fees(locked) if action == Action.ACCEPT else {}
-    events = []
-    for declaration in locked:
-        round_ = declaration.round
-        event = workflow.perform(
-            declaration,
-            action=action,
-            actor=actor,
-            seen_status=S.AT_COMMITTEE,
-            reason=reason,
-            details={"round": round_, "batch_size": len(ids)},
-        )
-        events.append(event)
-        Review.objects.filter(declaration=declaration, organization=office).update(
-            state=REVIEW_STATE_AFTER[action],
-            decided_by=actor,
-            decided_at=event.created_at,
-            opinion=reason,
-        )
-        fee = fees.get(
-            (declaration.committee_id or declaration.plan.committee_id, declaration.plan_id)
-        )
-        if fee is not None:
-            Payment.objects.get_or_create(
-                declaration=declaration,
-                round=round_,
-                defaults={"amount": fee.amount, "status": Payment.Status.PENDING},
-            )
-    return events
+        % {"n": len(stale), "s": S.AT_COMMITTEE.label, "names": _names(stale)}
+    )
 
 
-def _charged_fees(declarations) -> dict[tuple[int, int], FeeSetting]:
-    keys = {(d.committee_id or d.plan.committee_id, d.plan_id) for d in declarations}
+def _create_payments(rows) -> None:
+    """A pending Payment (待缴费) for each accepted declaration of a charged plan, in one
+    INSERT (a row already there for the round is kept)."""
+    keys = {
+        pk: (committee_id or plan_committee_id, plan_id)
+        for pk, committee_id, plan_committee_id, plan_id in Declaration.objects.filter(
+            pk__in=[row.pk for row in rows]
+        ).values_list("pk", "committee_id", "plan__committee_id", "plan_id")
+    }
+    fees = _charged_fees(keys.values())
+    payments = [
+        Payment(
+            declaration_id=row.pk,
+            round=row.round,
+            amount=fees[keys[row.pk]].amount,
+            status=Payment.Status.PENDING,
+        )
+        for row in rows
+        if keys[row.pk] in fees
+    ]
+    if payments:
+        Payment.objects.bulk_create(payments, ignore_conflicts=True)
+
+
+def _charged_fees(keys) -> dict[tuple[int, int], FeeSetting]:
+    """The charged fee settings of (committee id, plan id) pairs."""
+    keys = set(keys)
+    if not keys:
+        return {}
     plan_ids = {plan for _committee, plan in keys}
     return {
         (f.committee_id, f.plan_id): f
