@@ -5,6 +5,7 @@ watermark and 第 N 页 共 M 页, long content breaking across pages, and three
 import datetime
 import io
 import logging
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -258,11 +259,18 @@ def test_long_content_breaks_across_pages(
         assert sentence in text
     assert rendered.pages >= 8
     assert len(rendered.data) < 300 * 1024
-    # The work experience table continues on a new page under its repeated column headings.
+    # The 20 work rows break across pages and the table's column headings repeat on each.
     pages_with_heading = [
         i for i, page in enumerate(reader.pages) if "单位-部门-岗位" in (page.extract_text() or "")
     ]
-    assert len(pages_with_heading) >= 1
+    assert len(pages_with_heading) >= 2
+    pages_with_rows = [
+        i
+        for i, page in enumerate(reader.pages)
+        if re.search(r"设备\d+科", (page.extract_text() or "").replace("\n", ""))
+    ]
+    assert len(pages_with_rows) >= 2
+    assert set(pages_with_rows) <= set(pages_with_heading)
     assert not_embedded_fonts(reader) == []
 
 
