@@ -215,46 +215,68 @@ class Outcome:
 
 def outcome_of(declaration) -> Outcome | None:
     """The committee's result for the declaration's current round, or None before one."""
-    if declaration.status not in RESULT_STATES:
-        return None
-    item = (
-        MeetingDeclaration.objects.filter(
-            declaration=declaration, round=declaration.round, passed__isnull=False
-        )
+    return outcomes_of([declaration]).get(declaration.pk)
+
+
+def _first_by_declaration(rows) -> dict:
+    """The first row of each declaration among rows already in the wanted order."""
+    first = {}
+    for row in rows:
+        first.setdefault(row.declaration_id, row)
+    return first
+
+
+def outcomes_of(declarations) -> dict[int, Outcome]:
+    """The committee's results of the declarations that have one (by pk), each for its
+    current round: at most four queries whatever their number."""
+    declarations = [d for d in declarations if d.status in RESULT_STATES]
+    if not declarations:
+        return {}
+    ids = [d.pk for d in declarations]
+    rounds = {d.pk: d.round for d in declarations}
+    items = _first_by_declaration(
+        item
+        for item in MeetingDeclaration.objects.filter(declaration_id__in=ids, passed__isnull=False)
         .select_related("meeting")
         .order_by("-meeting__closed_at", "-pk")
-        .first()
+        if item.round == rounds[item.declaration_id]
     )
-    objection = (
-        ResultsObjection.objects.filter(declaration=declaration, founded=True)
-        .order_by("-handled_at")
-        .first()
-        if declaration.status == S.EVALUATION_FAILED
-        else None
+    failed = [d.pk for d in declarations if d.status == S.EVALUATION_FAILED]
+    objections = (
+        _first_by_declaration(
+            ResultsObjection.objects.filter(declaration_id__in=failed, founded=True).order_by(
+                "-handled_at"
+            )
+        )
+        if failed
+        else {}
     )
-    certificate = Certificate.objects.filter(declaration=declaration).first()
-    notice = (
-        ResultsNotice.objects.filter(entries__declaration=declaration)
-        .exclude(status=ResultsNotice.Status.CANCELLED)
-        .order_by("-published_at")
-        .first()
+    certificates = certificates_of(ids)
+    entries = _first_by_declaration(
+        ResultsNoticeEntry.objects.filter(declaration_id__in=ids)
+        .exclude(notice__status=ResultsNotice.Status.CANCELLED)
+        .select_related("notice")
+        .order_by("-notice__published_at", "-notice_id")
     )
-    return Outcome(
-        status=declaration.status,
-        status_label=declaration.get_status_display(),
-        passed=declaration.status in (S.EVALUATION_PASSED, S.CONFIRMED),
-        item=item,
-        objection=objection,
-        certificate=certificate,
-        notice=notice,
-    )
+    return {
+        d.pk: Outcome(
+            status=d.status,
+            status_label=d.get_status_display(),
+            passed=d.status in (S.EVALUATION_PASSED, S.CONFIRMED),
+            item=items.get(d.pk),
+            objection=objections.get(d.pk),
+            certificate=certificates.get(d.pk),
+            notice=entries[d.pk].notice if d.pk in entries else None,
+        )
+        for d in declarations
+    }
 
 
 def applicant_results(user):
     """The applicant's declarations with a committee result (home page)."""
     return (
         Declaration.objects.filter(applicant=user, status__in=RESULT_STATES)
-        .select_related("plan__series", "plan__level", "plan__committee")
+        .select_related("plan__series", "plan__level", "plan__region", "plan__committee")
         .order_by("-pk")
     )
 

@@ -321,11 +321,10 @@ def dashboard_panel(request) -> dict | None:
     declarations = list(selectors.applicant_results(request.user))
     if not declarations:
         return None
+    outcomes = selectors.outcomes_of(declarations)
     return {
         "template": "committee/results_dashboard_card.html",
-        "results": [
-            (declaration, selectors.outcome_of(declaration)) for declaration in declarations
-        ],
+        "results": [(declaration, outcomes[declaration.pk]) for declaration in declarations],
     }
 
 
