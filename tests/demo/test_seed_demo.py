@@ -2,7 +2,8 @@
 declaration in each demo unit's queue, safe to run again."""
 
 import io
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,11 +12,25 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
-from applicants.models import CommitmentAgreement, User
+from applicants.models import AccountKind, CommitmentAgreement, User
 from applicants.services import has_agreed_commitment
 from attachments.models import Attachment
 from attachments.selectors import required_slots
 from catalog.models import Level, Series
+from committee.models import (
+    Ballot,
+    Certificate,
+    CommitteeMember,
+    Expert,
+    FeeSetting,
+    Meeting,
+    MeetingDeclaration,
+    MeetingExpert,
+    Payment,
+    ResultsNotice,
+    VoteParticipation,
+)
+from committee.services.experts import minimum_members
 from declarations import services as declaration_services
 from declarations.models import (
     Declaration,
@@ -25,9 +40,12 @@ from declarations.models import (
     Plan,
     Submission,
 )
+from demo import committee_stage
 from demo.management.commands import seed_demo
 from institutions import selectors
 from institutions.models import (
+    AuditAction,
+    AuditEntry,
     Committee,
     Membership,
     Organization,
@@ -35,7 +53,8 @@ from institutions.models import (
     Region,
     RoutingPath,
 )
-from review.models import Review, ReviewState
+from review.models import PublicNotice, Review, ReviewState
+from review.workdays import working_days
 from tests.institutions.helpers import login_form
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +130,13 @@ def test_running_twice_changes_nothing(db, capsys):
     assert first["RoutingPath"] == len(seed_demo.PATHS) == 10
     assert first["Organization"] == len(seed_demo.ORGANIZATIONS)
     assert first["Membership"] == len(seed_demo.ORGANIZATIONS)
-    # admin + one per organization + the demo applicants
-    assert first["User"] == 1 + len(seed_demo.ORGANIZATIONS) + len(seed_demo.APPLICANTS)
+    # admin + one per organization + the demo applicants + each committee's experts
+    assert first["User"] == (
+        1
+        + len(seed_demo.ORGANIZATIONS)
+        + len(seed_demo.APPLICANTS)
+        + len(seed_demo.COMMITTEES) * committee_stage.POOL_SIZE
+    )
     assert "Demo data ready." in capsys.readouterr().out
 
 
@@ -123,8 +147,9 @@ def test_running_twice_in_the_window_changes_nothing(seeded_in_window):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert _counts() == first
-    assert first["Declaration"] == first["Submission"] == first["Review"] == 2
-    assert first["CommitmentAgreement"] == 2
+    # 王五's and 赵六's, and 孙七's (passed by the unit, its notice running).
+    assert first["Declaration"] == first["Submission"] == first["Review"] == 3
+    assert first["CommitmentAgreement"] == 3
     assert {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()} == before
 
 
@@ -229,6 +254,7 @@ def test_outside_the_plans_window_the_declarations_wait_for_a_later_run(db, monk
     output = out.getvalue()
     assert "不在申报时间内（2026-10-01 00:00 ～ 2027-01-31 17:00），未生成王五的演示申报" in output
     assert "未生成赵六的演示申报" in output
+    assert "未生成孙七的演示申报" in output
     assert "Demo data ready." in output
 
     _at(monkeypatch, IN_WINDOW)
@@ -462,3 +488,204 @@ def test_wrong_demo_password_does_not_log_in(client, seeded):
 
     assert not response.wsgi_request.user.is_authenticated
     assert "账号或密码不正确" in response.content.decode()
+
+
+# --- the committee stage: experts, and 孙七's declaration carried to its certificate ---------
+
+COMMITTEE_MODELS = [
+    Expert,
+    CommitteeMember,
+    FeeSetting,
+    Payment,
+    Meeting,
+    MeetingExpert,
+    MeetingDeclaration,
+    VoteParticipation,
+    Ballot,
+    ResultsNotice,
+    Certificate,
+    PublicNotice,
+    AuditEntry,
+    DeclarationEvent,
+]
+
+
+def _stage_counts():
+    return {model.__name__: model.objects.count() for model in COMMITTEE_MODELS}
+
+
+def _day_after(day):
+    """10:00 in Shanghai on the day after `day` (a notice has ended from then on)."""
+    return datetime.combine(day + timedelta(days=1), time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _sunqi():
+    return Declaration.objects.select_related("holder").get(applicant__username="sunqi")
+
+
+def _run(monkeypatch, moment) -> str:
+    _at(monkeypatch, moment)
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def certified(db, monkeypatch):
+    """seed_demo run inside the window, again once the unit's notice has ended and again once
+    the results notice has ended: 孙七's certificate issued. The three outputs."""
+    first = _run(monkeypatch, IN_WINDOW)
+    unit_notice = PublicNotice.objects.get(declarations=_sunqi())
+    second = _run(monkeypatch, _day_after(unit_notice.ends_on))
+    results_notice = ResultsNotice.objects.get()
+    third = _run(monkeypatch, _day_after(results_notice.ends_on))
+    return first, second, third
+
+
+@pytest.mark.parametrize(
+    ("committee_name", "office_account"),
+    [(name, office) for name, _s, _l, _r, office in seed_demo.COMMITTEES],
+)
+def test_each_demo_committee_has_its_experts_and_members_for_the_plans_year(
+    seeded, committee_name, office_account
+):
+    committee = Committee.objects.get(name=committee_name)
+    pool = Expert.objects.filter(office=committee.office, is_active=True).select_related("user")
+    plan_years = set(Plan.objects.filter(committee=committee).values_list("year", flat=True))
+
+    assert pool.count() >= 15
+    # Each added by the office through the pool's service: a login account and an audit entry.
+    assert {expert.user.kind for expert in pool} == {AccountKind.EXPERT}
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditAction.EXPERT_ADDED, actor__username=office_account
+        ).count()
+        == pool.count()
+    )
+    assert plan_years == {2026}
+    members = CommitteeMember.objects.filter(committee=committee, year=2026)
+    assert members.count() == pool.count() >= minimum_members(committee)
+    assert {e.series.get() for e in pool} == {committee.series}
+
+
+@pytest.mark.parametrize("username", committee_stage.EXPERT_ACCOUNTS)
+def test_the_documented_experts_sign_in_to_the_expert_home(client, seeded, username):
+    response = login_form(client, username, seed_demo.DEMO_PASSWORD)
+
+    assert response.redirect_chain[-1][0] == reverse("committee:expert_home")
+    user = response.wsgi_request.user
+    assert user.username == username
+    assert user.expert.office.name == "潍坊市工程技术职务资格中级评审委员会办公室"
+    assert user.expert.name in response.content.decode()
+
+
+def test_the_weifang_engineering_plan_charges_200_yuan(seeded):
+    setting = FeeSetting.objects.get(plan__series__code="engineering", plan__region__code="370700")
+
+    assert (setting.charged, setting.amount) == (True, Decimal("200"))
+    assert setting.required_before_evaluation
+
+
+def test_sunqis_declaration_waits_for_the_unit_notice_to_end(seeded_in_window):
+    declaration = _sunqi()
+    notice = PublicNotice.objects.get(declarations=declaration)
+
+    # Passed by the unit and published from the day it was passed: nothing is dated earlier.
+    assert declaration.status == DeclarationStatus.PASSED
+    assert declaration.holder.name == "潍坊华东机械制造有限公司"
+    review = Review.objects.get(declaration=declaration)
+    assert review.state == ReviewState.PASSED
+    assert notice.starts_on == max(IN_WINDOW.date(), timezone.localdate(review.decided_at))
+    assert notice.outcome == PublicNotice.Outcome.PENDING
+    assert working_days(notice.starts_on, notice.ends_on) == 5
+    after = notice.ends_on + timedelta(days=1)
+    assert f"孙七的单位公示至{notice.ends_on}结束；{after}起再次运行 seed_demo" in seeded_in_window
+    assert not Certificate.objects.exists()
+
+
+def test_sunqis_declaration_goes_all_the_way_through_the_real_services(certified):
+    _first, second, third = certified
+    declaration = _sunqi()
+    committee = declaration.plan.committee
+
+    assert declaration.status == DeclarationStatus.CONFIRMED
+    # Every move recorded by the workflow, by the organization that made it.
+    moves = list(declaration.events.order_by("pk").values_list("action", "organization__name"))
+    committee_moves = [(a, o) for a, o in moves if a not in ("create", "edit", "submit")]
+    assert committee_moves[-5:] == [
+        ("report_committee", committee.office.name),
+        ("accept", committee.office.name),
+        ("enter_meeting", committee.office.name),
+        ("evaluation_pass", committee.office.name),
+        ("confirm_result", committee.office.name),
+    ]
+    assert [a for a, _o in moves].count("pass") == 3
+    # 受理, 200 元 paid, a valid meeting of drawn experts, enough 同意.
+    payment = Payment.objects.get(declaration=declaration)
+    assert (payment.amount, payment.status) == (Decimal("200"), Payment.Status.PAID)
+    meeting = Meeting.objects.get()
+    assert meeting.committee == committee
+    assert meeting.status == Meeting.Status.CLOSED and meeting.is_valid
+    assert (meeting.member_count, meeting.attending_count) == (15, 11)
+    assert meeting.experts.filter(attended=True).count() == 11
+    item = meeting.items.get()
+    assert (item.agree, item.disagree, item.abstain, item.passed) == (9, 1, 1, True)
+    assert VoteParticipation.objects.filter(item=item).count() == Ballot.objects.count() == 11
+    assert "11名专家出席，孙七同意9票、不同意1票、弃权1票，评审通过" in second
+    # The results notice ran five working days from the day it was published.
+    notice = ResultsNotice.objects.get()
+    assert notice.status == ResultsNotice.Status.CONFIRMED
+    assert working_days(notice.starts_on, notice.ends_on) == 5
+    assert notice.confirmed_at.date() > notice.ends_on
+    assert notice.approval_document_number == "潍人社职字〔2026〕1号"
+    certificate = Certificate.objects.get(declaration=declaration)
+    assert certificate.holder_name == "孙七"
+    assert certificate.committee_name == committee.name
+    assert certificate.number == f"{committee.pk}-2026-00001"
+    # The verification address is printed at the end of the run.
+    address = f"http://127.0.0.1:8000/verify/{certificate.verification_code}/"
+    assert third.rstrip().endswith(address)
+    assert f"孙七的电子证书 {certificate.number}" in third
+
+
+def test_sunqi_downloads_the_certificate_from_certificate_status(client, certified):
+    certificate = Certificate.objects.get(declaration=_sunqi())
+    login_form(client, "sunqi", seed_demo.DEMO_PASSWORD)
+
+    page = client.get(reverse("declarations:index")).content.decode()
+    download = reverse("committee:certificate_download", args=[certificate.pk])
+
+    assert "证书状态" in page
+    assert f'href="{download}">下载证书</a>' in page
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response).startswith(b"%PDF-")
+
+
+def test_the_printed_verification_address_says_valid(client, certified):
+    address = certified[2].rstrip().rsplit("：", 1)[1]
+    path = address.removeprefix("http://127.0.0.1:8000")
+
+    page = client.get(path).content.decode()
+
+    assert '<div class="h5 text-success" data-testid="verify-status">有效</div>' in page
+    assert "孙*" in page
+    assert "孙七" not in page
+
+
+def test_running_again_after_the_certificate_changes_nothing(certified, monkeypatch):
+    counts = _counts(), _stage_counts()
+    declaration = _sunqi()
+
+    out = _run(monkeypatch, _day_after(ResultsNotice.objects.get().ends_on) + timedelta(days=3))
+
+    assert (_counts(), _stage_counts()) == counts
+    assert _sunqi().updated_at == declaration.updated_at
+    assert "查验地址" in out
+
+
+def test_the_demo_experts_ids_are_valid_and_unique(seeded):
+    numbers = list(Expert.objects.values_list("id_number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 3 * committee_stage.POOL_SIZE
+    assert all(ric.is_valid(number) for number in numbers)

@@ -3,7 +3,11 @@ from each demo unit up to its plan's committee, and one complete declaration sub
 Weifang and the Weihai demo unit (so each one's queue has something to review). Two more chains
 have HR bureaus as levels: freelancers (个人代理) of 潍城区 declare through 潍城区人社局, which
 reports to the Weifang reporting department (S0 二.3(5)); and Huzhou's unit → 主管部门 →
-人社部门 (审核推荐) → committee (S3 四). Safe to run again.
+人社部门 (审核推荐) → committee (S3 四). The committee stage (demo.committee_stage): each
+committee's pool of experts (expert1 and expert2 among Weifang's), members for the year, a fee
+of 200 元 on the Weifang engineering plan, and 孙七's declaration carried through the chain and
+the committee to its certificate, as far as today's date allows (each notice runs five working
+days; a later run goes on after it ends). Safe to run again.
 
 The tables are here; the builders (demo.people, demo.catalog, demo.fill) are shared with the
 benchmark and the tests."""
@@ -16,8 +20,8 @@ from applicants.models import AccountKind, IdType
 from applicants.services import agree_commitment
 from applicants.validators import birth_date_and_gender
 from declarations import services as declaration_services
-from declarations.models import Declaration
-from demo import catalog, fill, people
+from declarations.models import Declaration, Plan
+from demo import catalog, committee_stage, fill, people
 from institutions.models import OrgKind
 
 DEMO_PASSWORD = "Demo@2026"
@@ -216,6 +220,8 @@ APPLICANTS = [
     # A freelancer of 潍城区 (个人代理 through wc_rsj) and an engineer of hz_unit (Huzhou).
     ("qianqi", "钱七", "370702199005121537", "13800000005"),
     ("sunba", "孙八", "330521199108202437", "13800000006"),
+    # An engineer of wf_unit whose declaration goes all the way to its certificate (CERTIFIED).
+    ("sunqi", "孙七", "370702198709162316", "13800000007"),
 ]
 
 # Complete declarations, submitted and waiting in the declaring unit's queue:
@@ -226,11 +232,23 @@ DECLARATIONS = [
     ("zhaoliu", "mass_culture", "wh_unit"),
 ]
 
+# The declaration carried through the chain and the committee stage to its certificate
+# (demo.committee_stage): (applicant, series, the accounts of the chain from the declaring unit
+# up to the reporting department, the committee office's account, its 批准文号).
+CERTIFIED = (
+    "sunqi",
+    "engineering",
+    ("wf_unit", "wc_gxj", "wf_gxj"),
+    "wf_gc_office",
+    "潍人社职字〔{year}〕1号",
+)
+
 
 class Command(BaseCommand):
     help = (
-        "Load demo regions, organizations, committees, one account per role and a submitted "
-        "declaration in each demo unit's queue (idempotent)."
+        "Load demo regions, organizations, committees, one account per role, a submitted "
+        "declaration in each demo unit's queue, each committee's experts and 孙七's declaration "
+        "carried to its certificate as far as today allows (idempotent)."
     )
 
     @transaction.atomic
@@ -293,14 +311,48 @@ class Command(BaseCommand):
         for username, series_code, unit in DECLARATIONS:
             self._submitted_declaration(applicants[username], plans[series_code], offices[unit])
 
+        this_year = timezone.localdate().year
+        for name, committee in committees.items():
+            office = committee_offices[name]
+            years = {plan.year for plan in Plan.objects.filter(committee=committee)}
+            committee_stage.expert_pool(
+                office_account=office,
+                actor=accounts[office],
+                committee=committee,
+                years=years | {this_year},
+                password=DEMO_PASSWORD,
+            )
+        certificate = self._certified_declaration(applicants, plans, offices, accounts)
+
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if certificate is not None:
+            self.stdout.write(committee_stage.describe(certificate))
+
+    def _certified_declaration(self, applicants, plans, offices, accounts):
+        """孙七's declaration: submitted, then carried by the chain's accounts and the committee
+        office as far as today allows (demo.committee_stage); its certificate once issued."""
+        username, series_code, chain, office, approval_number = CERTIFIED
+        plan = plans[series_code]
+        committee_stage.charge_fee(actor=accounts[office], plan=plan)
+        applicant = applicants[username]
+        declaration = self._submitted_declaration(applicant, plan, offices[chain[0]])
+        if declaration is None:
+            return None
+        return committee_stage.Journey(
+            declaration,
+            chain=[(offices[account], accounts[account]) for account in chain],
+            office_user=accounts[office],
+            say=self.stdout.write,
+            approval_number=approval_number,
+        ).run()
 
     def _submitted_declaration(self, applicant, plan, unit):
         """The applicant's complete declaration of the plan, submitted to the unit; left as it is
-        (whatever its state) once the applicant has one."""
+        (whatever its state) once the applicant has one, which is returned."""
         agree_commitment(actor=applicant)
-        if Declaration.objects.filter(applicant=applicant, plan=plan).exists():
-            return
+        existing = Declaration.objects.filter(applicant=applicant, plan=plan).first()
+        if existing is not None:
+            return existing
         if not plan.is_open():
             window = " ～ ".join(
                 timezone.localtime(t).strftime("%Y-%m-%d %H:%M")
@@ -309,8 +361,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"“{plan}”不在申报时间内（{window}），未生成{applicant.name}的演示申报。"
             )
-            return
+            return None
         declaration = declaration_services.create_declaration(actor=applicant, plan=plan)
         fill.fill_declaration(declaration, unit)
         declaration_services.submit_declaration(actor=applicant, declaration=declaration)
         self.stdout.write(f"{applicant.name}的申报（{plan}）已提交至{unit.name}，等待审核。")
+        return declaration
