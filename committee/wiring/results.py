@@ -5,11 +5,20 @@ Called from CommitteeConfig.ready()."""
 
 def connect():
     from applicants import hooks as applicant_hooks
-    from committee import tasks_results  # noqa: F401  (the worker registers its tasks)
-    from committee.services import revocation
+    from committee import (
+        tasks_notifications,  # noqa: F401  (the worker registers its tasks)
+        tasks_results,  # noqa: F401
+    )
+    from committee.services import result_notifications, revocation
     from committee.views import results
     from declarations import hooks as declaration_hooks
+    from declarations import workflow
     from institutions import hooks as institution_hooks
+
+    workflow.declaration_move_committed.connect(
+        result_notifications.on_declaration_move_committed,
+        dispatch_uid="committee.result_notifications.on_declaration_move_committed",
+    )
 
     declaration_hooks.creation_refusals.register(revocation.creation_refusal)
     declaration_hooks.certificate_cells.register(results.certificate_cells)
