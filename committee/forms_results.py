@@ -66,6 +66,16 @@ class ConfirmForm(NamedRequiredMixin, forms.Form):
     )
 
 
+class CancelNoticeForm(NamedRequiredMixin, forms.Form):
+    reason = forms.CharField(
+        label=_l("撤销原因"),
+        max_length=1000,
+        error_messages={"required": _l("请填写撤销原因。")},
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+        help_text=_l("撤销后公示从公开页面撤下，名单中的人员仍为“评审通过”，可重新发布公示。"),
+    )
+
+
 class RevokeForm(NamedRequiredMixin, forms.Form):
     reason = forms.CharField(
         label=_l("撤销原因"),

@@ -433,6 +433,12 @@ class ResultsNotice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    # 撤销公示 while it runs (its people stay 评审通过 and may be published again).
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    cancel_reason = models.TextField(_("撤销原因"), blank=True)
 
     class Meta:
         verbose_name = _("评审结果公示")

@@ -3,7 +3,8 @@ least five working days (the calendar of the unit notices, review.workdays), rec
 objections and how they were handled (a founded one fails the declaration: EVALUATION_FAIL,
 off the list), confirms the results once the notice has ended and every objection is handled
 (CONFIRM_RESULT, 批准文号, certificates issued), and the HR bureau responsible for the
-committee's region registers them (备案).
+committee's region registers them (备案). A running notice may be cancelled (撤销公示, with a
+reason) and the meeting published again.
 
 Every state change of a declaration goes through declarations.workflow.perform.
 """
@@ -231,6 +232,47 @@ def handle_objection(
         founded=founded,
     )
     return objection
+
+
+CANCEL_REASON_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def cancel_results_notice(*, actor, notice: ResultsNotice, reason: str) -> ResultsNotice:
+    """撤销公示: a running results notice is withdrawn with a reason; it leaves the public
+    pages, its people stay 评审通过（公示中） and the meeting may be published again. A
+    confirmed notice cannot be cancelled (a wrong result is revoked instead)."""
+    notice = _lock_notice(notice, actor, running=False)
+    if notice.status == ResultsNotice.Status.CONFIRMED:
+        raise ValidationError(
+            _("评审结果已确认，不能撤销公示。如发现弄虚作假，请撤销其个人的评审结果。")
+        )
+    if notice.status == ResultsNotice.Status.CANCELLED:
+        raise ValidationError(_("该公示已撤销。请刷新页面。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销原因。")})
+    if len(reason) > CANCEL_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("撤销原因不能超过%(n)d个字。") % {"n": CANCEL_REASON_MAX_LENGTH}}
+        )
+    notice.status = ResultsNotice.Status.CANCELLED
+    notice.cancelled_by = actor
+    notice.cancelled_at = timezone.now()
+    notice.cancel_reason = reason
+    notice.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.NOTICE_CANCELLED,
+        obj=notice,
+        organization=notice.meeting.committee.office,
+        reason=reason,
+        meeting_id=notice.meeting_id,
+        declaration_ids=list(
+            notice.entries.order_by("declaration_id").values_list("declaration_id", flat=True)
+        ),
+    )
+    return notice
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ urlpatterns: list = [
         name="results_handle_objection",
     ),
     path("committee/results/office/<int:pk>/confirm/", results.confirm, name="results_confirm"),
+    path("committee/results/office/<int:pk>/cancel/", results.cancel, name="results_cancel"),
     # The HR bureau (备案).
     path("committee/results/registry/", results.bureau_index, name="results_registry"),
     path(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from committee.forms_results import (
+    CancelNoticeForm,
     ConfirmForm,
     HandlingForm,
     ObjectionForm,
@@ -188,6 +189,37 @@ def confirm(request, pk: int):
             messages.success(request, _("已确认评审结果，电子证书已发放。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
     return _office_page(request, notice, confirm_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk: int):
+    """撤销公示: a confirmation page (the notice, how many people, the reason); a refusal
+    stays on the page with the reason typed."""
+    notice = selectors.get_notice_for_office(request.user, pk)
+    if notice.status != ResultsNotice.Status.RUNNING and request.method == "GET":
+        messages.error(
+            request,
+            _("该公示的状态为“%(s)s”，不能撤销。") % {"s": notice.get_status_display()},
+        )
+        return redirect("committee:results_office_notice", pk=notice.pk)
+    form = CancelNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_results_notice(
+                actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("公示已撤销。名单中的人员可重新发布公示。"))
+            return redirect("committee:results_office_notice", pk=notice.pk)
+    return render(
+        request,
+        "committee/results_cancel.html",
+        {"notice": notice, "count": notice.entries.count(), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- the HR bureau ----------------------------------------------------------------------------
