@@ -232,8 +232,9 @@ def test_phone_queue_and_inbox_show_the_row_button_and_fold_the_filters(person):
     seed_with_open_plans()
     page = person("wf_unit", PHONE)
     page.goto("/review/")
-    first = page.locator("[data-testid=queue-row]").first
-    expect(first).to_contain_text("王五")
+    # Other demo people (孙七, further up the chain) share the queue: find 王五's row.
+    first = page.locator("[data-testid=queue-row]", has_text="王五")
+    expect(first).to_be_visible()
     fits_without_sideways_scrolling(page, first.get_by_role("link", name="审核"))
 
     # The filters fold away behind 筛选.
@@ -251,6 +252,6 @@ def test_phone_queue_and_inbox_show_the_row_button_and_fold_the_filters(person):
     move_to_committee(wangwu())
     inbox = person("wf_gc_office", PHONE)
     inbox.goto("/review/")
-    row = inbox.locator("[data-testid=queue-row]").first
-    expect(row).to_contain_text("王五")
+    row = inbox.locator("[data-testid=queue-row]", has_text="王五")
+    expect(row).to_be_visible()
     fits_without_sideways_scrolling(inbox, row.get_by_role("link", name="查看"))
