@@ -3,25 +3,48 @@ the fee of the Weifang engineering plan, and 孙七's declaration carried to its
 
 Everything goes through the real services, as the people would do it on their pages: the
 office adds its experts (committee.services.experts.add_expert, each with a login account) and
-appoints them members for the plan's year; 孙七's declaration is passed by the unit, published,
-reported up the chain, accepted (受理), paid, put on a meeting, voted on by the drawn experts,
-closed, published as a result and confirmed, which issues the certificate.
+appoints them members for the plan's year; 孙七's declaration is submitted, passed by the unit,
+published, reported up the chain, accepted (受理), paid, put on a meeting, voted on by the drawn
+experts, closed, published as a result and confirmed, which issues the certificate.
 
-Dates are the real ones. Two steps wait for a notice of at least five working days: the unit
-records its notice's outcome, and the office confirms the results, only once the notice has
-ended (from the day after its end date). Nothing is dated in the past and the clock is not
-moved: each run of seed_demo takes the declaration as far as today allows and says from which
-day a later run goes on (as the declarations themselves wait for a run inside the plan's
-window). A declaration found in a state this path does not lead through (a demo user returned
-it, say) is left as it is.
+孙七's history is replayed on a simulated calendar. Two of its steps wait for a notice of at
+least five working days (the unit records its notice's outcome, and the office confirms the
+results, only from the day after the notice's end), so on today's dates a fresh database could
+not show a finished declaration. Instead each step of 孙七's history runs through the same
+real services inside `time_machine.travel(<that day>, tick=True)`, on working days of October
+and November 2026 inside the Weifang engineering plan's window (it opens 2026-10-01; the
+calendar is schedule() below, from review.workdays): every timestamp the step writes
+(timezone.now(), model defaults, auto_now) is that simulated day, so the declaration's events,
+the notices and the audit trail are in date order. Each step commits inside its travel, so the
+SMS its after-commit receivers send are dated that day too when Celery runs eagerly (`make run`
+without REDIS_URL; with a worker they are delivered, and dated, when it runs them).
+The Weifang engineering office's preparation that the history relies on (its expert pool,
+the members for 2026 and the 200 元 fee) is dated the working day before 孙七 submits.
+Nothing else is dated in the past: the accounts, organizations, plans and paths, the other
+committees' pools and the other demo declarations (王五, 赵六) keep the real calendar.
+
+The replay runs only when today is after its last simulated day (it never dates anything in
+the future); otherwise it prints a message and leaves 孙七 without a declaration. Each step is
+its own transaction and looks at the declaration's state first, so a second run changes
+nothing and an interrupted run goes on where it stopped. It never acts on a declaration whose
+history already holds a later moment (a demo user moved it, or it was made on the real
+calendar by an earlier version of seed_demo): that one is left as it is, with a message.
+
+The certificate's verification code is random for every certificate (committee.services.
+certificates). For the demo's certificate only, so that README.md can give its address, the
+code is set to the constant VERIFICATION_CODE right after the service has issued it, in the
+same transaction (32 url-safe characters, like the random ones); nothing else is changed.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
+import time_machine
+from django.db import transaction
 from django.utils import timezone
 
-from applicants.models import User
+from applicants.models import SmsMessage, User
 from catalog.models import Level, Series, Specialty
 from committee.models import (
     Ballot,
@@ -40,7 +63,6 @@ from declarations.models import Declaration
 from declarations.workflow import Action
 from declarations.workflow import DeclarationStatus as S
 from demo import people
-from review import selectors as review_selectors
 from review import services as review_services
 from review.models import PublicNotice
 from review.workdays import working_days
@@ -136,9 +158,9 @@ def expert_pool(*, office_account: str, actor, committee, years, password: str) 
         data = _expert_data(office_account, number, levels, series)
         expert = existing.get(data.id_number)
         if expert is None:
-            expert, _password = experts.add_expert(actor=actor, office=office, data=data)
+            expert, initial = experts.add_expert(actor=actor, office=office, data=data)
             if office_account == "wf_gc_office" and number < len(EXPERT_ACCOUNTS):
-                _documented_account(expert.user, EXPERT_ACCOUNTS[number], password)
+                _documented_account(expert.user, EXPERT_ACCOUNTS[number], password, initial)
         pool.append(expert)
     for year in sorted(set(years)):
         if not CommitteeMember.objects.filter(committee=committee, year=year).exists():
@@ -151,11 +173,20 @@ def expert_pool(*, office_account: str, actor, committee, years, password: str) 
     return pool
 
 
-def _documented_account(user: User, username: str, password: str) -> None:
+def _documented_account(user: User, username: str, password: str, initial: str) -> None:
     """The expert's account signs in as `username` with the published demo password (the
-    office's initial password was random and is replaced, as a demo reader cannot get it)."""
+    office's initial password was random and is replaced, as a demo reader cannot get it).
+    The SMS that add_expert queued (not sent before the transaction commits) is corrected to
+    the account's actual username and password, so what the expert's phone gets is true."""
     if User.objects.filter(username=username).exclude(pk=user.pk).exists():
         return
+    queued = SmsMessage.objects.filter(
+        phone=user.phone, status=SmsMessage.Status.QUEUED, body__contains=initial
+    )
+    for message in queued:
+        message.body = message.body.replace(user.username, username).replace(initial, password)
+        message.redacted_body = message.redacted_body.replace(user.username, username)
+        message.save(update_fields=["body", "redacted_body"])
     user.username = username
     user.password = people.password_hash(password)
     user.save()
@@ -172,159 +203,305 @@ def charge_fee(*, actor, plan) -> FeeSetting:
     return setting
 
 
-# --- one declaration up the chain and through the committee ----------------------------------
+# --- 孙七's history, replayed on a simulated calendar ---------------------------------------
+
+# The replay's fixed points (Asia/Shanghai). The other days follow from the working-day
+# calendar (schedule()).
+PREPARED_ON = datetime.date(2026, 10, 9)  # the office's pool, members and fee
+SUBMITTED_ON = datetime.date(2026, 10, 12)  # 孙七 submits; the unit passes and records its notice
+MEETING_ON = datetime.date(2026, 11, 5)
+# The demo certificate's verification code (see the module's docstring).
+VERIFICATION_CODE = "demo-sunqi-2026-certificate-0001"
 
 
-class Journey:
-    """Carries one declaration through the chain and the committee stage, as far as today
-    allows. `chain` is the list of (organization, its account) from the declaring unit up to
-    the reporting department; `office_user` acts for the committee office; `say` writes a line
-    of output; `approval_number` is the 批准文号 ("{year}" filled in)."""
+def next_working_day(day: datetime.date, count: int = 1) -> datetime.date:
+    """The `count`-th working day after `day`."""
+    while count:
+        day += datetime.timedelta(days=1)
+        if working_days(day, day):
+            count -= 1
+    return day
 
-    def __init__(self, declaration: Declaration, *, chain, office_user, say, approval_number):
-        self.declaration = declaration
-        self.approval_number = approval_number
+
+@dataclass(frozen=True)
+class Schedule:
+    prepared: datetime.date
+    submitted: datetime.date
+    notice_starts: datetime.date
+    notice_ends: datetime.date
+    reported: datetime.date  # the notice's outcome; the unit reports
+    levels: tuple[datetime.date, ...]  # each level above the unit passes and reports
+    accepted: datetime.date
+    paid: datetime.date
+    meeting: datetime.date
+    results_starts: datetime.date
+    results_ends: datetime.date
+    confirmed: datetime.date
+
+
+def schedule(levels: int = 2) -> Schedule:
+    """The simulated calendar of 孙七's history (`levels`: the organizations between the unit
+    and the committee): the unit's notice from the next working day for five working days,
+    its outcome the day after its end, each level on the following working days, 受理 two
+    working days later, payment two more, the meeting on MEETING_ON, the results notice from
+    the next working day for five working days and the confirmation the day after its end."""
+    notice_starts = next_working_day(SUBMITTED_ON)
+    notice_ends = end_after_working_days(notice_starts, review_services.MIN_NOTICE_WORKING_DAYS)
+    reported = notice_ends + datetime.timedelta(days=1)
+    days = [reported]
+    for _level in range(levels):
+        days.append(next_working_day(days[-1]))
+    accepted = next_working_day(days[-1], 2)
+    paid = next_working_day(accepted, 2)
+    meeting = max(MEETING_ON, next_working_day(paid))
+    results_starts = next_working_day(meeting)
+    results_ends = end_after_working_days(results_starts, results.MIN_RESULTS_WORKING_DAYS)
+    return Schedule(
+        prepared=PREPARED_ON,
+        submitted=SUBMITTED_ON,
+        notice_starts=notice_starts,
+        notice_ends=notice_ends,
+        reported=reported,
+        levels=tuple(days[1:]),
+        accepted=accepted,
+        paid=paid,
+        meeting=meeting,
+        results_starts=results_starts,
+        results_ends=results_ends,
+        confirmed=results_ends + datetime.timedelta(days=1),
+    )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=timezone.get_default_timezone()
+    )
+
+
+class Replay:
+    """孙七's history, step by step on the simulated calendar (see the module's docstring).
+
+    `prepare()` readies the committee office (pool, members for the year, fee); `submit()`
+    returns the applicant's submitted declaration of the plan (or the one they have, or None
+    when the plan is closed); `chain` is the list of (organization, its account) from the
+    declaring unit up to the reporting department; `office_user` acts for the committee
+    office; `say` writes a line of output; `approval_number` is the 批准文号."""
+
+    def __init__(self, *, prepare, submit, chain, office_user, say, approval_number):
+        self.prepare = prepare
+        self.submit = submit
         self.chain = chain
         self.office_user = office_user
         self.say = say
-        self.today = None
+        self.approval_number = approval_number
+        self.calendar = schedule(len(chain) - 1)
+        self.declaration = None
+        self.stopped = False
+
+    def steps(self):
+        c = self.calendar
+        yield _at(c.prepared, 9), self._prepare
+        yield _at(c.submitted, 9), self._submit
+        yield _at(c.submitted, 14), self._unit_pass
+        yield _at(c.submitted, 14, 30), self._unit_notice
+        yield _at(c.reported, 9, 30), self._unit_report
+        for level, day in enumerate(c.levels, start=1):
+            yield _at(day, 10), lambda level=level: self._level(level)
+        yield _at(c.accepted, 9, 30), self._accept
+        yield _at(c.paid, 10), self._pay
+        yield _at(c.meeting, 9), self._meeting
+        yield _at(c.results_starts, 9), self._publish
+        yield _at(c.confirmed, 10), self._confirm
 
     def run(self) -> Certificate | None:
-        self.today = timezone.localdate()
-        for _step in range(30):
-            self.declaration.refresh_from_db()
-            if not self._step():
+        today = timezone.localdate()
+        if today <= self.calendar.confirmed:
+            self.say(
+                f"今天（{today}）不晚于孙七演示历程的最后一个模拟日期（{self.calendar.confirmed}），"
+                "未生成孙七的演示申报。"
+            )
+            return None
+        for moment, step in self.steps():
+            with time_machine.travel(moment, tick=True), transaction.atomic():
+                step()
+            if self.stopped:
                 break
+        if self.declaration is None:
+            return None
         return Certificate.objects.filter(declaration=self.declaration).first()
+
+    # -- helpers
 
     @property
     def name(self) -> str:
         return self.declaration.applicant.name
 
-    def _reviewer(self, organization):
-        for org, user in self.chain:
-            if org.pk == organization.pk:
-                return user
-        return None
+    def _tell(self, text: str) -> None:
+        self.say(f"〔{timezone.localdate()}〕{text}")
 
-    def _step(self) -> bool:
-        """One move; False when there is nothing more to do today."""
-        d = self.declaration
-        status = d.status
-        if status in (S.SUBMITTED, S.UNDER_REVIEW):
-            reviewer = self._reviewer(d.holder)
-            if reviewer is None:
-                return False
-            level = [org.pk for org, _user in self.chain].index(d.holder_id)
-            opinion = (UNIT_OPINION, *LEVEL_OPINIONS)[min(level, len(LEVEL_OPINIONS))]
-            review_services.pass_declaration(actor=reviewer, declaration=d, opinion=opinion)
+    def _fresh(self) -> Declaration | None:
+        """The declaration as it is now; None when there is none or the replay stopped."""
+        if self.declaration is None or self.stopped:
+            return None
+        self.declaration.refresh_from_db()
+        return self.declaration
+
+    def _may_act(self) -> bool:
+        """False (and the replay stops) when the declaration's history already holds a later
+        moment than the simulated now: acting would put its events out of date order."""
+        later = (
+            self.declaration.events.filter(created_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if later is None:
             return True
-        if status == S.PASSED:
-            return self._report()
-        if status == S.AT_COMMITTEE:
-            acceptance.decide(
-                actor=self.office_user,
-                office=d.holder,
-                action=Action.ACCEPT,
-                declaration_ids=[d.pk],
-            )
-            self.say(f"{d.holder.name}已受理{self.name}的申报。")
-            return True
-        if status == S.ACCEPTED:
-            return self._pay() or self._meeting()
-        if status == S.EVALUATION_PASSED:
-            return self._results()
+        self.stopped = True
+        self.say(
+            f"{self.name}的申报在{timezone.localdate(later.created_at)}已有记录，晚于演示历程的"
+            f"模拟日期{timezone.localdate()}，保持原样。"
+        )
         return False
 
-    def _report(self) -> bool:
+    def _held_by(self, level: int, *statuses) -> bool:
         d = self.declaration
-        reviewer = self._reviewer(d.holder)
-        if reviewer is None:
-            return False
-        if d.holder_id == self.chain[0][0].pk and not self._unit_notice_done():
-            return False
-        review_services.report_declarations(
-            actor=reviewer, organization=d.holder, declaration_ids=[d.pk]
-        )
-        d.refresh_from_db()
-        if d.status == S.AT_COMMITTEE:
-            self.say(f"{self.name}的申报已逐级审查通过，上报至{d.holder.name}。")
-        return True
+        return d.status in statuses and d.holder_id == self.chain[level][0].pk
 
-    def _unit_notice_done(self) -> bool:
-        """The unit's notice of the declaration: recorded today when there is none; its outcome
-        (无异议) recorded once it has ended. True when the declaration may be reported."""
-        d = self.declaration
-        unit, reviewer = self.chain[0]
-        notice = (
-            PublicNotice.objects.filter(organization=unit, declarations=d)
+    def _unit_notice_of(self, d) -> PublicNotice | None:
+        return (
+            PublicNotice.objects.filter(organization=self.chain[0][0], declarations=d)
             .exclude(outcome=PublicNotice.Outcome.CANCELLED)
             .order_by("-pk")
             .first()
         )
-        if notice is None:
-            # From the day the unit passed it (the earliest a notice may start), or today.
-            _name, passed_on = review_selectors.pass_dates(unit, [d.pk])[d.pk]
-            starts_on = max(self.today, passed_on)
-            notice = review_services.record_notice(
-                actor=reviewer,
-                organization=unit,
-                plan=d.plan,
-                starts_on=starts_on,
-                ends_on=end_after_working_days(starts_on, review_services.MIN_NOTICE_WORKING_DAYS),
-                place=NOTICE_PLACE,
-                declaration_ids=[d.pk],
-            )
-            self.say(
-                f"{self.name}的申报已由{unit.name}审核通过并公示（{notice.starts_on} 至 "
-                f"{notice.ends_on}）。"
-            )
-        if notice.outcome == PublicNotice.Outcome.PENDING:
-            if not notice.has_ended(self.today):
-                self._wait(notice.ends_on, "单位公示", "登记公示结果并逐级上报至评委会")
-                return False
+
+    def _results_notice_of(self, d) -> ResultsNotice | None:
+        return (
+            ResultsNotice.objects.filter(entries__declaration=d)
+            .exclude(status=ResultsNotice.Status.CANCELLED)
+            .order_by("-pk")
+            .first()
+        )
+
+    # -- the steps (each in its own transaction at its simulated moment)
+
+    def _prepare(self):
+        self.prepare()
+
+    def _submit(self):
+        self.declaration = self.submit()
+
+    def _unit_pass(self):
+        d = self._fresh()
+        if d is None or not self._held_by(0, S.SUBMITTED, S.UNDER_REVIEW) or not self._may_act():
+            return
+        review_services.pass_declaration(
+            actor=self.chain[0][1], declaration=d, opinion=UNIT_OPINION
+        )
+
+    def _unit_notice(self):
+        d = self._fresh()
+        if d is None or not self._held_by(0, S.PASSED) or self._unit_notice_of(d) is not None:
+            return
+        if not self._may_act():
+            return
+        unit, reviewer = self.chain[0]
+        notice = review_services.record_notice(
+            actor=reviewer,
+            organization=unit,
+            plan=d.plan,
+            starts_on=self.calendar.notice_starts,
+            ends_on=self.calendar.notice_ends,
+            place=NOTICE_PLACE,
+            declaration_ids=[d.pk],
+        )
+        self._tell(
+            f"{self.name}的申报已由{unit.name}审核通过并公示（{notice.starts_on} 至 "
+            f"{notice.ends_on}）。"
+        )
+
+    def _unit_report(self):
+        """The notice's outcome (无异议) once it has ended, and the unit's report."""
+        d = self._fresh()
+        if d is None or not self._held_by(0, S.PASSED):
+            return
+        notice = self._unit_notice_of(d)
+        if notice is None or not self._may_act():
+            return
+        unit, reviewer = self.chain[0]
+        if notice.outcome == PublicNotice.Outcome.PENDING and notice.has_ended(
+            timezone.localdate()
+        ):
             notice = review_services.record_notice_outcome(
                 actor=reviewer, notice=notice, outcome=PublicNotice.Outcome.NO_OBJECTION
             )
-        return notice.outcome == PublicNotice.Outcome.NO_OBJECTION
+        if notice.outcome == PublicNotice.Outcome.NO_OBJECTION:
+            review_services.report_declarations(
+                actor=reviewer, organization=unit, declaration_ids=[d.pk]
+            )
+            self._tell(f"{unit.name}登记公示无异议，将{self.name}的申报上报。")
 
-    def _wait(self, ends_on, what, then):
-        self.say(
-            f"{self.name}的{what}至{ends_on}结束；{ends_on + datetime.timedelta(days=1)}起"
-            f"再次运行 seed_demo 将{then}。"
+    def _level(self, level: int):
+        """The level's 审查通过 with its opinion, and its report."""
+        d = self._fresh()
+        if d is None or not self._held_by(level, S.SUBMITTED, S.UNDER_REVIEW, S.PASSED):
+            return
+        if not self._may_act():
+            return
+        organization, reviewer = self.chain[level]
+        if d.status != S.PASSED:
+            opinion = LEVEL_OPINIONS[min(level, len(LEVEL_OPINIONS)) - 1]
+            review_services.pass_declaration(actor=reviewer, declaration=d, opinion=opinion)
+        review_services.report_declarations(
+            actor=reviewer, organization=organization, declaration_ids=[d.pk]
         )
+        d.refresh_from_db()
+        self._tell(f"{organization.name}审查通过{self.name}的申报，上报至{d.holder.name}。")
 
-    def _pay(self) -> bool:
-        d = self.declaration
+    def _accept(self):
+        d = self._fresh()
+        if d is None or d.status != S.AT_COMMITTEE or not self._may_act():
+            return
+        acceptance.decide(
+            actor=self.office_user, office=d.holder, action=Action.ACCEPT, declaration_ids=[d.pk]
+        )
+        self._tell(f"{d.holder.name}已受理{self.name}的申报。")
+
+    def _pay(self):
+        d = self._fresh()
+        if d is None or d.status != S.ACCEPTED:
+            return
         payment = Payment.objects.filter(
             declaration=d, round=d.round, status=Payment.Status.PENDING
         ).first()
-        if payment is None:
-            return False
+        if payment is None or not self._may_act():
+            return
         payments.record_payments(
             actor=self.office_user,
             office=d.holder,
             payment_ids=[payment.pk],
-            reference=f"12333-{self.today:%Y%m%d}-{payment.pk:04d}",
+            reference=f"12333-{timezone.localdate():%Y%m%d}-{payment.pk:04d}",
         )
-        self.say(f"{self.name}的评审费{payment.amount}元已登记缴费。")
-        return True
+        self._tell(f"{self.name}的评审费{payment.amount}元已登记缴费。")
 
-    def _meeting(self) -> bool:
+    def _meeting(self):
         """A meeting of the plan's committee with the declaration: created, experts drawn,
         everyone drawn attending, the vote opened, each drawn expert's ballot (all 同意 but
         one 不同意 and one 弃权), the vote closed."""
-        d = self.declaration
+        d = self._fresh()
+        if d is None or d.status != S.ACCEPTED or not self._may_act():
+            return
+        today = timezone.localdate()
         committee = d.plan.committee
         meeting = meetings.create_meeting(
             actor=self.office_user,
             committee=committee,
             plan=d.plan,
-            name=f"{committee.name}{self.today.year}年度评审会议",
-            held_on=self.today,
+            name=f"{committee.name}{today.year}年度评审会议",
+            held_on=today,
             declaration_ids=[d.pk],
         )
-        members = len(meetings.member_ids(committee, self.today.year))
+        members = len(meetings.member_ids(committee, today.year))
         drawn = meetings.draw_experts(
             actor=self.office_user, meeting=meeting, count=min(DRAWN, members)
         )
@@ -341,16 +518,14 @@ class Journey:
             )
         meeting = voting.close_vote(actor=self.office_user, meeting=meeting)
         item.refresh_from_db()
-        self.say(
+        self._tell(
             f"{meeting.name}：{meeting.attending_count}名专家出席，{self.name}同意{item.agree}票、"
             f"不同意{item.disagree}票、弃权{item.abstain}票，"
             f"{'评审通过' if item.passed else '评审未通过'}。"
         )
-        return True
 
-    def _results(self) -> bool:
-        d = self.declaration
-        item = (
+    def _passed_item(self, d) -> MeetingDeclaration | None:
+        return (
             MeetingDeclaration.objects.filter(
                 declaration=d, round=d.round, passed=True, meeting__status=Meeting.Status.CLOSED
             )
@@ -358,33 +533,44 @@ class Journey:
             .order_by("-pk")
             .first()
         )
-        if item is None:
-            return False
-        notice = (
-            ResultsNotice.objects.filter(entries__declaration=d)
-            .exclude(status=ResultsNotice.Status.CANCELLED)
-            .order_by("-pk")
-            .first()
-        )
-        if notice is None:
-            notice = results.publish_results(
-                actor=self.office_user,
-                meeting=item.meeting,
-                starts_on=self.today,
-                ends_on=end_after_working_days(self.today, results.MIN_RESULTS_WORKING_DAYS),
-            )
-            self.say(f"评审结果公示“{notice.title}”：{notice.starts_on} 至 {notice.ends_on}。")
-        if notice.status != ResultsNotice.Status.RUNNING:
-            return False
-        if self.today <= notice.ends_on:
-            self._wait(notice.ends_on, "评审结果公示", "确认评审结果并发放电子证书")
-            return False
-        results.confirm_results(
+
+    def _publish(self):
+        d = self._fresh()
+        if d is None or d.status != S.EVALUATION_PASSED or self._results_notice_of(d):
+            return
+        item = self._passed_item(d)
+        if item is None or not self._may_act():
+            return
+        notice = results.publish_results(
             actor=self.office_user,
-            notice=notice,
-            approval_document_number=self.approval_number.format(year=item.meeting.held_on.year),
+            meeting=item.meeting,
+            starts_on=self.calendar.results_starts,
+            ends_on=self.calendar.results_ends,
         )
-        return True
+        self._tell(f"评审结果公示“{notice.title}”：{notice.starts_on} 至 {notice.ends_on}。")
+
+    def _confirm(self):
+        """确认评审结果 with the 批准文号, which issues the certificate; the demo certificate's
+        verification code is then set to VERIFICATION_CODE."""
+        d = self._fresh()
+        if d is None or d.status != S.EVALUATION_PASSED:
+            return
+        notice = self._results_notice_of(d)
+        if notice is None or notice.status != ResultsNotice.Status.RUNNING:
+            return
+        if not self._may_act():
+            return
+        results.confirm_results(
+            actor=self.office_user, notice=notice, approval_document_number=self.approval_number
+        )
+        certificate = Certificate.objects.filter(declaration=d).first()
+        if certificate is None:
+            return
+        if not Certificate.objects.filter(verification_code=VERIFICATION_CODE).exists():
+            Certificate.objects.filter(pk=certificate.pk).update(
+                verification_code=VERIFICATION_CODE
+            )
+        self._tell(f"评审结果已确认（{self.approval_number}），{self.name}的电子证书已发放。")
 
 
 def describe(certificate: Certificate) -> str:

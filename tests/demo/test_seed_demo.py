@@ -1,9 +1,11 @@
-"""`manage.py seed_demo`: demo regions, committees, one account per role and a submitted
-declaration in each demo unit's queue, safe to run again."""
+"""`manage.py seed_demo`: demo regions, committees, one account per role, a submitted
+declaration in each demo unit's queue, the committees' experts and 孙七's declaration with its
+certificate (replayed on a simulated calendar), safe to run again."""
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
 
-from applicants.models import AccountKind, CommitmentAgreement, User
-from applicants.services import has_agreed_commitment
+from applicants.models import AccountKind, CommitmentAgreement, SmsMessage, User
+from applicants.services import agree_commitment, has_agreed_commitment
 from attachments.models import Attachment
 from attachments.selectors import required_slots
 from catalog.models import Level, Series
@@ -40,7 +42,7 @@ from declarations.models import (
     Plan,
     Submission,
 )
-from demo import committee_stage
+from demo import committee_stage, fill
 from demo.management.commands import seed_demo
 from institutions import selectors
 from institutions.models import (
@@ -76,16 +78,21 @@ MODELS = [
     Review,
     DeclarationEvent,
 ]
-# Inside and after the seeded plans' window (2026-10-01 … 2027-01-31 17:00, Asia/Shanghai).
-IN_WINDOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-AFTER_WINDOW = datetime(2027, 2, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Inside and after the seeded plans' window (2026-10-01 … 2027-01-31 17:00, Asia/Shanghai); both
+# after the last day of 孙七's simulated history (2026-11-13).
+IN_WINDOW = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+AFTER_WINDOW = datetime(2027, 2, 1, 9, 0, tzinfo=SHANGHAI)
 # (applicant, the unit whose queue holds the declaration, the plan's series)
 SUBMITTED = [("wangwu", "wf_unit", "engineering"), ("zhaoliu", "wh_unit", "mass_culture")]
+README = Path(__file__).resolve().parents[2] / "README.md"
+DEMO_ADDRESS = f"http://127.0.0.1:8000/verify/{committee_stage.VERIFICATION_CODE}/"
 
 
-def _at(monkeypatch, moment):
-    """The clock every service, form and plan check reads, set to `moment`."""
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _at(time_machine, moment):
+    """The real clock (what seed_demo takes for today) set to `moment`; the replay's own
+    simulated days travel from there and come back."""
+    time_machine.move_to(moment, tick=False)
 
 
 ROLE_LABELS = {
@@ -107,9 +114,10 @@ def seeded(db):
 
 
 @pytest.fixture
-def seeded_in_window(db, monkeypatch):
-    """seed_demo run while the demo plans are open, whatever today is; its output."""
-    _at(monkeypatch, IN_WINDOW)
+def seeded_in_window(db, time_machine):
+    """seed_demo run once on a fresh database while the demo plans are open, whatever today
+    is; its output."""
+    _at(time_machine, IN_WINDOW)
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
@@ -147,8 +155,8 @@ def test_running_twice_in_the_window_changes_nothing(seeded_in_window):
     call_command("seed_demo", stdout=io.StringIO())
 
     assert _counts() == first
-    # 王五's and 赵六's, and 孙七's (passed by the unit, its notice running).
-    assert first["Declaration"] == first["Submission"] == first["Review"] == 3
+    # 王五's and 赵六's, and 孙七's (confirmed).
+    assert first["Declaration"] == first["Submission"] == 3
     assert first["CommitmentAgreement"] == 3
     assert {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()} == before
 
@@ -243,21 +251,23 @@ def test_a_seeded_declaration_is_left_as_it_is_whatever_its_state(seeded_in_wind
     assert declaration.submissions.count() == 1
 
 
-def test_outside_the_plans_window_the_declarations_wait_for_a_later_run(db, monkeypatch):
-    _at(monkeypatch, AFTER_WINDOW)
+def test_outside_the_plans_window_the_declarations_wait_for_a_later_run(db, time_machine):
+    _at(time_machine, AFTER_WINDOW)
     out = io.StringIO()
 
     call_command("seed_demo", stdout=out)
 
-    assert not Declaration.objects.exists()
-    assert not Attachment.objects.exists()
+    # Only 孙七's, whose history is replayed inside the window whatever today is.
+    assert list(Declaration.objects.values_list("applicant__username", "status")) == [
+        ("sunqi", DeclarationStatus.CONFIRMED)
+    ]
     output = out.getvalue()
     assert "不在申报时间内（2026-10-01 00:00 ～ 2027-01-31 17:00），未生成王五的演示申报" in output
     assert "未生成赵六的演示申报" in output
-    assert "未生成孙七的演示申报" in output
+    assert "未生成孙七的演示申报" not in output
     assert "Demo data ready." in output
 
-    _at(monkeypatch, IN_WINDOW)
+    _at(time_machine, IN_WINDOW)
     call_command("seed_demo", stdout=io.StringIO())
 
     assert Declaration.objects.filter(status=DeclarationStatus.SUBMITTED).count() == 2
@@ -514,32 +524,18 @@ def _stage_counts():
     return {model.__name__: model.objects.count() for model in COMMITTEE_MODELS}
 
 
-def _day_after(day):
-    """10:00 in Shanghai on the day after `day` (a notice has ended from then on)."""
-    return datetime.combine(day + timedelta(days=1), time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
 def _sunqi():
-    return Declaration.objects.select_related("holder").get(applicant__username="sunqi")
+    return Declaration.objects.select_related("holder", "plan").get(applicant__username="sunqi")
 
 
-def _run(monkeypatch, moment) -> str:
-    _at(monkeypatch, moment)
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def _local(moment) -> datetime:
+    return timezone.localtime(moment, SHANGHAI)
 
 
 @pytest.fixture
-def certified(db, monkeypatch):
-    """seed_demo run inside the window, again once the unit's notice has ended and again once
-    the results notice has ended: 孙七's certificate issued. The three outputs."""
-    first = _run(monkeypatch, IN_WINDOW)
-    unit_notice = PublicNotice.objects.get(declarations=_sunqi())
-    second = _run(monkeypatch, _day_after(unit_notice.ends_on))
-    results_notice = ResultsNotice.objects.get()
-    third = _run(monkeypatch, _day_after(results_notice.ends_on))
-    return first, second, third
+def certified(seeded_in_window):
+    """One seed_demo run on a fresh database (today: IN_WINDOW): its output."""
+    return seeded_in_window
 
 
 @pytest.mark.parametrize(
@@ -579,6 +575,19 @@ def test_the_documented_experts_sign_in_to_the_expert_home(client, seeded, usern
     assert user.expert.name in response.content.decode()
 
 
+@pytest.mark.parametrize("username", committee_stage.EXPERT_ACCOUNTS)
+def test_the_documented_experts_sms_gives_the_account_they_really_have(seeded, username):
+    """add_expert's SMS carried a random initial password that the demo replaces; the
+    queued message says the demo username and password instead (one message, no other)."""
+    user = User.objects.get(username=username)
+
+    message = SmsMessage.objects.get(phone=user.phone)
+
+    assert f"登录账号 {username}，初始密码 {seed_demo.DEMO_PASSWORD}。" in message.body
+    assert f"登录账号 {username}，初始密码 ******。" in message.redacted_body
+    assert user.check_password(seed_demo.DEMO_PASSWORD)
+
+
 def test_the_weifang_engineering_plan_charges_200_yuan(seeded):
     setting = FeeSetting.objects.get(plan__series__code="engineering", plan__region__code="370700")
 
@@ -586,41 +595,37 @@ def test_the_weifang_engineering_plan_charges_200_yuan(seeded):
     assert setting.required_before_evaluation
 
 
-def test_sunqis_declaration_waits_for_the_unit_notice_to_end(seeded_in_window):
-    declaration = _sunqi()
-    notice = PublicNotice.objects.get(declarations=declaration)
-
-    # Passed by the unit and published from the day it was passed: nothing is dated earlier.
-    assert declaration.status == DeclarationStatus.PASSED
-    assert declaration.holder.name == "潍坊华东机械制造有限公司"
-    review = Review.objects.get(declaration=declaration)
-    assert review.state == ReviewState.PASSED
-    assert notice.starts_on == max(IN_WINDOW.date(), timezone.localdate(review.decided_at))
-    assert notice.outcome == PublicNotice.Outcome.PENDING
-    assert working_days(notice.starts_on, notice.ends_on) == 5
-    after = notice.ends_on + timedelta(days=1)
-    assert f"孙七的单位公示至{notice.ends_on}结束；{after}起再次运行 seed_demo" in seeded_in_window
-    assert not Certificate.objects.exists()
-
-
-def test_sunqis_declaration_goes_all_the_way_through_the_real_services(certified):
-    _first, second, third = certified
+def test_one_run_on_a_fresh_database_shows_sunqis_finished_declaration(certified):
     declaration = _sunqi()
     committee = declaration.plan.committee
 
     assert declaration.status == DeclarationStatus.CONFIRMED
     # Every move recorded by the workflow, by the organization that made it.
     moves = list(declaration.events.order_by("pk").values_list("action", "organization__name"))
-    committee_moves = [(a, o) for a, o in moves if a not in ("create", "edit", "submit")]
-    assert committee_moves[-5:] == [
+    assert moves == [
+        ("create", None),
+        ("submit", "潍坊华东机械制造有限公司"),
+        ("pass", "潍坊华东机械制造有限公司"),
+        ("report", "潍坊市潍城区工业和信息化局"),
+        ("pass", "潍坊市潍城区工业和信息化局"),
+        ("report", "潍坊市工业和信息化局"),
+        ("pass", "潍坊市工业和信息化局"),
         ("report_committee", committee.office.name),
         ("accept", committee.office.name),
         ("enter_meeting", committee.office.name),
         ("evaluation_pass", committee.office.name),
         ("confirm_result", committee.office.name),
     ]
-    assert [a for a, _o in moves].count("pass") == 3
-    # 受理, 200 元 paid, a valid meeting of drawn experts, enough 同意.
+    # The unit and each level above it decided (审核 / 审查通过) with an opinion.
+    chain = ["潍坊华东机械制造有限公司", "潍坊市潍城区工业和信息化局", "潍坊市工业和信息化局"]
+    opinions = list(
+        Review.objects.filter(declaration=declaration, organization__name__in=chain)
+        .order_by("pk")
+        .values_list("organization__name", "opinion")
+    )
+    assert [name for name, _o in opinions] == chain
+    assert all(opinion for _name, opinion in opinions)
+    # 受理, 200 元 paid, a valid meeting of 11 drawn experts, 9 同意 / 1 不同意 / 1 弃权.
     payment = Payment.objects.get(declaration=declaration)
     assert (payment.amount, payment.status) == (Decimal("200"), Payment.Status.PAID)
     meeting = Meeting.objects.get()
@@ -631,21 +636,115 @@ def test_sunqis_declaration_goes_all_the_way_through_the_real_services(certified
     item = meeting.items.get()
     assert (item.agree, item.disagree, item.abstain, item.passed) == (9, 1, 1, True)
     assert VoteParticipation.objects.filter(item=item).count() == Ballot.objects.count() == 11
-    assert "11名专家出席，孙七同意9票、不同意1票、弃权1票，评审通过" in second
-    # The results notice ran five working days from the day it was published.
+    # Published, confirmed with its 批准文号, the certificate issued at the documented address.
     notice = ResultsNotice.objects.get()
     assert notice.status == ResultsNotice.Status.CONFIRMED
-    assert working_days(notice.starts_on, notice.ends_on) == 5
-    assert notice.confirmed_at.date() > notice.ends_on
-    assert notice.approval_document_number == "潍人社职字〔2026〕1号"
+    assert notice.approval_document_number == "潍人社职字〔2026〕12号"
     certificate = Certificate.objects.get(declaration=declaration)
     assert certificate.holder_name == "孙七"
     assert certificate.committee_name == committee.name
     assert certificate.number == f"{committee.pk}-2026-00001"
-    # The verification address is printed at the end of the run.
-    address = f"http://127.0.0.1:8000/verify/{certificate.verification_code}/"
-    assert third.rstrip().endswith(address)
-    assert f"孙七的电子证书 {certificate.number}" in third
+    assert certificate.approval_document_number == "潍人社职字〔2026〕12号"
+    assert certificate.verification_code == committee_stage.VERIFICATION_CODE
+    assert len(certificate.verification_code) == 32
+    assert "11名专家出席，孙七同意9票、不同意1票、弃权1票，评审通过" in certified
+    # The run ends with the certificate's number and its verification address, as README says.
+    assert certified.rstrip().endswith(
+        f"孙七的电子证书 {certificate.number}（工程师）查验地址：{DEMO_ADDRESS}"
+    )
+    readme = README.read_text(encoding="utf-8")
+    assert DEMO_ADDRESS in readme
+    assert f"孙七的电子证书 {certificate.number}（工程师）" in readme
+
+
+def test_sunqis_history_is_in_date_order_inside_the_plans_window(certified):
+    declaration = _sunqi()
+    plan = declaration.plan
+    unit_notice = PublicNotice.objects.get(declarations=declaration)
+    payment = Payment.objects.get(declaration=declaration)
+    meeting = Meeting.objects.get()
+    results_notice = ResultsNotice.objects.get()
+    certificate = Certificate.objects.get(declaration=declaration)
+    events = list(declaration.events.order_by("pk").values_list("action", "created_at"))
+    times = [moment for _action, moment in events]
+
+    # Written in order, each on its simulated day, all inside the window and before today.
+    assert times == sorted(times)
+    assert plan.opens_at <= times[0] and times[-1] < plan.closes_at
+    assert times[-1] < IN_WINDOW
+    days = {action: _local(moment).date() for action, moment in reversed(events)}
+    assert days["submit"] == days["pass"] == date(2026, 10, 12)
+    assert days["accept"] == _local(payment.created_at).date()
+    assert days["accept"] < _local(payment.paid_at).date() < meeting.held_on
+    assert days["enter_meeting"] == days["evaluation_pass"] == meeting.held_on
+    assert _local(meeting.closed_at).date() == meeting.held_on
+    # The unit's notice from the day after the pass, its outcome and the report after its end.
+    assert days["pass"] < unit_notice.starts_on
+    assert unit_notice.outcome == PublicNotice.Outcome.NO_OBJECTION
+    assert unit_notice.ends_on < days["report"]
+    # The results notice from the day after the meeting; confirmed after its end.
+    assert meeting.held_on < results_notice.starts_on
+    assert _local(results_notice.published_at).date() == results_notice.starts_on
+    assert results_notice.ends_on < _local(results_notice.confirmed_at).date()
+    assert _local(results_notice.confirmed_at).date() == days["confirm_result"]
+    assert (
+        _local(certificate.issued_at).date() == certificate.approval_date == days["confirm_result"]
+    )
+    # Working days only (no weekend), after the 国庆 holiday, before 2026-11-29.
+    for day in days.values():
+        assert day.weekday() < 5 and date(2026, 10, 8) <= day < date(2026, 11, 29)
+    # The office readied its pool, members and fee before 孙七 declared; every audit entry of
+    # the office is dated inside the simulated history, in order.
+    prepared = AuditEntry.objects.filter(
+        action__in=[AuditAction.EXPERT_ADDED, AuditAction.FEE_SET], actor__username="wf_gc_office"
+    )
+    assert prepared.count() == 16
+    assert max(entry.created_at for entry in prepared) < times[0]
+    office_times = list(
+        AuditEntry.objects.filter(actor__username="wf_gc_office")
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+    )
+    assert office_times == sorted(office_times)
+    assert all(
+        plan.opens_at <= t and _local(t).date() <= days["confirm_result"] for t in office_times
+    )
+
+
+@pytest.mark.parametrize("which", ["unit", "results"])
+def test_each_notice_ran_at_least_five_working_days(certified, which):
+    declaration = _sunqi()
+    if which == "unit":
+        notice = PublicNotice.objects.get(declarations=declaration)
+        # The unit's report (to the supervising department) is the first.
+        reported = declaration.events.filter(action="report").order_by("pk").first()
+        decided = _local(reported.created_at).date()
+    else:
+        notice = ResultsNotice.objects.get()
+        decided = _local(notice.confirmed_at).date()
+
+    assert working_days(notice.starts_on, notice.ends_on) >= 5
+    assert decided > notice.ends_on
+
+
+def test_a_second_run_changes_nothing(certified, time_machine):
+    counts = _counts(), _stage_counts()
+    declaration = _sunqi()
+    certificate = Certificate.objects.get(declaration=declaration)
+
+    _at(time_machine, datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert (_counts(), _stage_counts()) == counts
+    assert _sunqi().updated_at == declaration.updated_at
+    again = Certificate.objects.get(declaration=declaration)
+    assert (again.number, again.verification_code, again.issued_at) == (
+        certificate.number,
+        certificate.verification_code,
+        certificate.issued_at,
+    )
+    assert out.getvalue().rstrip().endswith(DEMO_ADDRESS)
 
 
 def test_sunqi_downloads_the_certificate_from_certificate_status(client, certified):
@@ -663,9 +762,8 @@ def test_sunqi_downloads_the_certificate_from_certificate_status(client, certifi
     assert b"".join(response).startswith(b"%PDF-")
 
 
-def test_the_printed_verification_address_says_valid(client, certified):
-    address = certified[2].rstrip().rsplit("：", 1)[1]
-    path = address.removeprefix("http://127.0.0.1:8000")
+def test_the_documented_verification_address_says_valid(client, certified):
+    path = DEMO_ADDRESS.removeprefix("http://127.0.0.1:8000")
 
     page = client.get(path).content.decode()
 
@@ -674,15 +772,44 @@ def test_the_printed_verification_address_says_valid(client, certified):
     assert "孙七" not in page
 
 
-def test_running_again_after_the_certificate_changes_nothing(certified, monkeypatch):
-    counts = _counts(), _stage_counts()
-    declaration = _sunqi()
+def test_before_the_simulated_history_ends_sunqi_waits(db, time_machine):
+    _at(time_machine, datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
+    out = io.StringIO()
 
-    out = _run(monkeypatch, _day_after(ResultsNotice.objects.get().ends_on) + timedelta(days=3))
+    call_command("seed_demo", stdout=out)
 
-    assert (_counts(), _stage_counts()) == counts
-    assert _sunqi().updated_at == declaration.updated_at
-    assert "查验地址" in out
+    assert not Declaration.objects.filter(applicant__username="sunqi").exists()
+    assert (
+        "今天（2026-11-10）不晚于孙七演示历程的最后一个模拟日期（2026-11-13），未生成孙七的演示申报"
+        in (out.getvalue())
+    )
+    # The Weifang pool and fee are there all the same (on the real calendar).
+    assert Expert.objects.filter(office__memberships__user__username="wf_gc_office").count() == 15
+    assert FeeSetting.objects.filter(charged=True).count() == 1
+
+
+def test_a_declaration_made_on_the_real_calendar_is_left_as_it_is(db, time_machine):
+    """(As an earlier seed_demo left 孙七's: the replay never dates a step before what the
+    declaration's history already holds.)"""
+    _at(time_machine, datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
+    call_command("seed_demo", stdout=io.StringIO())
+    applicant = User.objects.get(username="sunqi")
+    plan = Plan.objects.get(series__code="engineering", region__code="370700")
+    agree_commitment(actor=applicant)
+    declaration = declaration_services.create_declaration(actor=applicant, plan=plan)
+    fill.fill_declaration(declaration, Organization.objects.get(name="潍坊华东机械制造有限公司"))
+    declaration_services.submit_declaration(actor=applicant, declaration=declaration)
+    _at(time_machine, IN_WINDOW)
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.SUBMITTED
+    assert "孙七的申报在2026-11-10已有记录，晚于演示历程的模拟日期2026-10-12，保持原样" in (
+        out.getvalue()
+    )
+    assert not Certificate.objects.exists()
 
 
 def test_the_demo_experts_ids_are_valid_and_unique(seeded):

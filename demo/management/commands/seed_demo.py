@@ -6,8 +6,11 @@ reports to the Weifang reporting department (S0 二.3(5)); and Huzhou's unit →
 人社部门 (审核推荐) → committee (S3 四). The committee stage (demo.committee_stage): each
 committee's pool of experts (expert1 and expert2 among Weifang's), members for the year, a fee
 of 200 元 on the Weifang engineering plan, and 孙七's declaration carried through the chain and
-the committee to its certificate, as far as today's date allows (each notice runs five working
-days; a later run goes on after it ends). Safe to run again.
+the committee to its certificate: 孙七's history (with the Weifang engineering office's pool and
+fee that it relies on) is replayed through the real services on a simulated calendar in
+October–November 2026, inside the plan's window, so that a fresh demo shows a finished
+declaration; nothing else is dated in the past (see demo.committee_stage). Safe to run again:
+a second run changes nothing.
 
 The tables are here; the builders (demo.people, demo.catalog, demo.fill) are shared with the
 benchmark and the tests."""
@@ -220,7 +223,7 @@ APPLICANTS = [
     # A freelancer of 潍城区 (个人代理 through wc_rsj) and an engineer of hz_unit (Huzhou).
     ("qianqi", "钱七", "370702199005121537", "13800000005"),
     ("sunba", "孙八", "330521199108202437", "13800000006"),
-    # An engineer of wf_unit whose declaration goes all the way to its certificate (CERTIFIED).
+    # An engineer of wf_unit whose declaration has gone all the way to its certificate (CERTIFIED).
     ("sunqi", "孙七", "370702198709162316", "13800000007"),
 ]
 
@@ -232,15 +235,16 @@ DECLARATIONS = [
     ("zhaoliu", "mass_culture", "wh_unit"),
 ]
 
-# The declaration carried through the chain and the committee stage to its certificate
-# (demo.committee_stage): (applicant, series, the accounts of the chain from the declaring unit
-# up to the reporting department, the committee office's account, its 批准文号).
+# The declaration whose history through the chain and the committee stage to its certificate
+# is replayed on a simulated calendar (demo.committee_stage): (applicant, series, the accounts
+# of the chain from the declaring unit up to the reporting department, the committee office's
+# account, its 批准文号).
 CERTIFIED = (
     "sunqi",
     "engineering",
     ("wf_unit", "wc_gxj", "wf_gxj"),
     "wf_gc_office",
-    "潍人社职字〔{year}〕1号",
+    "潍人社职字〔2026〕12号",
 )
 
 
@@ -248,11 +252,25 @@ class Command(BaseCommand):
     help = (
         "Load demo regions, organizations, committees, one account per role, a submitted "
         "declaration in each demo unit's queue, each committee's experts and 孙七's declaration "
-        "carried to its certificate as far as today allows (idempotent)."
+        "with its certificate, replayed on a simulated calendar in 2026 (idempotent)."
     )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            applicants, plans, offices, accounts, committees, committee_offices = self._base()
+        # 孙七's history: each step its own transaction at its simulated moment.
+        certificate = self._certified_declaration(applicants, plans, offices, accounts)
+        with transaction.atomic():
+            self._expert_pools(committees, committee_offices, accounts)
+            _username, series_code, _chain, office, _number = CERTIFIED
+            committee_stage.charge_fee(actor=accounts[office], plan=plans[series_code])
+
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        if certificate is not None:
+            self.stdout.write(committee_stage.describe(certificate))
+
+    def _base(self):
+        """Everything on the real calendar but the committee stage."""
         regions = {}
         for code, name, parent in REGIONS:
             regions[code] = people.region(code, name, regions.get(parent))
@@ -311,6 +329,11 @@ class Command(BaseCommand):
         for username, series_code, unit in DECLARATIONS:
             self._submitted_declaration(applicants[username], plans[series_code], offices[unit])
 
+        return applicants, plans, offices, accounts, committees, committee_offices
+
+    def _expert_pools(self, committees, committee_offices, accounts):
+        """Each committee's pool, members for its plans' years and this year (on the real
+        calendar; the replay has readied the Weifang engineering office's already)."""
         this_year = timezone.localdate().year
         for name, committee in committees.items():
             office = committee_offices[name]
@@ -322,24 +345,31 @@ class Command(BaseCommand):
                 years=years | {this_year},
                 password=DEMO_PASSWORD,
             )
-        certificate = self._certified_declaration(applicants, plans, offices, accounts)
-
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        if certificate is not None:
-            self.stdout.write(committee_stage.describe(certificate))
 
     def _certified_declaration(self, applicants, plans, offices, accounts):
-        """孙七's declaration: submitted, then carried by the chain's accounts and the committee
-        office as far as today allows (demo.committee_stage); its certificate once issued."""
+        """孙七's declaration, submitted and carried by the chain's accounts and the committee
+        office to its certificate on the simulated calendar (demo.committee_stage.Replay); the
+        certificate, or None when the replay could not run."""
         username, series_code, chain, office, approval_number = CERTIFIED
         plan = plans[series_code]
-        committee_stage.charge_fee(actor=accounts[office], plan=plan)
-        applicant = applicants[username]
-        declaration = self._submitted_declaration(applicant, plan, offices[chain[0]])
-        if declaration is None:
-            return None
-        return committee_stage.Journey(
-            declaration,
+        committee = plan.committee
+
+        def prepare():
+            committee_stage.expert_pool(
+                office_account=office,
+                actor=accounts[office],
+                committee=committee,
+                years={timezone.localdate().year},
+                password=DEMO_PASSWORD,
+            )
+            committee_stage.charge_fee(actor=accounts[office], plan=plan)
+
+        def submit():
+            return self._submitted_declaration(applicants[username], plan, offices[chain[0]])
+
+        return committee_stage.Replay(
+            prepare=prepare,
+            submit=submit,
             chain=[(offices[account], accounts[account]) for account in chain],
             office_user=accounts[office],
             say=self.stdout.write,
