@@ -230,4 +230,29 @@ def menu_for(user) -> dict:
         items.append((_("单位信息"), reverse("institutions:organization_profile")))
     for extra in hooks.menu_items.results(user, role, organization):
         items.extend(extra or [])
-    return {"role": role, "role_label": role_label, "items": items, "organization": organization}
+    return {
+        "role": role,
+        "role_label": role_label,
+        # (label, url) of every entry; an entry a hook gives as (label, url, group) is shown
+        # in the group's drop-down menu (entries), so a busy role's bar still fits one line.
+        "items": [(item[0], item[1]) for item in items],
+        "entries": _grouped(items),
+        "organization": organization,
+    }
+
+
+def _grouped(items) -> list[dict]:
+    """The navigation bar: each entry {label, url, children}; the entries of one group form
+    one drop-down at the place of the group's first entry."""
+    entries, groups = [], {}
+    for item in items:
+        label, url = item[0], item[1]
+        group = item[2] if len(item) > 2 else None
+        if group is None:
+            entries.append({"label": label, "url": url, "children": []})
+            continue
+        if group not in groups:
+            groups[group] = {"label": group, "url": "", "children": []}
+            entries.append(groups[group])
+        groups[group]["children"].append({"label": label, "url": url})
+    return entries

@@ -379,7 +379,7 @@ def menu_items(user, role, organization) -> list:
     if organization is None:
         return []
     if access.may(organization, access.Capability.EVALUATE):
-        return [(_("评审结果公示"), reverse("committee:results_office"))]
+        return [(_("评审结果公示"), reverse("committee:results_office"), _("评审组织"))]
     if organization.kind == OrgKind.HR_BUREAU:
         return [(_("评审结果备案"), reverse("committee:results_registry"))]
     return []

@@ -15,10 +15,10 @@ def menu(user, role, organization):
         return []
     items = []
     if access.may(organization, access.Capability.RECEIVE):
-        items.append((_("受理"), reverse("committee:inbox")))
+        items.append((_("受理"), reverse("committee:inbox"), _("受理与缴费")))
     if access.may(organization, access.Capability.EVALUATE):
-        items.append((_("收费设定"), reverse("committee:fee_list")))
-        items.append((_("缴费登记"), reverse("committee:payment_list")))
+        items.append((_("收费设定"), reverse("committee:fee_list"), _("受理与缴费")))
+        items.append((_("缴费登记"), reverse("committee:payment_list"), _("受理与缴费")))
     return items
 
 

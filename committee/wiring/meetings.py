@@ -22,9 +22,9 @@ def menu(user, role, organization):
         return [(_("评审任务"), reverse("committee:expert_home"))]
     if organization is not None and access.may(organization, access.Capability.EVALUATE):
         return [
-            (_("评审专家库"), reverse("committee:expert_list")),
-            (_("评委会委员"), reverse("committee:members")),
-            (_("评审会议"), reverse("committee:meeting_list")),
+            (_("评审专家库"), reverse("committee:expert_list"), _("评审组织")),
+            (_("评委会委员"), reverse("committee:members"), _("评审组织")),
+            (_("评审会议"), reverse("committee:meeting_list"), _("评审组织")),
         ]
     return []
 

@@ -93,3 +93,21 @@ def test_the_menu_follows_the_capabilities(request, persona, present, absent):
     labels = [str(label) for label, _url in access.menu_for(user)["items"]]
     assert all(item in labels for item in present), labels
     assert not any(item in labels for item in absent), labels
+
+
+def test_a_committee_offices_many_entries_fold_into_drop_downs(committee_office_user, client):
+    """Eleven entries do not fit one bar on a 1280 px screen: the committee stage's pages are
+    grouped (受理与缴费, 评审组织) and the bar keeps a handful of top-level entries."""
+    entries = access.menu_for(committee_office_user)["entries"]
+    groups = {str(e["label"]): [str(c["label"]) for c in e["children"]] for e in entries}
+    assert groups["受理与缴费"] == ["受理", "收费设定", "缴费登记"]
+    assert groups["评审组织"] == ["评审专家库", "评委会委员", "评审会议", "评审结果公示"]
+    assert len(entries) <= 7
+    client.force_login(committee_office_user)
+    page = client.get("/committee/meetings/").content.decode()
+    assert 'class="nav-link dropdown-toggle"' in page
+    assert 'class="dropdown-item active" href="/committee/meetings/" aria-current="page"' in page
+
+
+def test_an_applicants_bar_has_no_drop_down(applicant):
+    assert all(not e["children"] for e in access.menu_for(applicant)["entries"])
