@@ -110,6 +110,19 @@ class OfficeItem:
     item: MeetingDeclaration
     title: str
     voted: int
+    # 评委会意见 after the close (set by the view): whether the office may write it now, and
+    # the text and message of a refused save, shown again next to the row's field.
+    opinion_open: bool = False
+    opinion_text: str | None = None
+    opinion_error: str = ""
+
+
+def get_meeting_item(meeting, pk: int) -> MeetingDeclaration:
+    """A declaration on the agenda of a meeting fetched with get_meeting(); else 404."""
+    item = meeting.items.select_related("declaration__applicant").filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("未找到该申报。"))
+    return item
 
 
 def meeting_page(meeting) -> dict:

@@ -42,11 +42,19 @@ from committee.models import (
 from committee.services.experts import require_office
 from committee.services.meetings import lock_meeting
 from declarations import workflow
-from declarations.workflow import Action
+from declarations.workflow import Action, DeclarationStatus
+from documents.models import DocumentKind
+from documents.services import queue_render
+from institutions import access
 from institutions.audit import AuditAction, record_audit
 
 QUORUM = Fraction(2, 3)
 PASS_SHARE = Fraction(2, 3)
+OPINION_MAX_LENGTH = 500
+# The result is the committee's until it is confirmed: 评委会意见 may be written while it stands.
+OPINION_STATES = frozenset(
+    {DeclarationStatus.EVALUATION_PASSED, DeclarationStatus.EVALUATION_FAILED}
+)
 
 
 def shares(committee) -> tuple[Fraction, Fraction]:
@@ -265,3 +273,93 @@ def committee_result(declaration, round_: int) -> dict | None:
         "decided_on": timezone.localdate(meeting.closed_at),
         "note": item.opinion,
     }
+
+
+# --- 评委会意见 --------------------------------------------------------------------------------
+
+
+def opinion_refusal(meeting: Meeting, item: MeetingDeclaration, declaration) -> str | None:
+    """Why the office may not write the item's 评委会意见 now (None: it may). Allowed once the
+    vote of a valid meeting is closed, while the declaration's result of that meeting stands
+    unconfirmed (评审通过（公示中） / 评审未通过)."""
+    if meeting.status != Meeting.Status.CLOSED:
+        return _("投票结束并计票后才能填写评委会意见。")
+    if not meeting.is_valid or item.passed is None:
+        return _("会议出席人数不足、会议无效，没有评审结论，不能填写评委会意见。")
+    if declaration.status == DeclarationStatus.CONFIRMED:
+        return _("评审结果已确认，不能再填写或修改评委会意见。")
+    if declaration.status == DeclarationStatus.REVOKED:
+        return _("评审结果已撤销，不能再填写或修改评委会意见。")
+    if declaration.status not in OPINION_STATES or declaration.round != item.round:
+        return _("该申报当前状态为“%(s)s”，不能填写评委会意见。") % {
+            "s": declaration.get_status_display()
+        }
+    return None
+
+
+@transaction.atomic
+def record_opinion(*, actor, item_id: int, opinion: str) -> MeetingDeclaration:
+    """填写评委会意见 of one declaration of a closed meeting: what an applicant who did not pass
+    reads as the reason (committee.selectors.results) and what the evaluation form prints in
+    the committee's block (committee_result → "note"; the round's form is queued to be drawn
+    again after commit).
+
+    Who: a member of the meeting's committee office; anyone who acts for no committee office
+    is refused (PermissionDenied); another office's item is not found (DoesNotExist), as its
+    pages answer 404. When: opinion_refusal(). The item's row and then the declaration's
+    (workflow.lock, the row confirmation and revocation lock) are locked, so a confirmation
+    racing the write either waits for it or is seen.
+
+    The trail: the audit entry VOTE_CLOSED (结束投票并计票) on the item, with
+    details step="opinion", the text and the one it replaced. The opinion completes the
+    closed vote's record of that item (its tally and conclusion), which VOTE_CLOSED is about;
+    there is no closer AuditAction, and a new one would need an institutions migration. The
+    declaration's own events were considered and rejected: the applicant's timeline prints
+    every DeclarationEvent under its action's label, and none reads right (修改申报 is the
+    applicant's edit; a second 评审未通过 would claim a second evaluation, and the results and
+    notifications code reads those events as the outcome)."""
+    if not any(access.may(o, access.Capability.EVALUATE) for o in access.organizations_of(actor)):
+        raise PermissionDenied(_("只有评委会办事机构可以填写评委会意见。"))
+    office_id = (
+        MeetingDeclaration.objects.filter(pk=item_id)
+        .values_list("meeting__committee__office_id", flat=True)
+        .first()
+    )
+    if office_id is None or not access.acts_for(actor, office_id):
+        raise MeetingDeclaration.DoesNotExist(_("未找到该申报。"))
+    item = MeetingDeclaration.objects.select_for_update().get(pk=item_id)
+    meeting = Meeting.objects.select_related("committee__office").get(pk=item.meeting_id)
+    require_office(actor, meeting.committee.office)
+    declaration = workflow.lock(item.declaration_id)
+    refusal = opinion_refusal(meeting, item, declaration)
+    if refusal:
+        raise ValidationError(refusal)
+    text = (opinion or "").strip()
+    if not text:
+        raise ValidationError({"opinion": _("请填写评委会意见。")})
+    if len(text) > OPINION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "opinion": _("评委会意见不能超过%(m)d个字（现为%(n)d个字）。")
+                % {"m": OPINION_MAX_LENGTH, "n": len(text)}
+            }
+        )
+    if text == item.opinion:
+        return item
+    previous = item.opinion
+    item.opinion = text
+    item.save(update_fields=["opinion"])
+    record_audit(
+        actor=actor,
+        action=AuditAction.VOTE_CLOSED,
+        obj=item,
+        organization=meeting.committee.office,
+        step="opinion",
+        meeting=meeting.pk,
+        declaration=declaration.pk,
+        round=item.round,
+        opinion=text,
+        previous=previous,
+    )
+    queue_render(declaration_id=declaration.pk, round_=item.round, kind=DocumentKind.FORM)
+    return item

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("committee/meetings/<int:pk>/open/", meetings.meeting_open, name="meeting_open"),
     path("committee/meetings/<int:pk>/close/", meetings.meeting_close, name="meeting_close"),
+    path(
+        "committee/meetings/<int:pk>/items/<int:item_id>/opinion/",
+        meetings.meeting_opinion,
+        name="meeting_opinion",
+    ),
     path("committee/expert/", voting.expert_home, name="expert_home"),
     path("committee/expert/meetings/<int:pk>/", voting.expert_meeting, name="expert_meeting"),
     path("committee/expert/items/<int:pk>/", voting.expert_item, name="expert_item"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -93,14 +94,28 @@ def meeting_new(request):
     )
 
 
-def _page(request, meeting, **extra):
+def _opinion_fields(meeting, rows, refused=None) -> None:
+    """Mark the rows whose 评委会意见 the office may write (no query: the items carry their
+    declaration); a refused save (item id, typed text, message) is shown on its row."""
+    if meeting.status != Meeting.Status.CLOSED:
+        return
+    for row in rows:
+        row.opinion_open = voting.opinion_refusal(meeting, row.item, row.item.declaration) is None
+        if refused and refused[0] == row.item.pk:
+            row.opinion_text, row.opinion_error = refused[1], refused[2]
+
+
+def _page(request, meeting, *, opinion_refused=None, **extra):
+    page = selectors.meeting_page(meeting)
+    _opinion_fields(meeting, page["items"], opinion_refused)
     context = {
         "meeting": meeting,
         "draw_form": DrawForm(initial={"count": meeting.expert_count or ""}),
         "reason_form": ReasonForm(),
         "before_vote": meeting.status in services.BEFORE_VOTE,
         "minimum": minimum_members(meeting.committee),
-        **selectors.meeting_page(meeting),
+        "opinion_max_length": voting.OPINION_MAX_LENGTH,
+        **page,
     }
     context.update(extra)
     return render(request, "committee/meeting_detail.html", context)
@@ -217,3 +232,29 @@ def meeting_close(request, pk: int):
         "committee/meeting_close.html",
         {"meeting": meeting, **selectors.meeting_page(meeting)},
     )
+
+
+@login_required
+@require_POST
+def meeting_opinion(request, pk: int, item_id: int):
+    """填写评委会意见 of one declaration of the closed meeting; a refusal is shown next to the
+    row's field with the typed text kept."""
+    meeting = selectors.get_meeting(request.user, pk)
+    item = selectors.get_meeting_item(meeting, item_id)
+    text = request.POST.get("opinion", "")
+    try:
+        voting.record_opinion(actor=request.user, item_id=item.pk, opinion=text)
+    except ValidationError as error:
+        message = " ".join(error.messages)
+        messages.error(
+            request,
+            _("%(name)s的评委会意见未保存：%(m)s")
+            % {"name": item.declaration.applicant.name, "m": message},
+        )
+        return _page(request, meeting, opinion_refused=(item.pk, text, message))
+    messages.success(
+        request,
+        _("已保存%(name)s的评委会意见。") % {"name": item.declaration.applicant.name},
+    )
+    url = reverse("committee:meeting_detail", args=[meeting.pk])
+    return redirect(f"{url}#opinion-{item.pk}")
