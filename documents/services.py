@@ -46,6 +46,9 @@ FORM_ACTIONS = frozenset(
         Action.REJECT,
         Action.REPORT,
         Action.REPORT_TO_COMMITTEE,
+        # The committee's result fills the form's last block once the vote is closed.
+        Action.EVALUATION_PASS,
+        Action.EVALUATION_FAIL,
     }
 )
 
