@@ -1,11 +1,7 @@
 """Two office users decide the same declaration at the same moment (PostgreSQL: row locks
 are real only there): one decision is taken, the other is told the page was stale."""
 
-import threading
-
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 
 from declarations.models import DeclarationStatus as S
 from declarations.workflow import Action
@@ -13,38 +9,10 @@ from review.models import Review, ReviewState
 from tests import factories
 from tests.committee.acceptance_fixtures import *  # noqa: F403
 from tests.committee.acceptance_fixtures import accept, bulk_at_committee
+from tests.concurrency import postgresql_only, run_together  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) are only real on PostgreSQL")
-
-
-def run_together(*jobs):
-    """Run the callables at once (a barrier), each in its own thread and connection; returns
-    their outcomes in order: "ok" or the refusal's message."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            job()
-            outcomes[index] = "ok"
-        except (ValidationError, PermissionDenied) as error:
-            outcomes[index] = " ".join(getattr(error, "messages", [str(error)]))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+# Row locks (select_for_update) are only real on PostgreSQL.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 
 @pytest.mark.parametrize("repeat", range(3))

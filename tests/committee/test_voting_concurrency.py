@@ -1,50 +1,18 @@
 """Votes and closes at the same moment (PostgreSQL: row locks are real only there): every
 ballot counted exactly once, none after the close, one close."""
 
-import threading
-
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
 
 from committee.models import Ballot, Meeting, MeetingDeclaration, VoteParticipation
 from committee.services import voting
 from institutions.models import AuditAction, AuditEntry
 from tests.committee import meeting_fixtures
 from tests.committee.meeting_fixtures import accepted, meeting_with
+from tests.concurrency import postgresql_only, run_together  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Row locks (select_for_update) are only real on PostgreSQL.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 setting = meeting_fixtures.setting
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) are only real on PostgreSQL")
-
-
-def run_together(*jobs):
-    """Run the callables at once (a barrier), each in its own thread and connection; returns
-    their outcomes in order: "ok" or the refusal's message."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait()
-            job()
-            outcomes[index] = "ok"
-        except (ValidationError, PermissionDenied) as error:
-            outcomes[index] = " ".join(getattr(error, "messages", [str(error)]))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture
