@@ -1,24 +1,28 @@
 """`manage.py seed_demo`: demo regions, committees, one account per role, a submitted
 declaration in each demo unit's queue, the committees' experts and 孙七's declaration with its
-certificate (replayed on a simulated calendar), safe to run again."""
+certificate (replayed on a simulated calendar): what one run leaves, seeded once for the whole
+module. Runs made by the test itself (twice, at a given date, after a change) are in
+test_seed_demo_runs.py."""
 
 import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from stdnum.cn import ric
+from time_machine import travel
 
-from applicants.models import AccountKind, CommitmentAgreement, SmsMessage, User
-from applicants.services import agree_commitment, has_agreed_commitment
+from applicants.models import AccountKind, SmsMessage, User
+from applicants.services import has_agreed_commitment
 from attachments.models import Attachment
 from attachments.selectors import required_slots
-from catalog.models import Level, Series
 from committee.models import (
     Ballot,
     Certificate,
@@ -26,8 +30,6 @@ from committee.models import (
     Expert,
     FeeSetting,
     Meeting,
-    MeetingDeclaration,
-    MeetingExpert,
     Payment,
     ResultsNotice,
     VoteParticipation,
@@ -36,20 +38,16 @@ from committee.services.experts import minimum_members
 from declarations import services as declaration_services
 from declarations.models import (
     Declaration,
-    DeclarationEvent,
-    DeclarationSection,
     DeclarationStatus,
     Plan,
-    Submission,
 )
-from demo import committee_stage, fill
+from demo import committee_stage
 from demo.management.commands import seed_demo
 from institutions import selectors
 from institutions.models import (
     AuditAction,
     AuditEntry,
     Committee,
-    Membership,
     Organization,
     OrgKind,
     Region,
@@ -57,42 +55,19 @@ from institutions.models import (
 )
 from review.models import PublicNotice, Review, ReviewState
 from review.workdays import working_days
+from tests.demo.seeding import (
+    DEMO_ADDRESS,
+    IN_WINDOW,
+    SHANGHAI,
+    SUBMITTED,
+    _at,
+    _sunqi,
+)
 from tests.institutions.helpers import login_form
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    Region,
-    Organization,
-    Membership,
-    Committee,
-    User,
-    Level,
-    Series,
-    RoutingPath,
-    CommitmentAgreement,
-    Declaration,
-    DeclarationSection,
-    Attachment,
-    Submission,
-    Review,
-    DeclarationEvent,
-]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Inside and after the seeded plans' window (2026-10-01 … 2027-01-31 17:00, Asia/Shanghai); both
-# after the last day of 孙七's simulated history (2026-11-13).
-IN_WINDOW = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
-AFTER_WINDOW = datetime(2027, 2, 1, 9, 0, tzinfo=SHANGHAI)
-# (applicant, the unit whose queue holds the declaration, the plan's series)
-SUBMITTED = [("wangwu", "wf_unit", "engineering"), ("zhaoliu", "wh_unit", "mass_culture")]
 README = Path(__file__).resolve().parents[2] / "README.md"
-DEMO_ADDRESS = f"http://127.0.0.1:8000/verify/{committee_stage.VERIFICATION_CODE}/"
-
-
-def _at(time_machine, moment):
-    """The real clock (what seed_demo takes for today) set to `moment`; the replay's own
-    simulated days travel from there and come back."""
-    time_machine.move_to(moment, tick=False)
 
 
 ROLE_LABELS = {
@@ -104,61 +79,65 @@ ROLE_LABELS = {
 }
 
 
-def _counts():
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def seeded_in_window(db, time_machine):
-    """seed_demo run once on a fresh database while the demo plans are open, whatever today
-    is; its output."""
-    _at(time_machine, IN_WINDOW)
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker, _private_media_root):
+    """ONE seed_demo run for the whole module (today: IN_WINDOW), committed, with the settings
+    every test runs with (tests/conftest.py _test_settings); its output. The tests only read
+    it, or change it inside their own transaction, which is rolled back. What the run queued
+    for after commit (renders, SMS delivery) is dropped, as a test's transaction never runs
+    it. At the end the database is emptied as pytest-django empties it after a transactional
+    test, so the next module starts from the same empty database."""
+    test_settings = override_settings(
+        SMS_BACKEND="applicants.sms.LocmemSMSBackend",
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": _private_media_root},
+            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    with django_db_blocker.unblock():
+        try:
+            with (
+                test_settings,
+                travel(IN_WINDOW, tick=False),
+                transaction.atomic(),
+            ):
+                call_command("seed_demo", stdout=out)
+                transaction.get_connection().run_on_commit = []
+            yield out.getvalue()
+        finally:
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=DEFAULT_DB_ALIAS,
+                reset_sequences=False,
+                allow_cascade=False,
+                inhibit_post_migrate=False,
+            )
+
+
+@pytest.fixture
+def seeded(_seeded_once, db):
+    """The module's seeded data (read, or changed only inside this test's transaction)."""
+    return _seeded_once
+
+
+@pytest.fixture
+def seeded_in_window(seeded, time_machine):
+    """The module's seed_demo run (made while the demo plans are open, whatever today is),
+    today still in the window; its output."""
+    _at(time_machine, IN_WINDOW)
+    return seeded
 
 
 def _badge(label):
     return f'<span class="badge bg-light text-primary">{label}</span>'
-
-
-def test_running_twice_changes_nothing(db, capsys):
-    call_command("seed_demo")
-    first = _counts()
-
-    call_command("seed_demo")
-
-    assert _counts() == first
-    assert first["Committee"] == 3
-    assert first["RoutingPath"] == len(seed_demo.PATHS) == 10
-    assert first["Organization"] == len(seed_demo.ORGANIZATIONS)
-    assert first["Membership"] == len(seed_demo.ORGANIZATIONS)
-    # admin + one per organization + the demo applicants + each committee's experts
-    assert first["User"] == (
-        1
-        + len(seed_demo.ORGANIZATIONS)
-        + len(seed_demo.APPLICANTS)
-        + len(seed_demo.COMMITTEES) * committee_stage.POOL_SIZE
-    )
-    assert "Demo data ready." in capsys.readouterr().out
-
-
-def test_running_twice_in_the_window_changes_nothing(seeded_in_window):
-    first = _counts()
-    before = {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()}
-
-    call_command("seed_demo", stdout=io.StringIO())
-
-    assert _counts() == first
-    # 王五's and 赵六's, and 孙七's (confirmed).
-    assert first["Declaration"] == first["Submission"] == 3
-    assert first["CommitmentAgreement"] == 3
-    assert {d.pk: (d.status, d.round, d.updated_at) for d in Declaration.objects.all()} == before
 
 
 @pytest.mark.parametrize(("username", "unit_account", "series_code"), SUBMITTED)
@@ -238,47 +217,6 @@ def test_zhangsan_and_lisi_are_left_to_declare_from_scratch(seeded_in_window):
         applicant = User.objects.get(username=username)
         assert not Declaration.objects.filter(applicant=applicant).exists()
         assert not has_agreed_commitment(applicant)
-
-
-def test_a_seeded_declaration_is_left_as_it_is_whatever_its_state(seeded_in_window):
-    declaration = Declaration.objects.get(applicant__username="wangwu")
-    declaration_services.withdraw_declaration(actor=declaration.applicant, declaration=declaration)
-
-    call_command("seed_demo", stdout=io.StringIO())
-
-    declaration = Declaration.objects.get(applicant__username="wangwu")
-    assert declaration.status == DeclarationStatus.DRAFT
-    assert declaration.submissions.count() == 1
-
-
-def test_outside_the_plans_window_the_declarations_wait_for_a_later_run(db, time_machine):
-    _at(time_machine, AFTER_WINDOW)
-    out = io.StringIO()
-
-    call_command("seed_demo", stdout=out)
-
-    # Only 孙七's, whose history is replayed inside the window whatever today is.
-    assert list(Declaration.objects.values_list("applicant__username", "status")) == [
-        ("sunqi", DeclarationStatus.CONFIRMED)
-    ]
-    output = out.getvalue()
-    assert "不在申报时间内（2026-10-01 00:00 ～ 2027-01-31 17:00），未生成王五的演示申报" in output
-    assert "未生成赵六的演示申报" in output
-    assert "未生成孙七的演示申报" not in output
-    assert "Demo data ready." in output
-
-    _at(time_machine, IN_WINDOW)
-    call_command("seed_demo", stdout=io.StringIO())
-
-    assert Declaration.objects.filter(status=DeclarationStatus.SUBMITTED).count() == 2
-
-
-def test_running_again_repairs_a_changed_demo_organization(seeded):
-    Organization.objects.filter(name="威海市环翠区文化馆").update(permission_status="none")
-
-    call_command("seed_demo", stdout=io.StringIO())
-
-    assert Organization.objects.get(name="威海市环翠区文化馆").is_authorized
 
 
 def _chain(unit_name, plan):
@@ -392,19 +330,6 @@ def test_seeded_paths_are_effective_and_decided_by_their_destination(seeded):
         assert path.organization.memberships.filter(user=path.applied_by).exists()
 
 
-def test_running_again_repoints_a_changed_demo_path(seeded):
-    unit = Organization.objects.get(name="潍坊华东机械制造有限公司")
-    RoutingPath.objects.filter(organization=unit).update(
-        target=Organization.objects.get(name="潍坊市工业和信息化局")
-    )
-
-    call_command("seed_demo", stdout=io.StringIO())
-
-    path = RoutingPath.objects.get(organization=unit)
-    assert path.target.name == "潍坊市潍城区工业和信息化局"
-    assert path.status == RoutingPath.Status.EFFECTIVE
-
-
 @pytest.mark.parametrize(
     ("code", "full_name", "level"),
     [
@@ -502,31 +427,6 @@ def test_wrong_demo_password_does_not_log_in(client, seeded):
 
 # --- the committee stage: experts, and 孙七's declaration carried to its certificate ---------
 
-COMMITTEE_MODELS = [
-    Expert,
-    CommitteeMember,
-    FeeSetting,
-    Payment,
-    Meeting,
-    MeetingExpert,
-    MeetingDeclaration,
-    VoteParticipation,
-    Ballot,
-    ResultsNotice,
-    Certificate,
-    PublicNotice,
-    AuditEntry,
-    DeclarationEvent,
-]
-
-
-def _stage_counts():
-    return {model.__name__: model.objects.count() for model in COMMITTEE_MODELS}
-
-
-def _sunqi():
-    return Declaration.objects.select_related("holder", "plan").get(applicant__username="sunqi")
-
 
 def _local(moment) -> datetime:
     return timezone.localtime(moment, SHANGHAI)
@@ -534,7 +434,7 @@ def _local(moment) -> datetime:
 
 @pytest.fixture
 def certified(seeded_in_window):
-    """One seed_demo run on a fresh database (today: IN_WINDOW): its output."""
+    """The module's one seed_demo run on a fresh database (today: IN_WINDOW): its output."""
     return seeded_in_window
 
 
@@ -730,26 +630,6 @@ def test_each_notice_ran_at_least_five_working_days(certified, which):
     assert decided > notice.ends_on
 
 
-def test_a_second_run_changes_nothing(certified, time_machine):
-    counts = _counts(), _stage_counts()
-    declaration = _sunqi()
-    certificate = Certificate.objects.get(declaration=declaration)
-
-    _at(time_machine, datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-
-    assert (_counts(), _stage_counts()) == counts
-    assert _sunqi().updated_at == declaration.updated_at
-    again = Certificate.objects.get(declaration=declaration)
-    assert (again.number, again.verification_code, again.issued_at) == (
-        certificate.number,
-        certificate.verification_code,
-        certificate.issued_at,
-    )
-    assert out.getvalue().rstrip().endswith(DEMO_ADDRESS)
-
-
 def test_sunqi_downloads_the_certificate_from_certificate_status(client, certified):
     certificate = Certificate.objects.get(declaration=_sunqi())
     login_form(client, "sunqi", seed_demo.DEMO_PASSWORD)
@@ -773,46 +653,6 @@ def test_the_documented_verification_address_says_valid(client, certified):
     assert '<div class="h5 text-success" data-testid="verify-status">有效</div>' in page
     assert "孙*" in page
     assert "孙七" not in page
-
-
-def test_before_the_simulated_history_ends_sunqi_waits(db, time_machine):
-    _at(time_machine, datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
-    out = io.StringIO()
-
-    call_command("seed_demo", stdout=out)
-
-    assert not Declaration.objects.filter(applicant__username="sunqi").exists()
-    assert (
-        "今天（2026-11-10）不晚于孙七演示历程的最后一个模拟日期（2026-11-13），未生成孙七的演示申报"
-        in (out.getvalue())
-    )
-    # The Weifang pool and fee are there all the same (on the real calendar).
-    assert Expert.objects.filter(office__memberships__user__username="wf_gc_office").count() == 15
-    assert FeeSetting.objects.filter(charged=True).count() == 1
-
-
-def test_a_declaration_made_on_the_real_calendar_is_left_as_it_is(db, time_machine):
-    """(As an earlier seed_demo left 孙七's: the replay never dates a step before what the
-    declaration's history already holds.)"""
-    _at(time_machine, datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
-    call_command("seed_demo", stdout=io.StringIO())
-    applicant = User.objects.get(username="sunqi")
-    plan = Plan.objects.get(series__code="engineering", region__code="370700")
-    agree_commitment(actor=applicant)
-    declaration = declaration_services.create_declaration(actor=applicant, plan=plan)
-    fill.fill_declaration(declaration, Organization.objects.get(name="潍坊华东机械制造有限公司"))
-    declaration_services.submit_declaration(actor=applicant, declaration=declaration)
-    _at(time_machine, IN_WINDOW)
-    out = io.StringIO()
-
-    call_command("seed_demo", stdout=out)
-
-    declaration.refresh_from_db()
-    assert declaration.status == DeclarationStatus.SUBMITTED
-    assert "孙七的申报在2026-11-10已有记录，晚于演示历程的模拟日期2026-10-12，保持原样" in (
-        out.getvalue()
-    )
-    assert not Certificate.objects.exists()
 
 
 def test_the_demo_experts_ids_are_valid_and_unique(seeded):
