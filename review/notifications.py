@@ -39,21 +39,25 @@ def notify_applicant(*, event_id: int) -> None:
         "declaration__applicant",
         "organization",
     ).get(pk=event_id)
-    applicant = event.declaration.applicant
     # Messages go out in Chinese whatever language the reviewer's request used.
     with override(settings.LANGUAGE_CODE):
         body = _message(event)
-        if body is None:
-            return
-        sms_body = _("【职称申报】%(body)s") % {"body": body}
-        if applicant.phone:
-            queue_sms(phone=applicant.phone, body=sms_body)
-        if applicant.email:
-            link = settings.SITE_URL + reverse("declarations:timeline", args=[event.declaration_id])
-            send_mail(
-                subject=_("职称申报审核结果通知"),
-                message=_("%(name)s：\n\n%(body)s\n\n查看详情：%(link)s")
-                % {"name": applicant.name, "body": body, "link": link},
-                from_email=None,
-                recipient_list=[applicant.email],
-            )
+        if body is not None:
+            tell_applicant(event.declaration.applicant, event.declaration_id, body)
+
+
+def tell_applicant(applicant, declaration_id: int, body: str, subject: str | None = None) -> None:
+    """An SMS to the applicant's phone and, when the account has one, an email linking to the
+    declaration's timeline. Called inside override(settings.LANGUAGE_CODE) by the review's and
+    the committee's notifications."""
+    if applicant.phone:
+        queue_sms(phone=applicant.phone, body=_("【职称申报】%(body)s") % {"body": body})
+    if applicant.email:
+        link = settings.SITE_URL + reverse("declarations:timeline", args=[declaration_id])
+        send_mail(
+            subject=subject or _("职称申报审核结果通知"),
+            message=_("%(name)s：\n\n%(body)s\n\n查看详情：%(link)s")
+            % {"name": applicant.name, "body": body, "link": link},
+            from_email=None,
+            recipient_list=[applicant.email],
+        )

@@ -207,8 +207,8 @@ def notify_applicant(*, event_id: int) -> None:
     from django.conf import settings
     from django.utils.translation import override
 
-    from applicants.services import queue_sms
     from declarations.models import DeclarationEvent
+    from review.notifications import tell_applicant
 
     event = DeclarationEvent.objects.select_related(
         "declaration__plan__series",
@@ -222,6 +222,5 @@ def notify_applicant(*, event_id: int) -> None:
     payment = Payment.objects.filter(declaration_id=event.declaration_id, round=round_).first()
     with override(settings.LANGUAGE_CODE):
         body = _message(event, payment)
-        if body is None or not applicant.phone:
-            return
-        queue_sms(phone=applicant.phone, body=_("【职称申报】%(body)s") % {"body": body})
+        if body is not None:
+            tell_applicant(applicant, event.declaration_id, body, subject=_("职称评审受理通知"))

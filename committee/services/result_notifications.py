@@ -71,9 +71,10 @@ def message(event, *, has_certificate: bool) -> str | None:
 
 @transaction.atomic
 def notify_results(*, event_ids) -> int:
-    """Run by the task after commit: one SMS for each announced result event whose applicant
-    has a phone. Returns the number of messages queued."""
-    from applicants.services import queue_sms
+    """Run by the task after commit: for each announced result event, an SMS to the applicant's
+    phone and an email when the account has one (review.notifications.tell_applicant).
+    Returns the number of applicants told."""
+    from review.notifications import tell_applicant
 
     events = list(
         DeclarationEvent.objects.filter(pk__in=list(event_ids), action__in=RESULT_ACTIONS)
@@ -99,10 +100,10 @@ def notify_results(*, event_ids) -> int:
     # Messages go out in Chinese whatever language the office's request used.
     with override(settings.LANGUAGE_CODE):
         for event in events:
-            phone = event.declaration.applicant.phone
+            applicant = event.declaration.applicant
             body = message(event, has_certificate=event.declaration_id in certified)
-            if body is None or not phone:
+            if body is None or not (applicant.phone or applicant.email):
                 continue
-            queue_sms(phone=phone, body=_("【职称申报】%(body)s") % {"body": body})
+            tell_applicant(applicant, event.declaration_id, body, subject=_("职称评审结果通知"))
             sent += 1
     return sent

@@ -117,3 +117,21 @@ def test_a_founded_objection_or_no_phone_sends_nothing_here(
     type(passed.applicant).objects.filter(pk=passed.applicant_id).update(phone="")
     pass_event = passed.events.get(action=Action.EVALUATION_PASS)
     assert result_notifications.notify_results(event_ids=[pass_event.pk]) == 0
+
+
+def test_an_applicant_with_an_email_also_gets_the_result_by_email(
+    setting, django_capture_on_commit_callbacks, mailoutbox
+):
+    first, second = accepted(setting["plan"], setting["committee"], setting["unit"], 2)
+    first.applicant.email = "passed@example.com"
+    first.applicant.save(update_fields=["email"])
+    meeting, _pool, seated = meeting_with(setting, [first, second], attending=8)
+    items = {i.declaration_id: i for i in meeting.items.all()}
+    for declaration in (first, second):
+        for expert in seated[:8]:
+            voting.cast_ballot(actor=expert.user, item_id=items[declaration.pk].pk, choice=A)
+    with django_capture_on_commit_callbacks(execute=True):
+        voting.close_vote(actor=setting["actor"], meeting=meeting)
+    [mail] = mailoutbox
+    assert mail.to == ["passed@example.com"] and mail.subject == "职称评审结果通知"
+    assert "评审通过" in mail.body and f"/declarations/{first.pk}/" in mail.body
