@@ -24,24 +24,13 @@ from committee.models import ResultsNotice, ResultsObjection
 from committee.selectors import results as selectors
 from committee.services import results as services
 from committee.services import revocation
+from core.forms import add_service_errors
 from declarations import workflow
 from declarations.models import Declaration
 from declarations.workflow import Action
 from declarations.workflow import DeclarationStatus as S
 from institutions import access
 from institutions.models import OrgKind
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
 
 # --- the public --------------------------------------------------------------------------------
 
@@ -87,7 +76,7 @@ def publish(request, meeting_pk: int):
                 actor=request.user, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已发布评审结果公示。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
@@ -139,7 +128,7 @@ def add_objection(request, pk: int):
                 received_on=form.cleaned_data["received_on"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记异议。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
@@ -164,7 +153,7 @@ def handle_objection(request, pk: int, objection_pk: int):
                 handling=form.cleaned_data["handling"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记异议处理情况。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
@@ -184,7 +173,7 @@ def confirm(request, pk: int):
                 approval_document_number=form.cleaned_data["approval_document_number"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已确认评审结果，电子证书已发放。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
@@ -210,7 +199,7 @@ def cancel(request, pk: int):
                 actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("公示已撤销。名单中的人员可重新发布公示。"))
             return redirect("committee:results_office_notice", pk=notice.pk)
@@ -312,7 +301,7 @@ def revoke(request, pk: int):
                 seen_status=request.POST.get("seen_status") or None,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
