@@ -585,6 +585,14 @@ def _slot_views(code: str, slots: list[AttachmentSlot], snapshot: dict, files) -
     return list(views.values())
 
 
+def section_slots(sections: list[PlanSection], files: Iterable) -> dict[str, list[SlotView]]:
+    """Each section's slots (by section code, slot order) with the caller's attachment rows
+    (anything with slot_id, original_name, size, status and sha256) in them (one query)."""
+    slots = _slots(sections)
+    files = list(files)
+    return {s.code: _slot_views(s.code, slots.get(s.code, []), {}, files) for s in sections}
+
+
 def read_snapshot(
     declaration: Declaration,
     snapshot: dict,

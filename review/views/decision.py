@@ -12,14 +12,19 @@ an applicant's or an outsider's request is not found); every POST goes through a
 which checks the permission and the state again under a row lock.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -29,12 +34,14 @@ from core.forms import add_service_errors
 from core.hooks import add_panels
 from declarations import hooks as declaration_hooks
 from declarations import workflow
+from declarations.continuing_education import summary_for
 from declarations.reader import (
     DeclarationView,
     SectionView,
     enabled_sections,
     read_draft,
     read_snapshot,
+    section_slots,
 )
 from declarations.sections import SECTIONS
 from review import selectors, services
@@ -91,14 +98,19 @@ def read_only_reason(declaration, review, actions) -> str:
 
 @dataclass
 class SectionCard:
-    """One section on the review page: the section as read (its data, files and changes), this
-    organization's result of the current round (and the form for it, set by the view), every
-    other result as history."""
+    """One section on the review page: the section as read (view: code, title, kind, saved;
+    reading: its data as HTML, rendered once per round), its slots with the files that reached
+    the organization, this organization's result of the current round (and the form for it,
+    set by the view), every other result as history."""
 
     view: SectionView
     result: object = None
     history: list = field(default_factory=list)
     form: object = None
+    reading: str = ""
+    row_count: int = 0
+    changed: bool = False
+    slots: list = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -109,13 +121,9 @@ class SectionCard:
         return self.view.title
 
     @property
-    def changed(self) -> bool:
-        return self.view.changed
-
-    @property
     def file_count(self) -> int:
         """How many files the section has (its collapsed summary line says so)."""
-        return sum(len(slot.files) for slot in self.view.slots)
+        return sum(len(slot.files) for slot in self.slots)
 
 
 def review_progress(codes, results: dict) -> dict:
@@ -132,13 +140,13 @@ def review_progress(codes, results: dict) -> dict:
 
 @dataclass
 class ReviewPage:
-    view: DeclarationView
     sections: list[SectionCard]
     actions: list[str]
     can_record: bool
     read_only_reason: str
     returned_round: int | None
     failed: list[dict]
+    diff_html: str = ""
 
 
 def _files(declaration, actor) -> list[Attachment]:
@@ -156,33 +164,87 @@ def _files(declaration, actor) -> list[Attachment]:
     return files
 
 
+# A submitted round never changes: its reading (every section's data as HTML, and what changed
+# since the returned round) is rendered once and kept for a day. The key names the round's
+# submission (its time: a declaration id reused after a database reset is another key), the
+# round it is compared with, the plan's enabled sections and the language; files, section
+# results, the continuing education hours and everything about the reviewer stay per request.
+READING_TIMEOUT = 24 * 60 * 60
+READING_VERSION = 1
+
+
+def _reading_key(declaration, sections, returned) -> str | None:
+    if declaration.submitted_at is None:
+        return None
+    plan_sections = ",".join(f"{s.pk}:{s.code}" for s in sections)
+    identity = (
+        f"{declaration.pk}:{declaration.round}:{declaration.submitted_at.isoformat()}:"
+        f"{returned}:{declaration.plan_id}:{plan_sections}:{get_language()}"
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return f"review:reading:v{READING_VERSION}:{declaration.pk}:{digest}"
+
+
+def _render_reading(declaration, view: DeclarationView, returned_round) -> dict:
+    """The cacheable part of the page: per section its kind, whether it was saved, its row
+    count, whether it changed and its data as HTML; the changes since the returned round."""
+    sections = {}
+    for section in view.sections:
+        sections[section.code] = {
+            "kind": section.kind,
+            "saved": section.saved,
+            "rows": len(section.rows),
+            "changed": section.changed,
+            "html": ""
+            if section.kind == "readonly"
+            else render_to_string("review/_section_reading.html", {"view": section}),
+        }
+    diff = ""
+    if returned_round is not None:
+        diff = render_to_string(
+            "review/_diff.html",
+            {"declaration": declaration, "returned_round": returned_round, "diff": view.changes},
+        )
+    return {"sections": sections, "returned_round": returned_round, "diff": diff}
+
+
+def _reading(declaration, sections) -> dict:
+    """The current round as submitted, read beside the returned round if the previous round
+    ended with a return: from the cache, or read and rendered (and cached) now."""
+    returned = selectors.returned_round(declaration)
+    key = _reading_key(declaration, sections, returned)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    snapshots = selectors.snapshots(declaration, {declaration.round, returned} - {None})
+    previous = snapshots.get(returned) if returned else None
+    current = snapshots.get(declaration.round)
+    if current is None:
+        # Not submitted in this round (not possible for a declaration in a queue): as saved,
+        # never cached (the draft changes).
+        view = read_draft(declaration, since=previous, files=(), sections=sections)
+        return _render_reading(declaration, view, returned if previous is not None else None)
+    view = read_snapshot(
+        declaration, current, since=previous, files=(), sections=sections, round=declaration.round
+    )
+    reading = _render_reading(declaration, view, returned if previous is not None else None)
+    if key is not None:
+        cache.set(key, reading, READING_TIMEOUT)
+    return reading
+
+
 def review_page(declaration, review, actor) -> ReviewPage:
     """Everything the review page shows, in a number of queries that does not depend on how
     many sections, rows, files or earlier results there are. Section data comes from the
     snapshot of the current round (what was submitted), read beside the snapshot of the round
-    that was returned, if the previous round ended with a return; files are the current ones
-    that reached the organization."""
+    that was returned, if the previous round ended with a return (rendered once per round:
+    _reading); files are the current ones that reached the organization."""
     sections = enabled_sections(declaration)
     actions = services.available_review_actions(declaration, actor)
     can_record = services.can_record_section_results(declaration, actor)
-
-    returned = selectors.returned_round(declaration)
-    snapshots = selectors.snapshots(declaration, {declaration.round, returned} - {None})
-    previous = snapshots.get(returned) if returned else None
-    current = snapshots.get(declaration.round)
-    files = _files(declaration, actor)
-    if current is None:
-        # Not submitted in this round (not possible for a declaration in a queue): as saved.
-        view = read_draft(declaration, since=previous, files=files, sections=sections)
-    else:
-        view = read_snapshot(
-            declaration,
-            current,
-            since=previous,
-            files=files,
-            sections=sections,
-            round=declaration.round,
-        )
+    reading = _reading(declaration, sections)
+    slots = section_slots(sections, _files(declaration, actor))
 
     results = list(
         SectionResult.objects.filter(declaration=declaration)
@@ -194,24 +256,39 @@ def review_page(declaration, review, actor) -> ReviewPage:
         for r in results
         if r.organization_id == review.organization_id and r.round == declaration.round
     }
-    cards = [
-        SectionCard(
-            view=section,
-            result=mine.get(section.code),
-            history=[
-                r for r in results if r.code == section.code and mine.get(section.code) is not r
-            ],
+    cards = []
+    for s in sections:
+        read = reading["sections"].get(s.code) or {
+            "kind": "none",
+            "saved": False,
+            "rows": 0,
+            "changed": False,
+            "html": "",
+        }
+        view = SectionView(
+            code=s.code, title=str(SECTIONS[s.code].title), kind=read["kind"], saved=read["saved"]
         )
-        for section in view.sections
-    ]
+        if s.code == "continuing_education":
+            view.summary = summary_for(declaration)
+        cards.append(
+            SectionCard(
+                view=view,
+                result=mine.get(s.code),
+                history=[r for r in results if r.code == s.code and mine.get(s.code) is not r],
+                reading=mark_safe(read["html"]),  # escaped by our templates
+                row_count=read["rows"],
+                changed=read["changed"],
+                slots=slots.get(s.code, []),
+            )
+        )
     return ReviewPage(
-        view=view,
         sections=cards,
         actions=actions,
         can_record=can_record,
         read_only_reason=read_only_reason(declaration, review, actions),
-        returned_round=returned if previous is not None else None,
+        returned_round=reading["returned_round"],
         failed=failed_sections(sections, mine),
+        diff_html=mark_safe(reading["diff"]),  # escaped by our templates
     )
 
 
@@ -235,7 +312,7 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
         "can_record": page.can_record,
         "read_only_reason": page.read_only_reason,
         "returned_round": page.returned_round,
-        "diff": page.view.changes,
+        "diff_html": page.diff_html,
         "failed": page.failed,
         "progress": review_progress(
             (card.code for card in page.sections),
