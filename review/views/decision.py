@@ -121,6 +121,26 @@ class SectionCard:
         return self.view.title
 
     @property
+    def radios(self) -> list[dict]:
+        """The result form's two choices (name, value, id, checked, label), as its RadioSelect
+        would render them, without making the widget's subwidgets on every request."""
+        form = self.form
+        if form is None:
+            return []
+        value = form["result"].value()
+        name = form.add_prefix("result")
+        return [
+            {
+                "name": name,
+                "value": choice,
+                "id": f"id_{name}_{index}",
+                "checked": value is not None and str(value) == str(choice),
+                "label": label,
+            }
+            for index, (choice, label) in enumerate(form.fields["result"].choices)
+        ]
+
+    @property
     def file_count(self) -> int:
         """How many files the section has (its collapsed summary line says so)."""
         return sum(len(slot.files) for slot in self.slots)
