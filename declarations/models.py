@@ -398,6 +398,11 @@ class Declaration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["applicant", "plan"], name="one_declaration_per_plan")
         ]
+        indexes = [
+            # What an organization holds in a state (workflow.held_for_q: reportable counts,
+            # the committee inbox's counts).
+            models.Index(fields=["holder", "status"], name="declaration_holder_status_idx"),
+        ]
 
     def __str__(self):
         return f"{self.applicant} · {self.plan}"

@@ -30,6 +30,35 @@ from review.services import MIN_NOTICE_WORKING_DAYS
 SELECT = {"class": "form-select"}
 
 
+class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The options from the field's queryset read once (and kept), not through a server-side
+    cursor per rendering."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class CatalogChoiceField(forms.ModelChoiceField):
+    """A choice among the rows of a small catalog table (series, levels): the options and the
+    check of the chosen value come from one read of the table per form (one query, whether a
+    value is chosen or not)."""
+
+    iterator = _ListedChoiceIterator
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for obj in self.queryset:
+            if str(obj.pk) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class QueueFilterForm(NamedRequiredMixin, forms.Form):
     """申报年度, 职称系列, 申报级别, 审核状态 and a name / ID number search."""
 
@@ -42,14 +71,14 @@ class QueueFilterForm(NamedRequiredMixin, forms.Form):
             attrs={"class": "form-control", "placeholder": _l("例如2026"), "min": 2000}
         ),
     )
-    series = forms.ModelChoiceField(
+    series = CatalogChoiceField(
         label=_l("职称系列"),
         queryset=Series.objects.all(),
         required=False,
         empty_label=_l("全部系列"),
         widget=forms.Select(attrs=SELECT),
     )
-    level = forms.ModelChoiceField(
+    level = CatalogChoiceField(
         label=_l("申报级别"),
         queryset=Level.objects.all(),
         required=False,

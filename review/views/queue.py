@@ -35,9 +35,12 @@ def queue(request):
     filters = QueueFilterForm(request.GET)
     f = filters.to_filter()
     counts = selectors.queue_counts(organization, f)
-    page = Paginator(selectors.queue_rows(organization, f), QUEUE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)
+    if f.state is None or f.state in counts:
+        # The tabs' counts are taken under the same filters: no second COUNT for the pages.
+        paginator.count = counts[f.state] if f.state else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_page_rows(organization, page.object_list)
     can_report = access.may(organization, access.Capability.REPORT)
     for row in page:
         declaration = row.declaration

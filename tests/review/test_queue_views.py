@@ -280,9 +280,11 @@ def test_queue_rows_need_no_lazy_fetch(
 
     build_queue(unit, engineering_plan, 2, state="passed", received_from=supervising_department)
     build_queue(unit, engineering_plan, 2, prefix="待审")
-    original = selectors.queue_rows
+    original = selectors.queue_page_queryset
     monkeypatch.setattr(
-        selectors, "queue_rows", lambda *a, **k: original(*a, **k).fetch_mode(FETCH_RAISE)
+        selectors,
+        "queue_page_queryset",
+        lambda *a, **k: original(*a, **k).fetch_mode(FETCH_RAISE),
     )
     response = login(unit_reviewer).get(URL)
     assert response.status_code == 200 and rows(response) == 4
