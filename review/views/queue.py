@@ -19,6 +19,7 @@ from review.forms import QueueFilterForm, ReportForm, ReportSelectionForm
 from review.models import QUEUE_STATES, ReviewState
 
 QUEUE_PER_PAGE = 20
+DETAIL_PK = 987654321
 
 
 def _queue_url(filters: QueueFilterForm) -> str:
@@ -42,8 +43,11 @@ def queue(request):
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.queue_page_rows(organization, page.object_list)
     can_report = access.may(organization, access.Capability.REPORT)
+    # review:detail reversed once: the rows' links differ only by the id.
+    detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
     for row in page:
         declaration = row.declaration
+        row.detail_url = detail_url.format(declaration.pk)
         row.masked_id = selectors.mask_id_number(declaration.applicant.id_number)
         row.reportable = (
             can_report
@@ -78,6 +82,7 @@ def queue(request):
             "page": page,
             "can_report": can_report,
             "is_unit": access.may(organization, access.Capability.PUBLISH_NOTICE),
+            "is_inbox": access.may(organization, access.Capability.RECEIVE),
             "reportable_count": selectors.reportable_count(organization, f) if can_report else 0,
             "export_query": filters.query(),
         },
