@@ -7,6 +7,7 @@ from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
+from core.form_rendering import FAST_RENDERER
 from core.forms import EMPTY_LABEL, name_required_fields
 
 ROWS_KEY = "rows"
@@ -101,6 +102,9 @@ class SharedModelChoiceField(forms.ModelChoiceField):
 class SectionForm(forms.Form):
     """One section (or one row of a row section) of a declaration."""
 
+    # Inputs, selects and textareas written in Python: the section pages are hot.
+    default_renderer = FAST_RENDERER
+
     def __init__(self, *args, declaration=None, plan_section=None, shared=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.declaration = declaration
@@ -132,6 +136,8 @@ class SectionForm(forms.Form):
 
 class RowFormSet(forms.BaseFormSet):
     """Rows of a row section; the formset-level rules live in subclasses' clean_rows()."""
+
+    default_renderer = FAST_RENDERER  # passed on to the rows
 
     def __init__(self, *args, declaration=None, plan_section=None, **kwargs):
         self.declaration = declaration
