@@ -17,7 +17,8 @@ from review.models import ReportBatch, Review
 S = DeclarationStatus
 Cap = access.Capability
 
-INBOX_BATCHES_PER_PAGE = 10
+# The inbox pages by declaration, not by batch: a batch may hold a thousand.
+INBOX_ROWS_PER_PAGE = 30
 PAYMENTS_PER_PAGE = 50
 
 
@@ -29,31 +30,26 @@ def office_of(user, capability: str):
 # --- the inbox --------------------------------------------------------------------------------
 
 
-def inbox_batches(office, *, pending_only: bool = True):
-    """The report batches that reached the office, newest first, each with `pending`: how many
-    of its declarations still wait for acceptance. pending_only: only batches with some."""
-    waiting = Review.objects.filter(
-        batch=OuterRef("pk"),
+def _waiting(office, batch_ref):
+    """The declarations of the batch (OuterRef(batch_ref)) still waiting for the office's
+    acceptance."""
+    return Review.objects.filter(
+        batch=OuterRef(batch_ref),
         declaration__holder=office,
         declaration__status=S.AT_COMMITTEE,
     )
-    batches = (
-        ReportBatch.objects.filter(to_organization=office)
-        .select_related("from_organization", "committee")
-        .annotate(
-            pending=Count(
-                "reviews",
-                filter=Q(
-                    reviews__declaration__holder=office,
-                    reviews__declaration__status=S.AT_COMMITTEE,
-                ),
-            )
-        )
-        .order_by("-created_at", "-pk")
-    )
+
+
+def inbox_ids(office, *, pending_only: bool = True):
+    """The declarations reported to the office, one row each (the sender's review row names the
+    batch it last came in), as ids in the inbox's order: newest batch first, by name within a
+    batch. pending_only: only the batches with some still waiting for acceptance."""
+    rows = Review.objects.filter(batch__to_organization=office)
     if pending_only:
-        batches = batches.filter(Exists(waiting))
-    return batches
+        rows = rows.filter(Exists(_waiting(office, "batch_id")))
+    return rows.order_by(
+        "-batch__created_at", "-batch_id", "declaration__applicant__name", "declaration_id"
+    ).values_list("pk", flat=True)
 
 
 @dataclass
@@ -92,26 +88,42 @@ def current_payments(declarations) -> dict[int, Payment]:
     return {p.declaration_id: p for p in payments if rounds.get(p.declaration_id) == p.round}
 
 
-def inbox_page(office, batches) -> list[InboxBatch]:
-    """The rows of a page of batches: each declaration reported in them with its applicant,
-    unit, plan, applied title, state and payment. A fixed number of queries for any page."""
-    batches = list(batches)
-    grouped = {b.pk: InboxBatch(batch=b) for b in batches}
-    if not grouped:
+def inbox_page(office, ids) -> list[InboxBatch]:
+    """A page of the inbox (ids: a page of inbox_ids) grouped by batch, each batch with how
+    many of its declarations still wait (pending), each declaration with its applicant, unit,
+    plan, applied title, state and payment. A fixed number of queries for any page."""
+    ids = list(ids)
+    if not ids:
         return []
-    # The sender's review rows name the batch a declaration last came in.
-    reviews = (
-        Review.objects.filter(batch_id__in=list(grouped))
-        .select_related(
+    by_id = {
+        review.pk: review
+        for review in Review.objects.filter(pk__in=ids).select_related(
             "declaration__applicant",
             "declaration__plan__series",
             "declaration__plan__level",
-            "declaration__plan__region",
             "declaration__declaring_unit",
         )
-        .order_by("declaration__applicant__name", "declaration_id")
-    )
-    reviews = list(reviews)
+    }
+    reviews = [by_id[pk] for pk in ids if pk in by_id]
+    batches = ReportBatch.objects.filter(
+        pk__in={review.batch_id for review in reviews}
+    ).select_related("from_organization", "committee")
+    batches = {
+        b.pk: b
+        for b in batches.annotate(
+            pending=Count(
+                "reviews",
+                filter=Q(
+                    reviews__declaration__holder=office,
+                    reviews__declaration__status=S.AT_COMMITTEE,
+                ),
+            )
+        )
+    }
+    grouped: dict[int, InboxBatch] = {}
+    for review in reviews:
+        if review.batch_id not in grouped:
+            grouped[review.batch_id] = InboxBatch(batch=batches[review.batch_id])
     declarations = [r.declaration for r in reviews]
     titles = title_names(d.pk for d in declarations)
     payments = current_payments(declarations)

@@ -26,13 +26,12 @@ Cap = access.Capability
 @login_required
 @require_GET
 def inbox(request):
-    """The batches reported to the office (by default those with declarations still waiting),
-    each with its declarations and a checkbox for those that may be decided."""
+    """The declarations reported to the office by batch (by default the batches with some still
+    waiting), 30 a page, with a checkbox for those that may be decided."""
     office = selectors.office_of(request.user, Cap.RECEIVE)
     show_all = request.GET.get("show") == "all"
     page = Paginator(
-        selectors.inbox_batches(office, pending_only=not show_all),
-        selectors.INBOX_BATCHES_PER_PAGE,
+        selectors.inbox_ids(office, pending_only=not show_all), selectors.INBOX_ROWS_PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(
         request,
