@@ -19,7 +19,7 @@ for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps fonts-deps
+.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps fonts-deps bench services
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -27,6 +27,7 @@ help:
 	@echo "make lint   - ruff check, format check and the import contracts (app layers)"
 	@echo "make messages - update and compile the English catalog (locale/en)"
 	@echo "make worker - run a Celery worker (needs REDIS_URL)"
+	@echo "make bench  - load-test the key pages on PostgreSQL under gunicorn (README: Performance)"
 
 $(STAMP): pyproject.toml
 	@set -e; \
@@ -133,6 +134,40 @@ messages-check: gettext-deps
 	  echo "its '#, fuzzy' line), then run make messages again."; \
 	  exit 1;; \
 	esac
+
+# `make bench`: PostgreSQL and Redis (started as .ci/run starts them), the bench extra (locust,
+# psutil), then bench/run.py. BENCH_ARGS=--reuse keeps the seeded database; BENCH_ARGS=--memory
+# runs the memory check. See README.md, "Performance".
+BENCH_STAMP := $(VENV)/.installed-bench
+BENCH_DATABASE ?= zc_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
+BENCH_SECONDS ?= 20
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+services:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -1)" main start; \
+	fi
+	@if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then \
+	  echo "Starting Redis"; \
+	  mkdir -p /var/lib/redis /var/log/redis; \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	    --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+	fi
+	@for _ in $$(seq 1 30); do \
+	  pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; \
+	  sleep 1; \
+	done
+	@pg_isready -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 -p 6379 ping
+
+bench: $(BENCH_STAMP) var fonts-deps services
+	BENCH_DATABASE=$(BENCH_DATABASE) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
+	  BENCH_SECONDS=$(BENCH_SECONDS) $(PY) -m bench $(BENCH_ARGS)
 
 worker: $(STAMP) fonts-deps
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -1,0 +1,2 @@
+"""`make bench`: load measurements of the key pages under gunicorn (see bench/run.py and the
+README's Performance section)."""
