@@ -3,8 +3,9 @@ fetch-with-permission helper per object: anyone else gets 404."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from applicants.models import AccountKind
@@ -209,8 +210,14 @@ def expert_items(expert, meeting) -> list[ExpertItem]:
     items = list(
         meeting.items.exclude(Exists(recused))
         .annotate(has_voted=Exists(voted))
-        .select_related(
-            "declaration__applicant", "declaration__declaring_unit", "declaration__plan__series"
+        .select_related("declaration__applicant", "declaration__declaring_unit")
+        # The list shows the name, the unit and the title: not the wide rows behind them.
+        .only(
+            "pk",
+            "meeting_id",
+            "round",
+            "declaration__applicant__name",
+            "declaration__declaring_unit__name",
         )
         .order_by("declaration__applicant__name", "pk")
     )
@@ -233,19 +240,32 @@ def get_expert_meeting(user, pk: int) -> tuple[Expert, MeetingExpert]:
 
 
 def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclaration]:
-    """A declaration of a meeting the expert was drawn for and is not recused from; else 404."""
-    expert = expert_of(user)
+    """A declaration of a meeting the user's active expert profile was drawn for and is not
+    recused from; else 404. One query: the item with its meeting, declaration and plan, the
+    expert's seat (annotated, then built as a MeetingExpert) and whether they voted on it
+    (item.has_voted). The Expert is loaded only if a caller uses it."""
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.EXPERT:
+        raise Http404(_("未找到该申报。"))
+    seat = MeetingExpert.objects.filter(
+        meeting_id=OuterRef("meeting_id"), expert__user=user, expert__is_active=True
+    )
     item = (
-        MeetingDeclaration.objects.filter(
-            pk=pk,
-            meeting__status__in=SHOWN_TO_EXPERTS,
-            meeting__experts__expert=expert,
+        MeetingDeclaration.objects.filter(pk=pk, meeting__status__in=SHOWN_TO_EXPERTS)
+        .annotate(
+            seat_id=Subquery(seat.values("pk")[:1]),
+            seat_expert_id=Subquery(seat.values("expert_id")[:1]),
+            seat_draw_order=Subquery(seat.values("draw_order")[:1]),
+            seat_attended=Subquery(seat.values("attended")[:1]),
+            has_voted=Exists(
+                VoteParticipation.objects.filter(item=OuterRef("pk"), expert__user=user)
+            ),
         )
+        .filter(seat_id__isnull=False)
         .exclude(
             Exists(
                 Recusal.objects.filter(
                     meeting=OuterRef("meeting_id"),
-                    expert=expert,
+                    expert__user=user,
                     declaration_id=OuterRef("declaration_id"),
                 )
             )
@@ -261,7 +281,16 @@ def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclar
     )
     if item is None:
         raise Http404(_("未找到该申报。"))
-    seat = MeetingExpert.objects.get(meeting_id=item.meeting_id, expert=expert)
+    seat = MeetingExpert(
+        pk=item.seat_id,
+        meeting=item.meeting,
+        expert_id=item.seat_expert_id,
+        draw_order=item.seat_draw_order,
+        attended=item.seat_attended,
+    )
+    seat._state.adding = False
+    expert_id = item.seat_expert_id
+    expert = SimpleLazyObject(lambda: Expert.objects.get(pk=expert_id))
     return expert, seat, item
 
 
@@ -278,9 +307,10 @@ def level_opinions(declaration_id: int, round_: int) -> list[DeclarationEvent]:
     )
 
 
-def declaration_view(item: MeetingDeclaration) -> DeclarationView | None:
+def declaration_view(item: MeetingDeclaration, sections=None) -> DeclarationView | None:
     """The declaration as submitted in the item's round (declarations.reader, as the review
-    page reads it), or None when no snapshot was kept."""
+    page reads it), or None when no snapshot was kept. sections: the plan's enabled sections,
+    if the caller has them."""
     snapshot = (
         Submission.objects.filter(declaration_id=item.declaration_id, round=item.round)
         .values_list("snapshot", flat=True)
@@ -288,7 +318,7 @@ def declaration_view(item: MeetingDeclaration) -> DeclarationView | None:
     )
     if snapshot is None:
         return None
-    return read_snapshot(item.declaration, snapshot, round=item.round)
+    return read_snapshot(item.declaration, snapshot, round=item.round, sections=sections)
 
 
 def document_round_for_expert(user, declaration_id: int) -> int | None:
