@@ -1,0 +1,211 @@
+"""The queue page's cost (issue 13): a fixed number of queries whatever the rows, the filters,
+the search and the page; and the search rule — a name matches by any part of it, an ID number
+only whole (in any case) — with, on PostgreSQL, the indexes that serve them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from applicants.models import User
+from review import selectors
+from review.selectors import QueueFilter, is_id_number_search
+from tests.concurrency import postgresql_only  # noqa: F401  (fixture)
+from tests.review.builders import build_queue
+
+pytestmark = pytest.mark.django_db
+
+URL = "/review/"
+# Session, user and memberships (3), the tabs' counts, the page's ids, its rows, the
+# reportable count (a unit's), the series and level options: 9. One spare for the middleware.
+QUEUE_BUDGET = 10
+
+
+def _queries(client, params=None) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(URL, params or {})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def _rows(response) -> int:
+    return response.content.decode().count('data-testid="queue-row"')
+
+
+def _pages(plan, declarations):
+    applicant = declarations[0].applicant
+    return {
+        "page 1": {},
+        "state": {"state": "passed"},
+        "filters": {
+            "year": plan.year,
+            "series": plan.series_id,
+            "level": plan.level_id,
+            "state": "passed",
+        },
+        "name": {"q": applicant.name[:2]},
+        "id number": {"q": applicant.id_number},
+        "no match": {"q": "查无此人"},
+        "page 2": {"page": 2},
+    }
+
+
+@pytest.mark.parametrize("kind", ["unit", "department"])
+def test_every_queue_page_costs_the_same_queries_for_1_and_45_rows(
+    kind,
+    login,
+    unit,
+    unit_reviewer,
+    supervising_department,
+    department_reviewer,
+    engineering_plan,
+    django_assert_max_num_queries,
+):
+    organization, user, received = (
+        (unit, unit_reviewer, None)
+        if kind == "unit"
+        else (supervising_department, department_reviewer, unit)
+    )
+    client = login(user)
+    first = build_queue(
+        organization, engineering_plan, 1, state="passed", received_from=received, prefix="甲"
+    )
+    small = {}
+    for label, params in _pages(engineering_plan, first).items():
+        with django_assert_max_num_queries(QUEUE_BUDGET):
+            small[label] = _queries(client, params)
+    build_queue(
+        organization, engineering_plan, 30, state="passed", received_from=received, prefix="乙"
+    )
+    build_queue(organization, engineering_plan, 14, received_from=received, prefix="丙")
+    large = {
+        label: _queries(client, params) for label, params in _pages(engineering_plan, first).items()
+    }
+    assert large == small, (small, large)
+    assert _rows(client.get(URL)) == 20 and _rows(client.get(URL, {"page": 3})) == 5
+    print(f"queue pages ({kind}): {small}")
+
+
+def test_a_page_of_20_rows_is_read_in_one_query(unit, engineering_plan, django_assert_num_queries):
+    build_queue(unit, engineering_plan, 25, state="passed")
+    keys = list(selectors.queue_page_ids(unit, QueueFilter())[:20])
+    with django_assert_num_queries(1):
+        page = selectors.queue_page_rows(unit, keys)
+        for row in page:
+            declaration = row.declaration
+            _ = (
+                declaration.applicant.name,
+                declaration.applicant.id_number,
+                declaration.plan.year,
+                declaration.plan.series.name,
+                declaration.plan.level.name,
+                declaration.declaring_unit.name,
+                row.received_from_id and row.received_from.name,
+                row.noticed,
+                row.notice_pending,
+                row.objection_open,
+            )
+    # The ids' order is kept.
+    assert [row.pk for row in page] == [key.pk for key in keys]
+
+
+def test_paginator_count_comes_from_the_tabs(login, unit, unit_reviewer, engineering_plan):
+    """No COUNT(*) of its own: the page count is the tab's."""
+    build_queue(unit, engineering_plan, 3, state="passed")
+    build_queue(unit, engineering_plan, 2, prefix="待审")
+    client = login(unit_reviewer)
+    with CaptureQueriesContext(connection) as context:
+        page = client.get(URL, {"state": "pending"}).content.decode()
+    assert _rows_text(page) == 2
+    counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The tabs' grouped count and the 上报全部符合条件的（N） count; no paginator count.
+    assert len(counts) == 2, counts
+
+
+def _rows_text(page: str) -> int:
+    return page.count('data-testid="queue-row"')
+
+
+# --- the search rule ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "is_id"),
+    [
+        ("110101199003074477", True),
+        ("11010119900307447x", True),
+        ("E12345678", True),
+        ("何霞健", False),
+        ("申报人001", False),  # a name with digits stays a name (test data has them)
+        ("Zhang Wei", False),
+        ("ABC", False),
+    ],
+)
+def test_what_counts_as_an_id_number(text, is_id):
+    assert is_id_number_search(text) is is_id
+
+
+def test_name_search_matches_any_part_of_the_name(login, unit, unit_reviewer, engineering_plan):
+    build_queue(unit, engineering_plan, 3, prefix="欧阳")
+    build_queue(unit, engineering_plan, 2, prefix="司马")
+    client = login(unit_reviewer)
+    assert _rows(client.get(URL, {"q": "欧阳"})) == 3  # the start
+    assert _rows(client.get(URL, {"q": "阳00"})) == 3  # the middle
+    assert _rows(client.get(URL, {"q": "司马002"})) == 1  # the whole
+    assert _rows(client.get(URL, {"q": "诸葛"})) == 0  # no one
+
+
+def test_id_number_search_matches_only_the_whole_number_in_any_case(
+    login, unit, unit_reviewer, engineering_plan
+):
+    [declaration, _other] = build_queue(unit, engineering_plan, 2)
+    applicant = declaration.applicant
+    applicant.id_number = applicant.id_number[:17] + "X"
+    applicant.save(update_fields=["id_number"])
+    client = login(unit_reviewer)
+    page = client.get(URL, {"q": applicant.id_number.lower()}).content.decode()
+    assert _rows_text(page) == 1 and applicant.name in page
+    assert _rows(client.get(URL, {"q": applicant.id_number})) == 1
+    # Part of a number finds nobody: the ID number is matched whole.
+    assert _rows(client.get(URL, {"q": applicant.id_number[:14]})) == 0
+    assert _rows(client.get(URL, {"q": "110101190001010000"})) == 0
+
+
+# --- PostgreSQL: the indexes that serve the queue -------------------------------------------
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Tiny test tables read faster whole: make the planner show which index it can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("postgresql_only")
+def test_postgresql_name_search_reads_the_trigram_index(unit, engineering_plan):
+    build_queue(unit, engineering_plan, 5, prefix="何霞健")
+    # The applicants a search names, the side a large queue starts from (CJK trigrams under
+    # the C.UTF-8 locale).
+    people = User.objects.filter(selectors.search_q("霞健00"))
+    assert "applicants_user_name_upper_trgm" in _plan(people)
+    assert people.count() == 5
+    assert len(list(selectors.queue_page_ids(unit, QueueFilter(q="霞健00"))[:20])) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("postgresql_only")
+def test_postgresql_id_number_search_reads_the_unique_index(unit, engineering_plan):
+    [declaration] = build_queue(unit, engineering_plan, 1)
+    ids = selectors.queue_page_ids(unit, QueueFilter(q=declaration.applicant.id_number))
+    assert "unique_user_id_number" in _plan(ids[:20])
+    assert [key.declaration_id for key in ids] == [declaration.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("postgresql_only")
+def test_postgresql_state_tab_page_reads_the_queue_order_index(unit, engineering_plan):
+    build_queue(unit, engineering_plan, 3, state="passed")
+    plan = _plan(selectors.queue_page_ids(unit, QueueFilter(state="passed"))[:20])
+    assert "review_queue_state_order_idx" in plan
