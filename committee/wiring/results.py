@@ -10,7 +10,7 @@ def connect():
         tasks_results,  # noqa: F401
     )
     from committee.services import result_notifications, revocation
-    from committee.views import results
+    from committee.views import results, verify
     from declarations import hooks as declaration_hooks
     from declarations import workflow
     from institutions import hooks as institution_hooks
@@ -25,3 +25,5 @@ def connect():
     declaration_hooks.declaration_panels.register(results.declaration_panel)
     applicant_hooks.dashboard_panels.register(results.dashboard_panel)
     institution_hooks.menu_items.register(results.menu_items)
+    # The public check's cached answers are dropped when a certificate changes.
+    verify.connect()

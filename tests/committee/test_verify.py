@@ -97,3 +97,58 @@ def test_rate_limited_per_address(client, certificate, settings):
     )
     assert form.status_code == 429
     assert client.get(url, REMOTE_ADDR="10.9.8.2").status_code == 200
+
+
+# --- speed (issue 13): the answer for a code comes from the cache until the certificate changes
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return len(captured), response
+
+
+def test_the_answer_for_a_code_is_read_once_then_served_from_the_cache(client, certificate):
+    url = reverse("committee:verify", args=[certificate.verification_code])
+    first, response = _queries(client, url)
+    assert first == 1 and "有效" in response.content.decode()
+    again, response = _queries(client, url)
+    assert again == 0 and "张*" in response.content.decode()
+    # The form page itself needs no query; an unknown code is never cached.
+    assert _queries(client, reverse("committee:verify_form"))[0] == 0
+    unknown = reverse("committee:verify", args=["y" * 32])
+    assert _queries(client, unknown)[0] == 1
+    assert _queries(client, unknown)[0] == 1
+
+
+def test_a_revocation_replaces_the_cached_answer_at_once(
+    client, certificate, committee_office_user, django_capture_on_commit_callbacks
+):
+    url = reverse("committee:verify", args=[certificate.verification_code])
+    assert 'data-testid="verify-status">有效' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        revocation.revoke_result(
+            actor=committee_office_user, declaration=certificate.declaration, reason="伪造业绩"
+        )
+    assert callbacks  # the marker is put again after the commit
+    for _ in range(2):
+        text = client.get(url).content.decode()
+        assert 'data-testid="verify-status">已撤销' in text
+
+
+def test_an_answer_read_before_a_change_is_not_stored_after_it(certificate):
+    from committee.views import verify
+
+    code = certificate.verification_code
+    stale = verify._answer(certificate)
+    verify.forget_answer(code)
+    # A look-up that read the row before the change tries to store it now: refused.
+    cache.add(verify._answer_key(code), stale, verify.ANSWER_SECONDS)
+    assert cache.get(verify._answer_key(code)) == verify._CHANGED
+    # While the marker lasts, look-ups read the database and store nothing.
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=certificate.issued_at)
+    assert verify._code_answer(code)["valid"] is False
+    assert cache.get(verify._answer_key(code)) == verify._CHANGED
