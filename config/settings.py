@@ -236,6 +236,22 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions: with Redis, read from the cache (no session query per request) and written
+# through to the database too, so a Redis restart signs nobody out. Without Redis (make run)
+# the database alone, as the per-process local-memory cache is not shared between workers.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+# Seconds each user's organizations stay in the shared cache between requests
+# (institutions.access; invalidated by any change to memberships, organizations or regions).
+# On only with Redis and DEBUG off: the local-memory cache is per process, and development
+# and tests change rows behind the ORM's back.
+ACCESS_CACHE_TIMEOUT = env.int(
+    "ACCESS_CACHE_TIMEOUT", default=300 if REDIS_URL and not DEBUG else 0
+)
+
 # Login protection (seed: 5 wrong passwords lock the account for 15 minutes).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -9,15 +9,21 @@ declarants and reports up its path) and as a level of a routing path (S3 四(三
 expert (评审专家, a personal account with an expert profile, role EXPERT).
 """
 
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from applicants.models import AccountKind
 from institutions import hooks
-from institutions.models import Membership, Organization, OrgKind
+from institutions.models import Membership, Organization, OrgKind, Region
 
 
 class Capability(models.TextChoices):
@@ -95,17 +101,92 @@ def may(organization: Organization | str | None, capability: str) -> bool:
 
 def organizations_of(user) -> list[Organization]:
     """The organizations the user acts for (an organization account has one); one query,
-    cached on the user object for the request."""
+    cached on the user object for the request and, with ACCESS_CACHE_TIMEOUT, in the shared
+    cache between requests (see _cached_organizations)."""
     if not getattr(user, "is_authenticated", False) or user.kind == AccountKind.PERSONAL:
         return []
     if not hasattr(user, "_acting_organizations"):
-        user._acting_organizations = [
-            m.organization
-            for m in Membership.objects.select_related("organization", "organization__region")
-            .filter(user=user)
-            .order_by("pk")
-        ]
+        user._acting_organizations = _cached_organizations(user)
     return user._acting_organizations
+
+
+def _query_organizations(user) -> list[Organization]:
+    return [
+        m.organization
+        for m in Membership.objects.select_related("organization", "organization__region")
+        .filter(user=user)
+        .order_by("pk")
+    ]
+
+
+# --- the memberships cache ---------------------------------------------------------------------
+#
+# Every page of an organization account needs the user's organizations (the header, the menu,
+# every guard). With ACCESS_CACHE_TIMEOUT > 0 (production with Redis: a cache every process
+# shares) the list is kept per user under a generation token: any saved or deleted Membership,
+# Organization or Region replaces the token (at once, and again when the transaction commits),
+# so no request ever serves a list read before the change. Keyed by the user's id: one user's
+# entry is never anyone else's. The guards still decide per request; only the rows are cached.
+# Off (0) in development and tests, where the cache is per process or rows change behind the
+# ORM's back (QuerySet.update() sends no signal: call invalidate_organizations() after one).
+
+_GENERATION_KEY = "access:organizations:generation"
+# The cached rows are pickled model instances: a change of the models' fields (a deploy)
+# starts new keys instead of unpickling rows of the old shape.
+_SCHEMA = hashlib.sha1(
+    " ".join(
+        f.attname for model in (Organization, Region) for f in model._meta.concrete_fields
+    ).encode()
+).hexdigest()[:8]
+
+
+def _cache_timeout() -> int:
+    return getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
+
+
+def _user_key(user) -> str:
+    return f"access:organizations:{_SCHEMA}:{user.pk}"
+
+
+def _cached_organizations(user) -> list[Organization]:
+    timeout = _cache_timeout()
+    if not timeout:
+        return _query_organizations(user)
+    key = _user_key(user)
+    found = cache.get_many([_GENERATION_KEY, key])
+    generation, entry = found.get(_GENERATION_KEY), found.get(key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return entry[1]
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(_GENERATION_KEY)
+    # Read after the token: a change committed later replaces the token, so these rows,
+    # stored under the token read before, are never served after that change.
+    organizations = _query_organizations(user)
+    if generation is not None:
+        cache.set(key, (generation, organizations), timeout=timeout)
+    return organizations
+
+
+def invalidate_organizations() -> None:
+    """Forget every cached list of organizations (a new generation token)."""
+    if _cache_timeout():
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _on_change(sender, **kwargs):
+    invalidate_organizations()
+    # Again after the commit: a request that read the rows between the first replacement
+    # and the commit stored them under a token that this one retires.
+    transaction.on_commit(invalidate_organizations, robust=True)
+
+
+def connect_receivers() -> None:
+    for model in (Membership, Organization, Region):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _on_change, sender=model, dispatch_uid=f"access.organizations.{model.__name__}"
+            )
 
 
 def organization_ids_of(user) -> frozenset[int]:

@@ -11,6 +11,8 @@ class InstitutionsConfig(AppConfig):
         from institutions import access, audit
 
         hooks.home_url.register(access.home_url_for)
+        # The cached organizations of each user are forgotten when memberships change.
+        access.connect_receivers()
 
         # Staff password resets and account changes in the admin are reported by applicants
         # (below institutions) as signals; the audit trail records them.
