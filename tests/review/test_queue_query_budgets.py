@@ -15,9 +15,9 @@ from tests.review.builders import build_queue
 pytestmark = pytest.mark.django_db
 
 URL = "/review/"
-# Session, user and memberships (3), the tabs' counts, the page's ids, its rows, the
-# reportable count (a unit's), the series and level options: 9. One spare for the middleware.
-QUEUE_BUDGET = 10
+# Session, user and memberships (3), the tabs' counts, the page's ids, its rows, a unit's
+# notice flags (2) and reportable count, the series and level options: 11.
+QUEUE_BUDGET = 11
 
 
 def _queries(client, params=None) -> int:
@@ -85,10 +85,13 @@ def test_every_queue_page_costs_the_same_queries_for_1_and_45_rows(
     print(f"queue pages ({kind}): {small}")
 
 
-def test_a_page_of_20_rows_is_read_in_one_query(unit, engineering_plan, django_assert_num_queries):
+def test_a_page_of_20_rows_is_read_in_three_queries(
+    unit, engineering_plan, django_assert_num_queries
+):
+    """The rows with all they show in one query; a unit's notice flags in two more."""
     build_queue(unit, engineering_plan, 25, state="passed")
     keys = list(selectors.queue_page_ids(unit, QueueFilter())[:20])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         page = selectors.queue_page_rows(unit, keys)
         for row in page:
             declaration = row.declaration
@@ -209,3 +212,70 @@ def test_postgresql_state_tab_page_reads_the_queue_order_index(unit, engineering
     build_queue(unit, engineering_plan, 3, state="passed")
     plan = _plan(selectors.queue_page_ids(unit, QueueFilter(state="passed"))[:20])
     assert "review_queue_state_order_idx" in plan
+
+
+# --- the page's notice flags follow the notice rule ----------------------------------------
+
+
+def test_notice_flags_agree_with_the_notice_rule_in_sql(unit, unit_reviewer, engineering_plan):
+    """notice_flags (Python over the page's rows) and _notice_passed / _notice_exists /
+    _objection_open (the SQL that notice_cleared and the reporting use) say the same for every
+    mix of notices, outcomes and objection handlings, another unit's notices included."""
+    import datetime
+    import random
+
+    from django.utils import timezone
+
+    from declarations.models import Declaration
+    from review.models import NoticeObjection, PublicNotice
+    from tests import factories
+
+    Outcome, Handling = PublicNotice.Outcome, NoticeObjection.Handling
+    declarations = build_queue(unit, engineering_plan, 40, state="passed")
+    other = factories.OrganizationFactory()
+    now = timezone.now()
+    rng = random.Random(13)
+    notices = []
+    for n, outcome in enumerate(
+        [Outcome.NO_OBJECTION, Outcome.OBJECTION, Outcome.PENDING, Outcome.CANCELLED] * 2
+    ):
+        notices.append(
+            PublicNotice.objects.create(
+                organization=unit if n < 6 else other,
+                plan=engineering_plan,
+                starts_on=timezone.localdate(),
+                ends_on=timezone.localdate(),
+                outcome=outcome,
+                created_by=unit_reviewer,
+                created_at=now - datetime.timedelta(days=40 - n * 5),
+            )
+        )
+    for declaration in declarations:
+        for notice in rng.sample(notices, rng.randint(0, 3)):
+            notice.declarations.add(declaration)
+            if rng.random() < 0.6:
+                handling = rng.choice(list(Handling))
+                NoticeObjection.objects.create(
+                    notice=notice,
+                    declaration=declaration,
+                    handling=handling,
+                    handled_at=None
+                    if handling == Handling.OPEN
+                    else now - datetime.timedelta(days=rng.randint(0, 45)),
+                )
+    ids = [d.pk for d in declarations]
+    expected = {
+        pk: (noticed, pending, objection)
+        for pk, noticed, pending, objection in Declaration.objects.filter(pk__in=ids)
+        .annotate(
+            noticed=selectors._notice_passed(unit, "pk"),
+            pending=selectors._notice_exists(unit, Outcome.PENDING, "pk"),
+            objection=selectors._objection_open(unit, "pk"),
+        )
+        .values_list("pk", "noticed", "pending", "objection")
+    }
+    flags = selectors.notice_flags(unit, ids)
+    assert flags == expected
+    # The mix covers each flag both ways.
+    for flag in range(3):
+        assert {value[flag] for value in flags.values()} == {True, False}
