@@ -11,3 +11,25 @@ class DeclarationsConfig(AppConfig):
         from declarations import views
 
         hooks.dashboard_panels.register(views.dashboard_card)
+        self.connect_config_version()
+
+    def connect_config_version(self):
+        """What a saved section is checked against (catalogs, organizations, plans and their
+        sections): any change gives the overview's kept checks a new key
+        (services.config_version)."""
+        from django.apps import apps
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from declarations.models import Plan, PlanSection
+        from declarations.services import new_config_version
+
+        models = [Plan, PlanSection]
+        for label in ("catalog", "institutions"):
+            models.extend(apps.get_app_config(label).get_models())
+        for model in models:
+            post_save.connect(new_config_version, sender=model, dispatch_uid=f"cv-save-{model}")
+            post_delete.connect(new_config_version, sender=model, dispatch_uid=f"cv-del-{model}")
+        for field in Plan._meta.many_to_many:
+            m2m_changed.connect(
+                new_config_version, sender=field.remote_field.through, dispatch_uid=f"cv-{field}"
+            )

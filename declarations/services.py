@@ -5,9 +5,14 @@ performs them); this module adds what each step needs besides the move: complete
 snapshots, the plan's window.
 """
 
+import hashlib
+import uuid
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from applicants.services import has_agreed_commitment
@@ -144,26 +149,44 @@ def _hook_problems(declaration, enabled) -> dict[int, list[str]]:
     return problems
 
 
-def missing_items(declaration: Declaration) -> list[dict]:
+def missing_items(declaration: Declaration, *, cached: bool = False) -> list[dict]:
     """Everything that stops submission, each with the section it belongs to: sections never
     saved, row sections with too few rows, saved data that no longer passes its form (the
     plan's configuration may have changed since, or the data was copied from elsewhere),
-    required attachment slots without a valid file, and files still being checked."""
+    required attachment slots without a valid file, and files still being checked.
+
+    cached (the overview): the saved data's problems are kept for this very state of the
+    declaration (data_problems_key); the files' problems are always read now. Submission
+    checks everything afresh."""
     enabled = [
         s
         for s in declaration.plan.sections.all()
         if s.enabled and s.code in SECTIONS and SECTIONS[s.code].kind != "readonly"
     ]
-    saved = {s.code: s.data for s in declaration.section_data.all()}
+    rows = list(declaration.section_data.all())
+    saved = {s.code: s.data for s in rows}
     for plan_section in enabled:
         # Read by the apps above (attachments): a section whose saved data has nothing to prove
         # does not need its required files.
         plan_section.needs_proof = needs_proof(plan_section.code, saved.get(plan_section.code))
     slot_problems = _hook_problems(declaration, enabled)
+    key = data_problems_key(declaration, enabled, rows) if cached else None
+    messages = cache.get(key) if key is not None else None
+    if messages is None:
+        messages = {}
+        for plan_section in enabled:
+            code = plan_section.code
+            problems = _data_problems(declaration, plan_section, SECTIONS[code], saved.get(code))
+            messages[code] = [str(problem["message"]) for problem in problems]
+        if key is not None:
+            cache.set(key, messages, DATA_PROBLEMS_TIMEOUT)
     missing = []
     for plan_section in sorted(enabled, key=lambda s: s.sort_order):
         spec = SECTIONS[plan_section.code]
-        missing.extend(_data_problems(declaration, plan_section, spec, saved.get(spec.code)))
+        missing.extend(
+            {"section": spec.code, "title": spec.title, "message": message}
+            for message in messages.get(spec.code, [])
+        )
         missing.extend(
             {"section": spec.code, "title": spec.title, "message": message}
             for message in slot_problems.get(plan_section.pk, [])
@@ -177,6 +200,52 @@ def missing_items(declaration: Declaration) -> list[dict]:
             }
         )
     return missing
+
+
+# The saved data's problems (each saved section re-checked with its form) are kept for the
+# overview, under a key naming everything the check reads: the declaration's state, every saved
+# section's last save, the plan's and its sections' settings, today's date (dates may not be
+# later than today), the language, and the version of the catalogs and organizations
+# (config_version: a new one whenever such a row is saved or deleted). A key is never reused
+# for another state; entries expire after DATA_PROBLEMS_TIMEOUT in any case (a bulk update of a
+# catalog sends no signal).
+DATA_PROBLEMS_TIMEOUT = 10 * 60
+CONFIG_VERSION_KEY = "declarations:config-version"
+
+
+def config_version() -> str:
+    version = cache.get(CONFIG_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(CONFIG_VERSION_KEY, version, None)
+        version = cache.get(CONFIG_VERSION_KEY, version)
+    return version
+
+
+def new_config_version(**kwargs) -> None:
+    """A catalog entry, an organization, a plan or a plan section changed (signal receiver)."""
+    cache.set(CONFIG_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _fields_of(obj) -> list:
+    return [(f.attname, getattr(obj, f.attname)) for f in obj._meta.concrete_fields]
+
+
+def data_problems_key(declaration, enabled, rows) -> str:
+    state = repr(
+        (
+            _fields_of(declaration),
+            _fields_of(declaration.applicant),
+            sorted((row.code, row.pk, row.updated_at) for row in rows),
+            _fields_of(declaration.plan),
+            [_fields_of(s) for s in enabled],
+            timezone.localdate(),
+            get_language(),
+            config_version(),
+        )
+    )
+    digest = hashlib.sha256(state.encode()).hexdigest()
+    return f"declarations:data-problems:{declaration.pk}:{digest}"
 
 
 def needs_proof(code: str, data: dict | None) -> bool:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -114,6 +115,8 @@ def create(request, plan_pk: int):
 @personal_required
 def overview(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
+    # The plan's sections and the saved sections, read once for the page and missing_items.
+    prefetch_related_objects([declaration], "plan__sections", "section_data")
     saved_at = {s.code: s.updated_at for s in declaration.section_data.all()}
     saved = set(saved_at)
     sections = [
@@ -133,7 +136,9 @@ def overview(request, pk: int):
         {
             "declaration": declaration,
             "sections": sections,
-            "missing": services.missing_items(declaration) if declaration.is_editable else [],
+            "missing": services.missing_items(declaration, cached=True)
+            if declaration.is_editable
+            else [],
             "previous": services.previous_declaration(declaration)
             if declaration.is_editable
             else None,
