@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,10 +46,22 @@ def queue(request):
     can_report = access.may(organization, access.Capability.REPORT)
     # review:detail reversed once: the rows' links differ only by the id.
     detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
+    is_inbox = access.may(organization, access.Capability.RECEIVE)
+    pick_label = _("选择%(name)s")
     for row in page:
         declaration = row.declaration
+        plan = declaration.plan
+        # What each cell prints, worked out here once (a template lookup per cell and row costs
+        # more than the page's queries).
+        row.name = declaration.applicant.name
+        row.pick_label = pick_label % {"name": row.name}
         row.detail_url = detail_url.format(declaration.pk)
         row.masked_id = selectors.mask_id_number(declaration.applicant.id_number)
+        row.plan_label = f"{plan.year} · {plan.series.name} · {plan.level.name}"
+        row.unit_name = declaration.declaring_unit.name if declaration.declaring_unit_id else ""
+        row.from_name = row.received_from.name if row.received_from_id else ""
+        row.arrived = timezone.localtime(row.arrived_at).strftime("%Y-%m-%d %H:%M")
+        row.state_label = declaration.get_status_display() if is_inbox else row.get_state_display()
         row.reportable = (
             can_report
             and row.state == ReviewState.PASSED
@@ -82,8 +95,13 @@ def queue(request):
             "page": page,
             "can_report": can_report,
             "is_unit": access.may(organization, access.Capability.PUBLISH_NOTICE),
-            "is_inbox": access.may(organization, access.Capability.RECEIVE),
-            "reportable_count": selectors.reportable_count(organization, f) if can_report else 0,
+            "is_inbox": is_inbox,
+            # What may be reported is among the passed: none passed, no query.
+            "reportable_count": (
+                selectors.reportable_count(organization, f)
+                if can_report and counts[ReviewState.PASSED]
+                else 0
+            ),
             "export_query": filters.query(),
         },
     )
