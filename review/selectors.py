@@ -2,8 +2,10 @@
 fetch-with-permission helper for a declaration under review."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -102,12 +104,14 @@ def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
     return counts
 
 
-def _reportable(organization, f: QueueFilter):
+def _reportable(organization, f: QueueFilter, publishes_notice: bool | None = None):
     reviews = _filtered(organization, f, with_state=False).filter(
         workflow.held_for_q(organization, Action.REPORT, "declaration__"),
         state=ReviewState.PASSED,
     )
-    if access.may(organization, access.Capability.PUBLISH_NOTICE):
+    if publishes_notice is None:
+        publishes_notice = access.may(organization, access.Capability.PUBLISH_NOTICE)
+    if publishes_notice:
         # A unit reports only what its public notice has cleared (the rule report_declarations
         # enforces).
         reviews = reviews.filter(notice_cleared(organization, "declaration_id"))
@@ -120,8 +124,23 @@ def reportable_ids(organization, f: QueueFilter) -> list[int]:
 
 
 def reportable_count(organization, f: QueueFilter) -> int:
-    """How many there are (the queue's 上报全部符合条件的（N） button), without loading them."""
-    return _reportable(organization, f).count()
+    """How many there are (the queue's 上报全部符合条件的（N） button), without loading them:
+    counted by the database on every call."""
+    publishes_notice = access.may(organization, access.Capability.PUBLISH_NOTICE)
+    sql, params = _reportable_count_sql(organization, f, publishes_notice)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _reportable_count_sql(organization, f: QueueFilter, publishes_notice: bool):
+    """The text of reportable_count's query. Only the text is kept (per organization, filter
+    and whether the notice rule applies, which is all it depends on), never a count: compiling
+    the notice rule's nested EXISTS costs ~3 ms of CPU, more than running it."""
+    reviews = _reportable(organization, f, publishes_notice).order_by().values("pk")
+    sql, params = reviews.query.sql_with_params()
+    return f"SELECT COUNT(*) FROM ({sql}) reportable", tuple(params)
 
 
 def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:

@@ -279,3 +279,25 @@ def test_notice_flags_agree_with_the_notice_rule_in_sql(unit, unit_reviewer, eng
     # The mix covers each flag both ways.
     for flag in range(3):
         assert {value[flag] for value in flags.values()} == {True, False}
+
+
+def test_reportable_count_follows_the_data_though_its_query_text_is_kept(
+    unit, unit_reviewer, engineering_plan, django_assert_num_queries
+):
+    """reportable_count keeps the compiled text of its query, never a count: each call asks the
+    database, and sees a declaration passed, a notice cleared or an objection raised since."""
+    from review.models import NoticeObjection
+    from tests.review.builders import notice
+
+    declarations = build_queue(unit, engineering_plan, 3, state="passed")
+    f = QueueFilter()
+    assert selectors.reportable_count(unit, f) == 0  # no notice yet
+    first = notice(unit_reviewer, unit, declarations[:2])
+    with django_assert_num_queries(1):
+        assert selectors.reportable_count(unit, f) == 2
+    notice(unit_reviewer, unit, declarations[2:])
+    assert selectors.reportable_count(unit, f) == 3
+    NoticeObjection.objects.create(notice=first, declaration=declarations[0])
+    assert selectors.reportable_count(unit, f) == 2
+    assert selectors.reportable_count(unit, QueueFilter(q=declarations[1].applicant.name)) == 1
+    assert selectors.reportable_count(unit, QueueFilter(q="查无此人")) == 0
