@@ -111,6 +111,7 @@ class SectionCard:
     row_count: int = 0
     changed: bool = False
     slots: list = field(default_factory=list)
+    files_html: str = ""
 
     @property
     def code(self) -> str:
@@ -254,6 +255,58 @@ def _reading(declaration, sections) -> dict:
     return reading
 
 
+# A section's slots and files as HTML, kept by what they show (each file's id, name, size, pages,
+# check status and reason, kind and thumbnail; the slots' names): a change to any of them is
+# another key, so the block is never stale; the download links in it are checked per request.
+FILES_TIMEOUT = 60 * 60
+
+
+def _slot_signature(slots) -> list:
+    return [
+        (
+            slot.code,
+            slot.name,
+            slot.required,
+            [
+                (
+                    a.pk,
+                    a.original_name,
+                    a.size,
+                    a.page_count,
+                    a.status,
+                    a.reason,
+                    a.kind,
+                    bool(a.thumbnail),
+                )
+                for a in (f.attachment for f in slot.files)
+            ],
+        )
+        for slot in slots
+    ]
+
+
+def _files_blocks(slots_by_code: dict) -> dict[str, str]:
+    """Each section's slots and files as HTML (review/_section_files.html), from the cache when
+    the same files were shown before."""
+    language = get_language()
+    keys = {}
+    for code, slots in slots_by_code.items():
+        if slots:
+            identity = repr((language, code, _slot_signature(slots)))
+            keys[code] = f"review:files:v1:{hashlib.sha256(identity.encode()).hexdigest()}"
+    found = cache.get_many(list(keys.values())) if keys else {}
+    blocks, new = {}, {}
+    for code, key in keys.items():
+        html = found.get(key)
+        if html is None:
+            html = render_to_string("review/_section_files.html", {"slots": slots_by_code[code]})
+            new[key] = html
+        blocks[code] = mark_safe(html)  # escaped by our template
+    if new:
+        cache.set_many(new, FILES_TIMEOUT)
+    return blocks
+
+
 def review_page(declaration, review, actor) -> ReviewPage:
     """Everything the review page shows, in a number of queries that does not depend on how
     many sections, rows, files or earlier results there are. Section data comes from the
@@ -265,6 +318,7 @@ def review_page(declaration, review, actor) -> ReviewPage:
     can_record = services.can_record_section_results(declaration, actor)
     reading = _reading(declaration, sections)
     slots = section_slots(sections, _files(declaration, actor))
+    files_html = _files_blocks(slots)
 
     results = list(
         SectionResult.objects.filter(declaration=declaration)
@@ -299,6 +353,7 @@ def review_page(declaration, review, actor) -> ReviewPage:
                 row_count=read["rows"],
                 changed=read["changed"],
                 slots=slots.get(s.code, []),
+                files_html=files_html.get(s.code, ""),
             )
         )
     return ReviewPage(
