@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.query import QUERY_MAX_LENGTH
 from declarations import workflow
 from institutions import access
 from institutions.selectors import effective_path, missing_path_message
@@ -88,6 +89,16 @@ def queue(request):
         {
             "organization": organization,
             "filters": filters,
+            "filter_labels": {name: field.label for name, field in filters.fields.items()},
+            "filter_values": {
+                "year": filters.data.get("year", ""),
+                "q": filters.data.get("q", ""),
+                "q_max": QUERY_MAX_LENGTH,
+            },
+            "series_options": list(filters.fields["series"].queryset),
+            "level_options": list(filters.fields["level"].queryset),
+            "selected_series": f.series,
+            "selected_level": f.level,
             # Filters set besides the state tab (the phone's 筛选 button counts them).
             "active_filters": len(filters.params(state="")),
             "state": f.state or "",
