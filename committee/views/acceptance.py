@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +22,9 @@ from declarations.models import DeclarationStatus
 from institutions import access
 
 Cap = access.Capability
+# The buttons' colours: 受理 green, 不予受理 red, 退回修改 amber.
+DECISION_STYLES = {"accept": "success", "refuse": "danger"}
+DETAIL_PK = 987654321
 
 
 @login_required
@@ -33,16 +37,34 @@ def inbox(request):
     page = Paginator(
         selectors.inbox_ids(office, pending_only=not show_all), selectors.INBOX_ROWS_PER_PAGE
     ).get_page(request.GET.get("page"))
+    groups = selectors.inbox_page(office, page.object_list)
+    # What each cell prints, worked out here once rather than by template lookups per cell.
+    detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
+    pick_label = _("选择%(name)s")
+    for group in groups:
+        group.received_on = timezone.localtime(group.batch.created_at).strftime("%Y-%m-%d")
+        for row in group.rows:
+            declaration = row.declaration
+            plan = declaration.plan
+            row.name = declaration.applicant.name
+            row.pick_label = pick_label % {"name": row.name}
+            row.detail_url = detail_url.format(declaration.pk)
+            row.unit_name = declaration.declaring_unit.name if declaration.declaring_unit_id else ""
+            row.plan_label = f"{plan.series.name} / {plan.level.name}"
+            row.status_label = declaration.get_status_display()
     return render(
         request,
         "committee/acceptance_inbox.html",
         {
             "office": office,
             "page": page,
-            "groups": selectors.inbox_page(office, page.object_list),
+            "groups": groups,
             "show_all": show_all,
             "counts": selectors.inbox_counts(office),
-            "decisions": [(a, services.decision_label(a)) for a in services.DECISIONS],
+            "decisions": [
+                (a, services.decision_label(a), DECISION_STYLES.get(a, "warning"))
+                for a in services.DECISIONS
+            ],
         },
     )
 
