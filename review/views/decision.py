@@ -20,9 +20,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -112,6 +114,8 @@ class SectionCard:
     changed: bool = False
     slots: list = field(default_factory=list)
     files_html: str = ""
+    # The whole card as HTML when it was kept (_section_cards); "" renders it in the page.
+    html: str = ""
 
     @property
     def code(self) -> str:
@@ -367,6 +371,82 @@ def review_page(declaration, review, actor) -> ReviewPage:
     )
 
 
+# Each section's card as HTML, kept by everything it shows: the reading and the files (their
+# HTML), the row and file counts, the continuing education hours, this organization's result
+# and the earlier results, whether the result form is there, the card's number, the language
+# and the time zone. A card with a refused (bound) result form is rendered each time. The CSRF
+# token is put in per request.
+CARD_TIMEOUT = 60 * 60
+CARD_VERSION = 1
+CSRF_PLACEHOLDER = "csrf0placeholder0c5e2f"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _card_key(declaration, card, number) -> str:
+    summary = card.view.summary
+    years = (
+        [(y.year, y.public, y.professional, y.total, y.required, y.meets) for y in summary.years]
+        if summary is not None
+        else None
+    )
+    result, history = card.result, card.history
+    identity = repr(
+        (
+            get_language(),
+            timezone.get_current_timezone_name(),
+            declaration.pk,
+            number,
+            card.code,
+            card.title,
+            card.view.kind,
+            card.view.saved,
+            card.row_count,
+            card.changed,
+            card.file_count,
+            _digest(card.reading),
+            _digest(card.files_html),
+            years,
+            None if result is None else (result.pk, result.passed, result.reason),
+            [(r.round, r.organization.name, r.updated_at, r.passed, r.reason) for r in history],
+            card.form is not None,
+        )
+    )
+    return f"review:card:v{CARD_VERSION}:{declaration.pk}:{_digest(identity)}"
+
+
+def _section_cards(request, declaration, cards) -> None:
+    """Set each card's HTML (card.html), from the cache when the same card was shown before."""
+    keys = {}
+    for number, card in enumerate(cards, 1):
+        if card.form is None or not card.form.is_bound:
+            keys[number] = _card_key(declaration, card, number)
+    found = cache.get_many(list(keys.values())) if keys else {}
+    new = {}
+    token = get_token(request)
+    for number, card in enumerate(cards, 1):
+        key = keys.get(number)
+        if key is None:
+            continue
+        html = found.get(key)
+        if html is None:
+            html = render_to_string(
+                "review/_section.html",
+                {
+                    "s": card,
+                    "declaration": declaration,
+                    "forloop": {"counter": number},
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            )
+            new[key] = html
+        card.html = mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # escaped by our template
+    if new:
+        cache.set_many(new, CARD_TIMEOUT)
+
+
 def _page_context(request, declaration, review, *, bound_form=None) -> dict:
     """The review page; each section the organization may review now gets its result form
     (the bound one with its errors for the section just posted)."""
@@ -377,6 +457,7 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
                 card.form = bound_form
             else:
                 card.form = SectionResultForm.for_result(card.result, prefix=card.code)
+    _section_cards(request, declaration, page.sections)
     return {
         "declaration": declaration,
         "review": review,

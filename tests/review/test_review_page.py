@@ -509,3 +509,38 @@ def test_a_decided_declaration_has_no_sticky_bar(reviewer_client, submitted, uni
     html = reviewer_client.get(detail_url(submitted)).content.decode()
     assert 'data-testid="decision-panel"' in html and "decision-bar-sticky" not in html
     assert "保存审核结果" not in html and 'hx-trigger="save"' not in html
+
+
+def test_kept_cards_carry_each_requests_csrf_token(submitted, unit_reviewer):
+    """The section cards are kept as HTML without a token: each page puts in its own, and a
+    result posted with it is accepted (CSRF checks on)."""
+    from django.test import Client
+
+    url = detail_url(submitted)
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(unit_reviewer, backend="applicants.backends.MultiIdentifierBackend")
+        html = client.get(url).content.decode()
+        assert "csrf0placeholder" not in html
+        form = html[html.index('action="/review/') :]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        tokens.append(token)
+        response = client.post(
+            reverse("review:section_result", args=[submitted.pk, "education"]),
+            {"csrfmiddlewaretoken": token, "education-result": "pass"},
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_a_kept_card_shows_the_result_just_recorded(reviewer_client, submitted, unit_reviewer):
+    url = detail_url(submitted)
+    reviewer_client.get(url)  # every card kept
+    services.record_section_result(
+        actor=unit_reviewer, declaration=submitted, code="societies", passed=False, reason="请补充"
+    )
+    html = reviewer_client.get(url).content.decode()
+    card = html[html.index('data-section="societies"') :]
+    card = card[: card.index("</section>")]
+    assert "请补充" in card and 'value="fail" id="id_societies-result_1" checked' in card
