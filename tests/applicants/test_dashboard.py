@@ -45,3 +45,34 @@ def test_dashboard_query_count_is_small_and_fixed(login, applicant, django_asser
     services.agree_commitment(actor=applicant)
     with django_assert_max_num_queries(6):
         assert client.get(DASHBOARD).status_code == 200
+
+
+def test_dashboard_queries_do_not_grow_with_declarations(
+    login, committed_applicant, plans, django_assert_max_num_queries
+):
+    """The declarations card is one joined query (plan, series, level, region, holder): the
+    same count with no declaration as with one in every open plan."""
+    from declarations.services import create_declaration
+
+    client = login(committed_applicant)
+
+    def queries():
+        with django_assert_max_num_queries(6) as captured:
+            response = client.get(DASHBOARD)
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    none, _html = queries()
+    for plan in plans:
+        create_declaration(actor=committed_applicant, plan=plan)
+    every, html = queries()
+    assert html.count('data-testid="my-declaration"') == len(plans)
+    assert every == none
+
+
+def test_home_only_redirects(login, applicant, django_assert_max_num_queries):
+    """/ sends the applicant to their dashboard: the session and the user, nothing else."""
+    client = login(applicant)
+    with django_assert_max_num_queries(2):
+        response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == DASHBOARD
