@@ -186,3 +186,13 @@ def test_expert_reads_the_submitted_declaration(client, login, voting_meeting):
     login(seated[0].user)
     page = client.get(reverse("committee:expert_item", args=[item.pk])).content.decode()
     assert 'data-testid="vote-section"' in page and "申报信息" in page
+
+
+def test_the_vote_asks_for_confirmation_without_inline_script(client, login, voting_meeting):
+    # The Content Security Policy forbids inline handlers: static/js/app.js asks on data-confirm.
+    meeting, seated, _declarations = voting_meeting
+    login(seated[0].user)
+    item = meeting.items.first()
+    page = client.get(reverse("committee:expert_item", args=[item.pk])).content.decode()
+    assert 'data-testid="vote-form" data-confirm="投票后不能修改，确定提交吗？"' in page
+    assert "onsubmit" not in page and "onclick" not in page
