@@ -90,21 +90,25 @@ def create_declaration(*, actor, plan: Plan) -> Declaration:
 @transaction.atomic
 def save_section(
     *, actor, declaration: Declaration, code: str, data: dict, declaring_unit=None
-) -> DeclarationSection:
+) -> None:
     """Store one section's cleaned data; other sections are untouched."""
     declaration = workflow.lock(declaration)
     _require_editable(declaration, actor)
     if code not in SECTIONS or SECTIONS[code].kind == "readonly":
         raise ValidationError(_("该模块不能编辑。"))
-    section, _created = DeclarationSection.objects.update_or_create(
-        declaration=declaration, code=code, defaults={"data": data}
+    # The declaration's row is locked: an UPDATE, or an INSERT when the section was never
+    # saved, is enough (update_or_create's SELECT and savepoint are not needed).
+    now = timezone.now()
+    saved = DeclarationSection.objects.filter(declaration=declaration, code=code).update(
+        data=data, updated_at=now
     )
+    if not saved:
+        DeclarationSection.objects.create(declaration=declaration, code=code, data=data)
     if code == "declaration_info" and declaring_unit is not None:
         declaration.declaring_unit = declaring_unit
         declaration.save(update_fields=["declaring_unit", "updated_at"])
     else:
         declaration.save(update_fields=["updated_at"])
-    return section
 
 
 def _section_problems(declaration, plan_section, data) -> list[str]:
