@@ -41,8 +41,11 @@ CAPTCHA_KEY = re.compile(
     rb'name="captcha_0"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="captcha_0"'
 )
 
-_applicants = itertools.count()
-_experts = itertools.count()
+# bench/run.py may start several locust processes: each numbers its users from its own offset,
+# so every applicant user still edits a draft of their own.
+OFFSET = int(os.environ.get("BENCH_INDEX_OFFSET", "0"))
+_applicants = itertools.count(OFFSET)
+_experts = itertools.count(OFFSET)
 
 # --- the measurement window ------------------------------------------------------------------
 
@@ -114,6 +117,7 @@ def _on_quit(environment, **kwargs):
         values.sort()
         all_times.extend(values)
         pages[name] = {
+            "times": values,
             "requests": len(values),
             "rps": len(values) / window if window else 0,
             "p50": _percentile(values, 0.50),
@@ -126,6 +130,7 @@ def _on_quit(environment, **kwargs):
         "pages": pages,
         "total": {
             "requests": len(all_times),
+            "times": all_times,
             "rps": len(all_times) / window if window else 0,
             "p50": _percentile(all_times, 0.50),
             "p99": _percentile(all_times, 0.99),
@@ -411,11 +416,18 @@ class Verification(PublicBase):
         self.verify()
 
 
-# --- the mix (32 users: 16 applicants, 8 unit reviewers, 2 each of the others) ----------------
+# --- the mix (of 32 users: 16 applicants, 8 unit reviewers, 2 each of the others) -------------
+
+_MIX_USERS = USERS or 32
+
+
+def _share(part):
+    """This process's number of users of a kind: `part` sixteenths of its users (at least 1)."""
+    return max(1, _MIX_USERS * part // 16)
 
 
 class MixApplicant(ApplicantBase):
-    fixed_count = 16
+    fixed_count = _share(8)
 
     @task(2)
     def t_home(self):
@@ -435,7 +447,7 @@ class MixApplicant(ApplicantBase):
 
 
 class MixReviewer(UnitBase):
-    fixed_count = 8
+    fixed_count = _share(4)
 
     @task(3)
     def t_page1(self):
@@ -463,7 +475,7 @@ class MixReviewer(UnitBase):
 
 
 class MixSupervising(SupervisingBase):
-    fixed_count = 2
+    fixed_count = _share(1)
 
     @task
     def t(self):
@@ -471,7 +483,7 @@ class MixSupervising(SupervisingBase):
 
 
 class MixOffice(OfficeBase):
-    fixed_count = 2
+    fixed_count = _share(1)
 
     @task
     def t(self):
@@ -479,7 +491,7 @@ class MixOffice(OfficeBase):
 
 
 class MixExpert(ExpertBase):
-    fixed_count = 2
+    fixed_count = _share(1)
 
     @task(3)
     def t_meeting(self):
@@ -491,7 +503,7 @@ class MixExpert(ExpertBase):
 
 
 class MixPublic(PublicBase):
-    fixed_count = 2
+    fixed_count = _share(1)
 
     @task
     def t(self):

@@ -7,7 +7,7 @@ bare Django view measured in the same run.
 3. gunicorn serves config.wsgi with the production settings (DEBUG off, 3 sync workers) on
    BENCH_PORT (8101) and bench.floor (3 sync workers) on BENCH_FLOOR_PORT (8102).
 4. locust (bench/locustfile.py) drives the floor, then each key page with BENCH_USERS (16)
-   users for BENCH_SECONDS (20) after BENCH_WARMUP (3) seconds, then the mix with
+   users for BENCH_SECONDS (20) after BENCH_WARMUP (5) seconds, then the mix with
    BENCH_MIX_USERS (32); the SQL queries of each page are counted through the test client.
 5. The table is printed and written to var/bench/results.json.
 
@@ -62,6 +62,52 @@ def env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+def percentile(sorted_values, share):
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, round(share * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def summary(times, window, errors):
+    times = sorted(times)
+    return {
+        "requests": len(times),
+        "rps": len(times) / window if window else 0,
+        "p50": percentile(times, 0.50),
+        "p99": percentile(times, 0.99),
+        "errors": errors,
+    }
+
+
+def merge(parts):
+    """One measurement from the locust processes' (the same window in each; for --memory, the
+    longest one)."""
+    window = max(p["window"] for p in parts)
+    pages = {}
+    for name in sorted({name for p in parts for name in p["pages"]}):
+        times = [t for p in parts for t in p["pages"].get(name, {}).get("times", [])]
+        errors = sum(p["pages"].get(name, {}).get("errors", 0) for p in parts)
+        pages[name] = summary(times, window, errors)
+    samples = {}
+    for p in parts:
+        for key, value in p["error_samples"].items():
+            samples.setdefault(key, value)
+    return {
+        "window": window,
+        "processes": len(parts),
+        "pages": pages,
+        "total": summary(
+            [t for p in parts for t in p["total"]["times"]],
+            window,
+            sum(p["total"]["errors"] for p in parts),
+        ),
+        "login_errors": sum(p["login_errors"] for p in parts),
+        "error_samples": samples,
+        "all_requests": sum(p["all_requests"] for p in parts),
+    }
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -71,10 +117,12 @@ class Bench:
         self.port = env_int("BENCH_PORT", 8101)
         self.floor_port = env_int("BENCH_FLOOR_PORT", 8102)
         self.seconds = env_int("BENCH_SECONDS", 20)
-        self.warmup = env_int("BENCH_WARMUP", 3)
+        self.warmup = env_int("BENCH_WARMUP", 5)
         self.users = env_int("BENCH_USERS", 16)
         self.mix_users = env_int("BENCH_MIX_USERS", 32)
         self.workers = env_int("BENCH_WORKERS", 3)
+        # locust processes sharing the users (2 gave a higher floor than 1 on the 2-core machine)
+        self.processes = env_int("BENCH_LOCUST_PROCESSES", 2)
         self.declarations = env_int("BENCH_DECLARATIONS", 10_000)
         self.fixture = VAR / "fixture.json"
         self.procs: list[subprocess.Popen] = []
@@ -230,51 +278,74 @@ class Bench:
     # -- 4. the load
 
     def locust(self, classes, users, port, *, out, seconds=None, max_requests=0):
+        """Run locust with these user classes in self.processes processes (the users split
+        between them), wait for all, and merge their measurements."""
         seconds = self.seconds if seconds is None else seconds
-        env = dict(
-            os.environ,
-            BENCH_FIXTURE=str(self.fixture),
-            BENCH_OUT=str(out),
-            BENCH_WARMUP=str(self.warmup),
-            BENCH_SECONDS=str(seconds),
-            BENCH_MAX_REQUESTS=str(max_requests),
-            BENCH_USERS_TOTAL=str(users),
-        )
-        if out.exists():
-            out.unlink()
-        # locust stops itself at the end of the window (after the logins); -t is a safety net.
-        run_time = f"{3600 if max_requests else self.warmup + seconds + 300}s"
-        argv = [
-            str(BIN / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "-u",
-            str(users),
-            "-r",
-            str(users),
-            "-t",
-            run_time,
-            "--host",
-            f"http://127.0.0.1:{port}",
-            "--only-summary",
-            "--loglevel",
-            "ERROR",
-            "--exit-code-on-error",
-            "0",
-            *classes,
-        ]
-        proc = subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
-        self.procs.append(proc)
-        proc.log = open(os.devnull, "w")  # noqa: SIM115
-        _out, err = proc.communicate()
-        self.procs.remove(proc)
-        proc.log.close()
-        if not out.exists():
-            raise SystemExit(f"locust wrote no result for {classes}: {err[-2000:]}")
-        return json.loads(out.read_text(encoding="utf-8"))
+        count = max(1, min(self.processes, users))
+        shares = [users // count + (1 if i < users % count else 0) for i in range(count)]
+        running = []
+        offset = 0
+        for index, share in enumerate(shares):
+            part = out.with_suffix(f".p{index}.json")
+            if part.exists():
+                part.unlink()
+            env = dict(
+                os.environ,
+                BENCH_FIXTURE=str(self.fixture),
+                BENCH_OUT=str(part),
+                BENCH_WARMUP=str(self.warmup),
+                BENCH_SECONDS=str(seconds),
+                BENCH_MAX_REQUESTS=str(max_requests // count if max_requests else 0),
+                BENCH_USERS_TOTAL=str(share),
+                BENCH_INDEX_OFFSET=str(offset),
+            )
+            offset += share
+            # locust stops itself at the end of the window (after the logins); -t is a
+            # safety net.
+            run_time = f"{3600 if max_requests else self.warmup + seconds + 300}s"
+            argv = [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(share),
+                "-r",
+                str(share),
+                "-t",
+                run_time,
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+                "--exit-code-on-error",
+                "0",
+                *classes,
+            ]
+            proc = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            proc.log = open(os.devnull, "w")  # noqa: SIM115
+            self.procs.append(proc)
+            running.append((proc, part))
+        parts = []
+        for proc, part in running:
+            _out, err = proc.communicate()
+            self.procs.remove(proc)
+            proc.log.close()
+            if not part.exists():
+                raise SystemExit(f"locust wrote no result for {classes}: {err[-2000:]}")
+            parts.append(json.loads(part.read_text(encoding="utf-8")))
+        merged = merge(parts)
+        out.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
+        return merged
 
     def floor_run(self):
         result = self.locust(["Floor"], self.users, self.floor_port, out=VAR / "out-floor.json")
@@ -361,7 +432,8 @@ class Bench:
         self.say(
             f"make bench — {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
             f"{os.cpu_count()} CPUs, gunicorn {self.workers} sync workers, {self.users} users "
-            f"per page, {self.seconds}s each after {self.warmup}s warm-up, database {self.db}"
+            f"per page, {self.seconds}s each after {self.warmup}s warm-up, "
+            f"{self.processes} locust processes, database {self.db}"
         )
         rows = [("page", "req/s", "p50 ms", "p99 ms", "errors", "× floor", "queries", "target")]
         rows.append(
