@@ -195,34 +195,41 @@ def expert_meetings(expert):
 
 @dataclass
 class ExpertItem:
-    item: MeetingDeclaration
+    """A row of the expert's list: the agenda item's id, the applicant, the declaring unit, the
+    title applied for and whether the expert voted on it."""
+
+    pk: int
+    name: str
+    unit: str
     title: str
     voted: bool
+    url: str = ""
 
 
 def expert_items(expert, meeting) -> list[ExpertItem]:
     """The declarations of the meeting the expert may see (not recused), with whether they voted:
-    three queries for any size."""
+    three queries for any size, reading only the columns the list shows."""
     recused = Recusal.objects.filter(
         meeting=meeting, expert=expert, declaration_id=OuterRef("declaration_id")
     )
     voted = VoteParticipation.objects.filter(item=OuterRef("pk"), expert=expert)
-    items = list(
+    rows = list(
         meeting.items.exclude(Exists(recused))
         .annotate(has_voted=Exists(voted))
-        .select_related("declaration__applicant", "declaration__declaring_unit")
-        # The list shows the name, the unit and the title: not the wide rows behind them.
-        .only(
+        .order_by("declaration__applicant__name", "pk")
+        .values_list(
             "pk",
-            "meeting_id",
-            "round",
+            "declaration_id",
             "declaration__applicant__name",
             "declaration__declaring_unit__name",
+            "has_voted",
         )
-        .order_by("declaration__applicant__name", "pk")
     )
-    titles = title_names(i.declaration_id for i in items)
-    return [ExpertItem(i, titles.get(i.declaration_id, ""), i.has_voted) for i in items]
+    titles = title_names(row[1] for row in rows)
+    return [
+        ExpertItem(pk, name, unit or "", titles.get(declaration_id, ""), has_voted)
+        for pk, declaration_id, name, unit, has_voted in rows
+    ]
 
 
 def get_expert_meeting(user, pk: int) -> tuple[Expert, MeetingExpert]:

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -39,16 +40,19 @@ def expert_home(request):
 @require_GET
 def expert_meeting(request, pk: int):
     expert, seat = selectors.get_expert_meeting(request.user, pk)
+    items = selectors.expert_items(expert, seat.meeting)
+    # One reverse() for the list instead of one per row.
+    pattern = reverse("committee:expert_item", args=[_URL_PLACEHOLDER])
+    for row in items:
+        row.url = pattern.replace(str(_URL_PLACEHOLDER), str(row.pk))
     return render(
         request,
         "committee/vote_meeting.html",
-        {
-            "expert": expert,
-            "seat": seat,
-            "meeting": seat.meeting,
-            "items": selectors.expert_items(expert, seat.meeting),
-        },
+        {"expert": expert, "seat": seat, "meeting": seat.meeting, "items": items},
     )
+
+
+_URL_PLACEHOLDER = 987654321987
 
 
 # What was submitted in a round never changes: the declaration as the expert reads it is

@@ -71,7 +71,11 @@ def test_expert_pages_take_the_same_few_queries_for_1_or_25_declarations(
         login(expert.user)
         home, _ = _count(client, reverse("committee:expert_home"))
         listing, response = _count(client, reverse("committee:expert_meeting", args=[meeting.pk]))
-        assert response.content.decode().count('data-testid="vote-item"') == size
+        listing_html = response.content.decode()
+        assert listing_html.count('data-testid="vote-item"') == size
+        for item in items:
+            url = reverse("committee:expert_item", args=[item.pk])
+            assert f'href="{url}"' in listing_html
         item_url = reverse("committee:expert_item", args=[items[-1].pk])
         miss, response = _count(client, item_url)
         assert 'data-testid="vote-section"' in response.content.decode()
