@@ -174,16 +174,20 @@ def missing_items(declaration: Declaration, *, cached: bool = False) -> list[dic
         # does not need its required files.
         plan_section.needs_proof = needs_proof(plan_section.code, saved.get(plan_section.code))
     slot_problems = _hook_problems(declaration, enabled)
-    key = data_problems_key(declaration, enabled, rows) if cached else None
-    messages = cache.get(key) if key is not None else None
-    if messages is None:
-        messages = {}
-        for plan_section in enabled:
-            code = plan_section.code
-            problems = _data_problems(declaration, plan_section, SECTIONS[code], saved.get(code))
-            messages[code] = [str(problem["message"]) for problem in problems]
-        if key is not None:
-            cache.set(key, messages, DATA_PROBLEMS_TIMEOUT)
+    keys = data_problems_keys(declaration, enabled, rows) if cached else {}
+    messages = cache.get_many(list(keys.values())) if keys else {}
+    messages = {code: messages[key] for code, key in keys.items() if key in messages}
+    new = {}
+    for plan_section in enabled:
+        code = plan_section.code
+        if code in messages:
+            continue
+        problems = _data_problems(declaration, plan_section, SECTIONS[code], saved.get(code))
+        messages[code] = [str(problem["message"]) for problem in problems]
+        if code in keys:
+            new[keys[code]] = messages[code]
+    if new:
+        cache.set_many(new, DATA_PROBLEMS_TIMEOUT)
     missing = []
     for plan_section in sorted(enabled, key=lambda s: s.sort_order):
         spec = SECTIONS[plan_section.code]
@@ -207,12 +211,15 @@ def missing_items(declaration: Declaration, *, cached: bool = False) -> list[dic
 
 
 # The saved data's problems (each saved section re-checked with its form) are kept for the
-# overview, under a key naming everything the check reads: the declaration's state, every saved
-# section's last save, the plan's and its sections' settings, today's date (dates may not be
-# later than today), the language, and the version of the catalogs and organizations
-# (config_version: a new one whenever such a row is saved or deleted). A key is never reused
-# for another state; entries expire after DATA_PROBLEMS_TIMEOUT in any case (a bulk update of a
-# catalog sends no signal).
+# overview, per section, under a key naming everything its check reads: the section's last save
+# (and for 现专业技术职称 that of 申报信息, whose 申报方式 it reads), the declaration's fields but
+# its updated_at, the applicant's, the plan's and the plan section's settings, today's date
+# (dates may not be later than today), the language, and the version of the catalogs and
+# organizations (config_version: a new one whenever such a row is saved or deleted). A save
+# renews its own section's key only. A key is never reused for another state; entries expire
+# after DATA_PROBLEMS_TIMEOUT in any case (a bulk update of a catalog sends no signal, and with
+# the in-process cache another worker's signal is not seen).
+DEPENDS_ON = {"titles": ("declaration_info",)}
 DATA_PROBLEMS_TIMEOUT = 10 * 60
 CONFIG_VERSION_KEY = "declarations:config-version"
 
@@ -235,21 +242,27 @@ def _fields_of(obj) -> list:
     return [(f.attname, getattr(obj, f.attname)) for f in obj._meta.concrete_fields]
 
 
-def data_problems_key(declaration, enabled, rows) -> str:
-    state = repr(
+def data_problems_keys(declaration, enabled, rows) -> dict[str, str]:
+    """Each enabled section's key (by code)."""
+    saves = {row.code: (row.pk, row.updated_at) for row in rows}
+    common = repr(
         (
-            _fields_of(declaration),
+            [item for item in _fields_of(declaration) if item[0] != "updated_at"],
             _fields_of(declaration.applicant),
-            sorted((row.code, row.pk, row.updated_at) for row in rows),
             _fields_of(declaration.plan),
-            [_fields_of(s) for s in enabled],
             timezone.localdate(),
             get_language(),
             config_version(),
         )
     )
-    digest = hashlib.sha256(state.encode()).hexdigest()
-    return f"declarations:data-problems:{declaration.pk}:{digest}"
+    keys = {}
+    for plan_section in enabled:
+        code = plan_section.code
+        read = [(c, saves.get(c)) for c in (code, *DEPENDS_ON.get(code, ()))]
+        state = repr((common, _fields_of(plan_section), read))
+        digest = hashlib.sha256(state.encode()).hexdigest()
+        keys[code] = f"declarations:data-problems:{declaration.pk}:{code}:{digest}"
+    return keys
 
 
 def needs_proof(code: str, data: dict | None) -> bool:

@@ -74,7 +74,12 @@ def declared_method(declaration):
     """The 申报方式 saved in the declaration's 申报信息 section, or None when not saved yet."""
     if declaration is None:
         return None
-    section = declaration.section_data.filter(code="declaration_info").first()
+    if "section_data" in getattr(declaration, "_prefetched_objects_cache", {}):
+        # The saved sections are already read (the overview's missing_items).
+        sections = declaration.section_data.all()
+        section = next((s for s in sections if s.code == "declaration_info"), None)
+    else:
+        section = declaration.section_data.filter(code="declaration_info").first()
     value = (section.data or {}).get("method") if section is not None else None
     if value in (None, ""):
         return None

@@ -70,19 +70,41 @@ def test_catalogs_organizations_and_plans_give_a_new_version(complete, unit):
     assert services.config_version() != after_level
 
 
-def test_the_key_names_the_day_and_every_saved_section(complete, monkeypatch):
+def test_a_save_renews_its_own_sections_key_and_the_day_all(complete, monkeypatch):
     from django.utils import timezone
 
     enabled = list(complete.plan.sections.all())
     rows = list(complete.section_data.all())
-    key = services.data_problems_key(complete, enabled, rows)
-    assert services.data_problems_key(complete, enabled, rows) == key
-    rows[0].updated_at = rows[0].updated_at.replace(year=2000)
-    assert services.data_problems_key(complete, enabled, rows) != key
-    rows = list(complete.section_data.all())
+    keys = services.data_problems_keys(complete, enabled, rows)
+    assert services.data_problems_keys(complete, enabled, rows) == keys
+    education = next(row for row in rows if row.code == "education")
+    education.updated_at = education.updated_at.replace(year=2000)
+    changed = services.data_problems_keys(complete, enabled, rows)
+    assert {code for code in keys if keys[code] != changed[code]} == {"education"}
+    # 现专业技术职称 reads the 申报方式 saved in 申报信息.
+    info = next(row for row in rows if row.code == "declaration_info")
+    info.updated_at = info.updated_at.replace(year=2000)
+    again = services.data_problems_keys(complete, enabled, rows)
+    assert {code for code in keys if changed[code] != again[code]} == {"declaration_info", "titles"}
     tomorrow = timezone.localdate() + timezone.timedelta(days=1)
     monkeypatch.setattr(services.timezone, "localdate", lambda: tomorrow)
-    assert services.data_problems_key(complete, enabled, rows) != key
+    later = services.data_problems_keys(complete, enabled, rows)
+    assert all(later[code] != again[code] for code in keys)
+
+
+def test_a_changed_declared_method_is_seen_in_the_titles(login, complete):
+    """The titles section is checked against the 申报方式 saved in 申报信息: saving 申报信息
+    renews the titles' key too."""
+    client = login(complete.applicant)
+    overview(client, complete)
+    enabled = list(complete.plan.sections.all())
+    before = services.data_problems_keys(complete, enabled, list(complete.section_data.all()))
+    info = complete.section_data.get(code="declaration_info")
+    services.save_section(
+        actor=complete.applicant, declaration=complete, code="declaration_info", data=info.data
+    )
+    after = services.data_problems_keys(complete, enabled, list(complete.section_data.all()))
+    assert before["titles"] != after["titles"] and before["education"] == after["education"]
 
 
 def test_files_are_read_on_every_view(login, complete):
