@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,7 +54,11 @@ def search_q(q: str, prefix: str = "") -> Q:
     on PostgreSQL a trigram index serves searches of three characters or more)."""
     q = q.strip()
     if is_id_number_search(q):
-        return Q(**{f"{prefix}id_number__iexact": q})
+        # UPPER(id_number) = 'Q' (and not null) is the unique index's expression and condition,
+        # on SQLite as on PostgreSQL (iexact is a LIKE on SQLite, which no index serves).
+        return Q(Exact(Upper(f"{prefix}id_number"), q.upper())) & Q(
+            **{f"{prefix}id_number__isnull": False}
+        )
     return Q(**{f"{prefix}name__icontains": q})
 
 
