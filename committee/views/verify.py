@@ -30,14 +30,18 @@ def _limited(request) -> bool:
     limit = getattr(settings, "CERTIFICATE_VERIFY_LIMIT", LIMIT)
     window = getattr(settings, "CERTIFICATE_VERIFY_WINDOW", WINDOW_SECONDS)
     key = f"committee:verify:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+    # The address's window usually exists: count on it first (the add only opens a window).
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=window):
             count = 1
+        else:  # opened by a parallel look-up just now
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired in between
+                cache.set(key, 1, timeout=window)
+                count = 1
     return count > limit
 
 
