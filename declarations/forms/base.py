@@ -137,8 +137,6 @@ class SectionForm(forms.Form):
 class RowFormSet(forms.BaseFormSet):
     """Rows of a row section; the formset-level rules live in subclasses' clean_rows()."""
 
-    default_renderer = FAST_RENDERER  # passed on to the rows
-
     def __init__(self, *args, declaration=None, plan_section=None, **kwargs):
         self.declaration = declaration
         self.plan_section = plan_section
@@ -208,6 +206,8 @@ def rows_formset(form_class, formset_class=RowFormSet, max_num=50):
     return forms.formset_factory(
         form_class,
         formset=formset_class,
+        # The rows and the management form: inputs and selects written in Python.
+        renderer=FAST_RENDERER,
         extra=0,
         can_delete=True,
         max_num=max_num,
