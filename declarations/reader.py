@@ -44,6 +44,7 @@ from declarations.forms.base import ROWS_KEY, Shared
 from declarations.forms.history import MonthField
 from declarations.models import AttachmentSlot, Declaration, PlanSection, Submission
 from declarations.sections import SECTIONS
+from declarations.selectors import plan_sections
 
 SKIPPED_FIELDS = ("DELETE", "ORDER")
 
@@ -537,9 +538,9 @@ def _file_changes(old: list, new: list, slot_names: dict, code: str) -> list[Fil
 
 
 def enabled_sections(declaration) -> list[PlanSection]:
-    """The plan's enabled sections in plan order (one query)."""
+    """The plan's enabled sections in plan order (one query, none when prefetched)."""
     return sorted(
-        (s for s in declaration.plan.sections.all() if s.enabled and s.code in SECTIONS),
+        (s for s in plan_sections(declaration) if s.enabled and s.code in SECTIONS),
         key=lambda s: (s.sort_order, s.pk),
     )
 

@@ -116,7 +116,7 @@ def create(request, plan_pk: int):
 def overview(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
     # The plan's sections and the saved sections, read once for the page and missing_items.
-    prefetch_related_objects([declaration], "plan__sections", "section_data")
+    prefetch_related_objects([declaration], selectors.prefetch_plan_sections(), "section_data")
     saved_at = {s.code: s.updated_at for s in declaration.section_data.all()}
     saved = set(saved_at)
     sections = [
