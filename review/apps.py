@@ -10,7 +10,7 @@ class ReviewConfig(AppConfig):
         # Declarations move below review; review keeps its queues and tells the applicant.
         from declarations import workflow
         from institutions import hooks
-        from review import services
+        from review import reportable, services
         from review.views.queue import dashboard_card
 
         hooks.dashboard_panels.register(dashboard_card)
@@ -22,3 +22,5 @@ class ReviewConfig(AppConfig):
             services.on_declaration_move_committed,
             dispatch_uid="review.on_declaration_move_committed",
         )
+        # The queue's cached reportable count follows every write it reads.
+        reportable.connect_receivers()

@@ -17,6 +17,7 @@ from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from declarations.workflow import Action
 from institutions import access
+from review import reportable
 from review.models import (
     QUEUE_STATES,
     NoticeObjection,
@@ -130,12 +131,18 @@ def reportable_ids(organization, f: QueueFilter) -> list[int]:
 
 def reportable_count(organization, f: QueueFilter) -> int:
     """How many there are (the queue's 上报全部符合条件的（N） button), without loading them:
-    counted by the database on every call."""
+    counted by the database, or with REVIEW_COUNT_CACHE_TIMEOUT kept in the shared cache until
+    a write it reads retires it (review/reportable.py). Display only: report_declarations
+    checks each declaration itself."""
     publishes_notice = access.may(organization, access.Capability.PUBLISH_NOTICE)
-    sql, params = _reportable_count_sql(organization, f, publishes_notice)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+
+    def count() -> int:
+        sql, params = _reportable_count_sql(organization, f, publishes_notice)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    return reportable.cached_count(organization, f, publishes_notice, count)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,0 +1,198 @@
+"""The queue's 上报全部符合条件的（N） count, kept in the shared cache (issue 13).
+
+Counting what an organization may report runs the public-notice rule (selectors.notice_cleared)
+over every passed row: 5-10 ms of SQL per queue page at 9,000 rows. The count is kept per
+organization, filter and notice rule under two version tokens, the organization's and a global
+one, and served only while both tokens are the ones it was stored with:
+
+- the organization's token is replaced by every write the count reads: a declaration moving
+  from, to or within the organization (workflow.declaration_moved: passes, returns, reports,
+  withdrawals, ...), a review row saved or deleted, a public notice of the organization
+  created, corrected (its people too), cancelled or given its outcome, an objection raised or
+  handled, a held declaration saved and the organization itself saved or deleted;
+- the global token is replaced when a plan changes (the filter's year, series and level).
+
+Each token is replaced at once and again when the transaction commits: a request that counted
+before the commit stored its count under a token the second replacement retires, so nobody is
+served a count read before a change after it. Nothing is stored from inside a transaction of
+the application's own (a count of rows not yet committed). The rule itself does not read the
+date (a notice's outcome is recorded by the unit once it ended), so no date is in the key. A
+search (q) is never cached: it reads the applicant's name and ID number, which change outside
+the review app. Only the displayed count is cached; report_declarations checks every
+declaration for real.
+
+On with REVIEW_COUNT_CACHE_TIMEOUT > 0 (seconds an entry lives; by default the same as
+ACCESS_CACHE_TIMEOUT: production with Redis, a cache every process shares). Off where the
+cache is per process (several workers would not see each other's replacements) and in
+development and tests, where rows change behind the ORM's back (demo.bulk, the seeders).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+_GLOBAL_KEY = "review:reportable:global"
+
+
+def cache_timeout() -> int:
+    timeout = getattr(settings, "REVIEW_COUNT_CACHE_TIMEOUT", None)
+    if timeout is None:
+        timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
+    return timeout or 0
+
+
+def _organization_key(organization_id) -> str:
+    return f"review:reportable:org:{organization_id}"
+
+
+def _entry_key(organization_id, f, publishes_notice: bool) -> str:
+    return (
+        f"review:reportable:count:{organization_id}:{int(publishes_notice)}:"
+        f"{f.year or ''}:{f.series or ''}:{f.level or ''}"
+    )
+
+
+def _in_own_transaction() -> bool:
+    """Whether this request runs inside an atomic block of the application (not a test's)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def cached_count(organization, f, publishes_notice: bool, count) -> int:
+    """The count for the organization and filter: the cached one while its tokens are current,
+    else count() (stored under the tokens read before it ran)."""
+    timeout = cache_timeout()
+    if not timeout or f.q:
+        return count()
+    org_key = _organization_key(organization.pk)
+    key = _entry_key(organization.pk, f, publishes_notice)
+    found = cache.get_many([_GLOBAL_KEY, org_key, key])
+    tokens = (found.get(_GLOBAL_KEY), found.get(org_key))
+    entry = found.get(key)
+    if None not in tokens and entry is not None and entry[0] == tokens:
+        return entry[1]
+    if None in tokens:
+        for token_key, token in zip((_GLOBAL_KEY, org_key), tokens, strict=True):
+            if token is None:
+                cache.add(token_key, uuid.uuid4().hex, timeout=None)
+        found = cache.get_many([_GLOBAL_KEY, org_key])
+        tokens = (found.get(_GLOBAL_KEY), found.get(org_key))
+    # Counted after the tokens were read: a change committed meanwhile replaces a token, so
+    # this count is never served after it.
+    value = count()
+    if None not in tokens and not _in_own_transaction():
+        cache.set(key, (tokens, value), timeout=timeout)
+    return value
+
+
+def _replace(keys) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+
+def forget(*organization_ids, everyone: bool = False) -> None:
+    """Retire the cached counts of these organizations (everyone: of all), now and again when
+    the transaction commits."""
+    if not cache_timeout():
+        return
+    keys = {_organization_key(pk) for pk in organization_ids if pk is not None}
+    if everyone:
+        keys.add(_GLOBAL_KEY)
+    if not keys:
+        return
+    _replace(keys)
+    transaction.on_commit(lambda: _replace(keys), robust=True)
+
+
+# --- receivers --------------------------------------------------------------------------------
+
+
+def _on_declaration_moved(*, declaration=None, events=(), organization=None, **kwargs):
+    ids = {getattr(organization, "pk", organization)}
+    if declaration is not None:
+        ids.add(declaration.holder_id)
+    ids.update(event.organization_id for event in events or ())
+    forget(*ids)
+
+
+def _on_declaration_saved(sender, instance, **kwargs):
+    if instance.holder_id is not None:
+        forget(instance.holder_id)
+
+
+def _on_organization_row(sender, instance, **kwargs):
+    forget(instance.organization_id)
+
+
+def _on_organization(sender, instance, **kwargs):
+    forget(instance.pk)
+
+
+def _on_objection(sender, instance, **kwargs):
+    if not cache_timeout():
+        return
+    from review.models import PublicNotice
+
+    cached = instance._state.fields_cache.get("notice")
+    if cached is not None:
+        forget(cached.organization_id)
+        return
+    organization_id = (
+        PublicNotice.objects.filter(pk=instance.notice_id)
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    # A notice gone with its objections: any organization's count may have read it.
+    forget(organization_id, everyone=organization_id is None)
+
+
+def _on_notice_people(sender, instance, action, reverse, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # declaration.publicnotice_set changed: whose notices, not known here.
+        forget(everyone=True)
+    else:
+        forget(instance.organization_id)
+
+
+def _on_plan(sender, **kwargs):
+    forget(everyone=True)
+
+
+def connect_receivers() -> None:
+    from declarations import workflow
+    from declarations.models import Declaration, Plan
+    from institutions.models import Organization
+    from review.models import NoticeObjection, PublicNotice, Review
+
+    workflow.declaration_moved.connect(
+        _on_declaration_moved, dispatch_uid="review.reportable.declaration_moved"
+    )
+    post_save.connect(
+        _on_declaration_saved, sender=Declaration, dispatch_uid="review.reportable.declaration"
+    )
+    m2m_changed.connect(
+        _on_notice_people,
+        sender=PublicNotice.declarations.through,
+        dispatch_uid="review.reportable.notice_people",
+    )
+    for signal in (post_save, post_delete):
+        name = "save" if signal is post_save else "delete"
+        for model in (Review, PublicNotice):
+            signal.connect(
+                _on_organization_row,
+                sender=model,
+                dispatch_uid=f"review.reportable.{model.__name__}.{name}",
+            )
+        signal.connect(
+            _on_objection,
+            sender=NoticeObjection,
+            dispatch_uid=f"review.reportable.objection.{name}",
+        )
+        signal.connect(_on_plan, sender=Plan, dispatch_uid=f"review.reportable.plan.{name}")
+        signal.connect(
+            _on_organization,
+            sender=Organization,
+            dispatch_uid=f"review.reportable.organization.{name}",
+        )
