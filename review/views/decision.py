@@ -373,9 +373,9 @@ def review_page(declaration, review, actor) -> ReviewPage:
 
 # Each section's card as HTML, kept by everything it shows: the reading and the files (their
 # HTML), the row and file counts, the continuing education hours, this organization's result
-# and the earlier results, whether the result form is there, the card's number, the language
-# and the time zone. A card with a refused (bound) result form is rendered each time. The CSRF
-# token is put in per request.
+# and the earlier results, whether the result form is there (made only to render the card: it
+# shows the saved result), the card's number, the language and the time zone. A card with a
+# refused (bound) result form is rendered each time. The CSRF token is put in per request.
 CARD_TIMEOUT = 60 * 60
 CARD_VERSION = 1
 CSRF_PLACEHOLDER = "csrf0placeholder0c5e2f"
@@ -385,7 +385,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _card_key(declaration, card, number) -> str:
+def _card_key(declaration, card, number, can_record: bool) -> str:
     summary = card.view.summary
     years = (
         [(y.year, y.public, y.professional, y.total, y.required, y.meets) for y in summary.years]
@@ -411,18 +411,19 @@ def _card_key(declaration, card, number) -> str:
             years,
             None if result is None else (result.pk, result.passed, result.reason),
             [(r.round, r.organization.name, r.updated_at, r.passed, r.reason) for r in history],
-            card.form is not None,
+            can_record,
         )
     )
     return f"review:card:v{CARD_VERSION}:{declaration.pk}:{_digest(identity)}"
 
 
-def _section_cards(request, declaration, cards) -> None:
-    """Set each card's HTML (card.html), from the cache when the same card was shown before."""
+def _section_cards(request, declaration, cards, *, can_record: bool) -> None:
+    """Set each card's HTML (card.html), from the cache when the same card was shown before;
+    with can_record, a card rendered now gets its result form (showing its saved result)."""
     keys = {}
     for number, card in enumerate(cards, 1):
-        if card.form is None or not card.form.is_bound:
-            keys[number] = _card_key(declaration, card, number)
+        if card.form is None:
+            keys[number] = _card_key(declaration, card, number, can_record)
     found = cache.get_many(list(keys.values())) if keys else {}
     new = {}
     token = get_token(request)
@@ -432,6 +433,8 @@ def _section_cards(request, declaration, cards) -> None:
             continue
         html = found.get(key)
         if html is None:
+            if can_record:
+                card.form = SectionResultForm.for_result(card.result, prefix=card.code)
             html = render_to_string(
                 "review/_section.html",
                 {
@@ -451,13 +454,12 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
     """The review page; each section the organization may review now gets its result form
     (the bound one with its errors for the section just posted)."""
     page = review_page(declaration, review, request.user)
-    if page.can_record:
+    if page.can_record and bound_form is not None:
         for card in page.sections:
-            if bound_form is not None and bound_form.prefix == card.code:
+            if bound_form.prefix == card.code:
                 card.form = bound_form
-            else:
-                card.form = SectionResultForm.for_result(card.result, prefix=card.code)
-    _section_cards(request, declaration, page.sections)
+    # The other cards' forms are made only when a card is rendered (_section_cards).
+    _section_cards(request, declaration, page.sections, can_record=page.can_record)
     return {
         "declaration": declaration,
         "review": review,
