@@ -190,11 +190,12 @@ def _files(declaration, actor) -> list[Attachment]:
 
 
 # A submitted round never changes: its reading (every section's data as HTML, and what changed
-# since the returned round) is rendered once and kept for a day. The key names the round's
+# since the returned round) is rendered once and kept for an hour (a reviewer's visits come
+# together; the cache stays small with thousands of declarations). The key names the round's
 # submission (its time: a declaration id reused after a database reset is another key), the
 # round it is compared with, the plan's enabled sections and the language; files, section
 # results, the continuing education hours and everything about the reviewer stay per request.
-READING_TIMEOUT = 24 * 60 * 60
+READING_TIMEOUT = 60 * 60
 READING_VERSION = 1
 
 
@@ -262,7 +263,7 @@ def _reading(declaration, sections) -> dict:
 # A section's slots and files as HTML, kept by what they show (each file's id, name, size, pages,
 # check status and reason, kind and thumbnail; the slots' names): a change to any of them is
 # another key, so the block is never stale; the download links in it are checked per request.
-FILES_TIMEOUT = 60 * 60
+FILES_TIMEOUT = 10 * 60
 
 
 def _slot_signature(slots) -> list:
@@ -376,7 +377,7 @@ def review_page(declaration, review, actor) -> ReviewPage:
 # and the earlier results, whether the result form is there (made only to render the card: it
 # shows the saved result), the card's number, the language and the time zone. A card with a
 # refused (bound) result form is rendered each time. The CSRF token is put in per request.
-CARD_TIMEOUT = 60 * 60
+CARD_TIMEOUT = 10 * 60
 CARD_VERSION = 1
 CSRF_PLACEHOLDER = "csrf0placeholder0c5e2f"
 
