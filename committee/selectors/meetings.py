@@ -188,7 +188,7 @@ def expert_meetings(expert):
     """The meetings the expert was drawn for, newest first, with their seat."""
     return list(
         MeetingExpert.objects.filter(expert=expert, meeting__status__in=SHOWN_TO_EXPERTS)
-        .select_related("meeting__committee", "meeting__plan")
+        .select_related("meeting__committee")
         .order_by("-meeting__held_on", "-meeting_id")
     )
 
@@ -233,17 +233,23 @@ def expert_items(expert, meeting) -> list[ExpertItem]:
 
 
 def get_expert_meeting(user, pk: int) -> tuple[Expert, MeetingExpert]:
-    expert = expert_of(user)
+    """The user's active expert profile and their seat at the meeting (shown to experts), in
+    one query; else 404."""
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.EXPERT:
+        raise Http404(_("未找到该会议。"))
     seat = (
         MeetingExpert.objects.filter(
-            expert=expert, meeting_id=pk, meeting__status__in=SHOWN_TO_EXPERTS
+            expert__user=user,
+            expert__is_active=True,
+            meeting_id=pk,
+            meeting__status__in=SHOWN_TO_EXPERTS,
         )
-        .select_related("meeting__committee", "meeting__plan")
+        .select_related("expert", "meeting__committee")
         .first()
     )
     if seat is None:
         raise Http404(_("未找到该会议。"))
-    return expert, seat
+    return seat.expert, seat
 
 
 def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclaration]:

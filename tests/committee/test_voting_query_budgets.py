@@ -28,7 +28,7 @@ setting = meeting_fixtures.setting
 # keyed by the declaration's submission time, so each test starts with misses.
 SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 HOME = SESSION + 3  # user, expert, seats
-MEETING = SESSION + 5  # user, expert, seat, items, titles (sections)
+MEETING = SESSION + 4  # user, seat with the expert, items, titles (sections)
 ITEM_HIT = SESSION + 3  # user, item with seat and vote, opinions
 ITEM_MISS_MAX = 15
 
