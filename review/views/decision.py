@@ -46,6 +46,7 @@ from declarations.reader import (
     section_slots,
 )
 from declarations.sections import SECTIONS
+from declarations.services import config_version
 from review import selectors, services
 from review.forms_decision import DECISION_FORMS, SectionResultForm
 from review.models import ReviewState, SectionResult
@@ -193,19 +194,33 @@ def _files(declaration, actor) -> list[Attachment]:
 # since the returned round) is rendered once and kept for an hour (a reviewer's visits come
 # together; the cache stays small with thousands of declarations). The key names the round's
 # submission (its time: a declaration id reused after a database reset is another key), the
-# round it is compared with, the plan's enabled sections and the language; files, section
-# results, the continuing education hours and everything about the reviewer stay per request.
+# round it is compared with, the plan's and its enabled sections' settings, the slots' names,
+# the language and the version of the catalogs and organizations whose names the reading shows
+# (declarations.services.config_version); files, section results, the continuing education
+# hours and everything about the reviewer stay per request.
 READING_TIMEOUT = 60 * 60
 READING_VERSION = 1
 
 
-def _reading_key(declaration, sections, returned) -> str | None:
+def _fields_of(obj) -> list:
+    return [(f.attname, getattr(obj, f.attname)) for f in obj._meta.concrete_fields]
+
+
+def _reading_key(declaration, sections, slots, returned) -> str | None:
     if declaration.submitted_at is None:
         return None
-    plan_sections = ",".join(f"{s.pk}:{s.code}" for s in sections)
-    identity = (
-        f"{declaration.pk}:{declaration.round}:{declaration.submitted_at.isoformat()}:"
-        f"{returned}:{declaration.plan_id}:{plan_sections}:{get_language()}"
+    identity = repr(
+        (
+            declaration.pk,
+            declaration.round,
+            declaration.submitted_at.isoformat(),
+            returned,
+            _fields_of(declaration.plan),
+            [_fields_of(s) for s in sections],
+            [(code, [(v.code, v.name, v.required) for v in vs]) for code, vs in slots.items()],
+            get_language(),
+            config_version(),
+        )
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     return f"review:reading:v{READING_VERSION}:{declaration.pk}:{digest}"
@@ -234,11 +249,11 @@ def _render_reading(declaration, view: DeclarationView, returned_round) -> dict:
     return {"sections": sections, "returned_round": returned_round, "diff": diff}
 
 
-def _reading(declaration, sections) -> dict:
+def _reading(declaration, sections, slots) -> dict:
     """The current round as submitted, read beside the returned round if the previous round
     ended with a return: from the cache, or read and rendered (and cached) now."""
     returned = selectors.returned_round(declaration)
-    key = _reading_key(declaration, sections, returned)
+    key = _reading_key(declaration, sections, slots, returned)
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -321,8 +336,8 @@ def review_page(declaration, review, actor) -> ReviewPage:
     sections = enabled_sections(declaration)
     actions = services.available_review_actions(declaration, actor)
     can_record = services.can_record_section_results(declaration, actor)
-    reading = _reading(declaration, sections)
     slots = section_slots(sections, _files(declaration, actor))
+    reading = _reading(declaration, sections, slots)
     files_html = _files_blocks(slots)
 
     results = list(

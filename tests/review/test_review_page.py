@@ -544,3 +544,24 @@ def test_a_kept_card_shows_the_result_just_recorded(reviewer_client, submitted, 
     card = html[html.index('data-section="societies"') :]
     card = card[: card.index("</section>")]
     assert "请补充" in card and 'value="fail" id="id_societies-result_1" checked' in card
+
+
+def test_a_renamed_organization_or_changed_plan_is_read_again(reviewer_client, submitted, unit):
+    """The reading shows names of catalog entries and organizations: a change to them, or to
+    the plan's settings, gives the kept reading a new key."""
+    url = detail_url(submitted)
+
+    def card(code):
+        html = reviewer_client.get(url).content.decode()
+        start = html.index(f'data-section="{code}"')
+        return html[start : html.index("</section>", start)]
+
+    assert unit.name in card("declaration_info")
+    unit.name = "改名后的申报单位有限公司"
+    unit.save()
+    assert "改名后的申报单位有限公司" in card("declaration_info")
+    plan_section = submitted.plan.sections.get(code="societies")
+    plan_section.sort_order += 100
+    plan_section.save()
+    html = reviewer_client.get(url).content.decode()
+    assert sections_in_page(html)[-1] == "societies"
