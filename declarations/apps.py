@@ -26,6 +26,8 @@ class DeclarationsConfig(AppConfig):
         models = [Plan, PlanSection]
         for label in ("catalog", "institutions"):
             models.extend(apps.get_app_config(label).get_models())
+        # Written often and read by no section's check: no new version for them.
+        models = [m for m in models if m.__name__ not in ("AuditEntry", "Membership")]
         for model in models:
             post_save.connect(new_config_version, sender=model, dispatch_uid=f"cv-save-{model}")
             post_delete.connect(new_config_version, sender=model, dispatch_uid=f"cv-del-{model}")
