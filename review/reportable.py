@@ -7,9 +7,9 @@ one, and served only while both tokens are the ones it was stored with:
 
 - the organization's token is replaced by every write the count reads: a declaration moving
   from, to or within the organization (workflow.declaration_moved: passes, returns, reports,
-  withdrawals, ...), a review row saved or deleted, a public notice of the organization
-  created, corrected (its people too), cancelled or given its outcome, an objection raised or
-  handled, a held declaration saved and the organization itself saved or deleted;
+  withdrawals, ...), a review row saved, a public notice of the organization
+  created, corrected (its people too), cancelled, given its outcome or deleted, an objection
+  raised or handled, a held declaration saved and the organization itself saved or deleted;
 - the global token is replaced when a plan changes (the filter's year, series and level).
 
 Each token is replaced at once and again when the transaction commits: a request that counted
@@ -143,7 +143,6 @@ def _on_objection(sender, instance, **kwargs):
         .values_list("organization_id", flat=True)
         .first()
     )
-    # A notice gone with its objections: any organization's count may have read it.
     forget(organization_id, everyone=organization_id is None)
 
 
@@ -177,18 +176,21 @@ def connect_receivers() -> None:
         sender=PublicNotice.declarations.through,
         dispatch_uid="review.reportable.notice_people",
     )
+    # Saves only for review rows and objections: a delete listener would cost every cascade
+    # through them (a declaration's, an account's) a SELECT, which a deletion's fast path saves.
+    # They are deleted only with their declaration, notice or organization (not a service of
+    # the queue); the entry's timeout bounds such an edit in the admin.
+    post_save.connect(_on_organization_row, sender=Review, dispatch_uid="review.reportable.review")
+    post_save.connect(
+        _on_objection, sender=NoticeObjection, dispatch_uid="review.reportable.objection"
+    )
+    # Plans and organizations have delete listeners already; notices go with them.
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
-        for model in (Review, PublicNotice):
-            signal.connect(
-                _on_organization_row,
-                sender=model,
-                dispatch_uid=f"review.reportable.{model.__name__}.{name}",
-            )
         signal.connect(
-            _on_objection,
-            sender=NoticeObjection,
-            dispatch_uid=f"review.reportable.objection.{name}",
+            _on_organization_row,
+            sender=PublicNotice,
+            dispatch_uid=f"review.reportable.notice.{name}",
         )
         signal.connect(_on_plan, sender=Plan, dispatch_uid=f"review.reportable.plan.{name}")
         signal.connect(

@@ -296,3 +296,17 @@ def test_off_without_a_timeout(settings, unit, engineering_plan, django_assert_n
     for _ in range(2):
         with django_assert_num_queries(1):
             assert _count(unit) == 0
+
+
+def test_a_plan_changed_retires_every_organizations_count(
+    count_cache, check, unit, supervising_department, engineering_plan
+):
+    _passed(supervising_department, engineering_plan, 2, received_from=unit)
+    this_year = QueueFilter(year=engineering_plan.year)
+    check(supervising_department, 2, this_year)
+    check(unit, 0)
+    engineering_plan.year += 1
+    engineering_plan.save(update_fields=["year"])
+    check(supervising_department, 0, this_year)
+    check(supervising_department, 2, QueueFilter(year=engineering_plan.year))
+    check(unit, 0)
