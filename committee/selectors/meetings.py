@@ -284,7 +284,7 @@ def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclar
             )
         )
         .select_related(
-            "meeting__committee",
+            "meeting",
             "declaration__applicant",
             "declaration__declaring_unit",
             "declaration__plan__series",
