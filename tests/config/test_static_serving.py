@@ -1,5 +1,6 @@
 """Static files in production (issue 13): `collectstatic` writes each file under a name with
-its content hash plus gzip and Brotli copies (WhiteNoise's CompressedManifestStaticFilesStorage),
+its content hash plus gzip and Brotli copies (config.storage: WhiteNoise's
+CompressedManifestStaticFilesStorage, each URL worked out once per process),
 templates link the hashed names, and WhiteNoise serves them compressed to a browser that
 accepts it, cached for a year and marked immutable; an unhashed name is cached briefly only.
 Checked in a fresh production process (DEBUG off), as an operator runs it."""
@@ -29,7 +30,21 @@ def fetch(url, encoding):
     }
 
 url = static("vendor/bootstrap/bootstrap.min.css")
+from django.contrib.staticfiles.storage import staticfiles_storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+storage = staticfiles_storage._wrapped
+CSS = "vendor/bootstrap/bootstrap.min.css"
+missing = []
+for _ in range(2):
+    try:
+        staticfiles_storage.url("css/no-such-file.css")
+    except ValueError:
+        missing.append("refused")
 print(json.dumps({
+    "storage": f"{type(storage).__module__}.{type(storage).__name__}",
+    "remembered": static(CSS) == url and (CSS, False) in storage._urls,
+    "as_whitenoise": CompressedManifestStaticFilesStorage().url(CSS),
+    "missing": missing,
     "url": url,
     "plain": fetch(url, ""),
     "gzip": fetch(url, "gzip"),
@@ -47,6 +62,11 @@ def test_hashed_static_files_are_compressed_and_cached_for_a_year(tmp_path):
     assert result.returncode == 0, result.stderr
     served = json.loads(result.stdout.strip().splitlines()[-1])
 
+    # Each URL worked out once per process, the same as WhiteNoise's; a missing file is refused
+    # every time (manifest_strict), never remembered.
+    assert served["storage"] == "config.storage.StaticFilesStorage"
+    assert served["remembered"] and served["as_whitenoise"] == served["url"]
+    assert served["missing"] == ["refused", "refused"]
     # The template tag names the hashed copy: a new release is a new URL.
     assert served["url"].startswith("/static/vendor/bootstrap/bootstrap.min.")
     assert served["url"] != "/static/vendor/bootstrap/bootstrap.min.css"
