@@ -35,9 +35,19 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Cast
 from django.forms import BaseFormSet
 from django.utils.translation import gettext as _
 
+from catalog.models import (
+    DeclarationMethod,
+    Level,
+    ProfessionalQualification,
+    Series,
+    Specialty,
+    Title,
+)
 from declarations.continuing_education import summary_for
 from declarations.forms import SECTION_FORMS
 from declarations.forms.base import ROWS_KEY, Shared
@@ -45,6 +55,7 @@ from declarations.forms.history import MonthField
 from declarations.models import AttachmentSlot, Declaration, PlanSection, Submission
 from declarations.sections import SECTIONS
 from declarations.selectors import plan_sections
+from institutions.models import Organization
 
 SKIPPED_FIELDS = ("DELETE", "ORDER")
 
@@ -59,23 +70,49 @@ NATURAL_KEYS = {
 
 ADDED, REMOVED, CHANGED, REPLACED = "added", "removed", "changed", "replaced"
 
+# The models whose name (str) is one column: Lookup.name reads the names of all of them that a
+# reading wants in one query instead of one per model.
+NAMED_BY = dict.fromkeys(
+    (DeclarationMethod, Level, Organization, ProfessionalQualification, Series, Specialty, Title),
+    "name",
+)
+
 
 # ---------------------------------------------------------------- names of stored ids
 
 
 class Lookup:
     """The objects stored ids point at (catalog entries, organizations), read in one query per
-    model for every id wanted before the first of them is asked for."""
+    model for every id wanted before the first of them is asked for; their names (name) in one
+    query for all the models named by a column (NAMED_BY)."""
 
     def __init__(self):
         self._wanted: dict[tuple, set[str]] = defaultdict(set)
         self._loaded: dict[tuple, dict[str, object]] = {}
+        self._names: dict[tuple, dict[str, str | None]] = {}
 
     def want(self, model, values: Iterable, key_field: str = "pk") -> None:
         """Ids the caller will ask for: read together with the first one asked for."""
         self._wanted[(model, key_field)].update(
             str(value) for value in values if not _is_empty(value)
         )
+
+    @staticmethod
+    def _lookup(model, key_field: str) -> str:
+        return model._meta.pk.name if key_field == "pk" else key_field
+
+    @classmethod
+    def _values(cls, model, key_field: str, items) -> list:
+        """The stored values as the key field's values (a value that is not one is left out:
+        it is shown as it is)."""
+        f = model._meta.get_field(cls._lookup(model, key_field))
+        values = []
+        for item in items:
+            try:
+                values.append(f.to_python(item))
+            except (ValidationError, TypeError, ValueError):
+                continue
+        return values
 
     def get(self, model, value, key_field: str = "pk"):
         """The object the stored value points at (None when there is none)."""
@@ -88,23 +125,73 @@ class Lookup:
             # Everything wanted for this model in one query (the value itself if it was not
             # wanted up front).
             missing = ({wanted} | self._wanted.pop(key, set())) - set(loaded)
-            lookup = model._meta.pk.name if key_field == "pk" else key_field
-            values = []
-            for item in missing:
-                try:
-                    values.append(model._meta.get_field(lookup).to_python(item))
-                except (ValidationError, TypeError, ValueError):
-                    continue  # a stored value that is not an id: shown as it is
+            lookup = self._lookup(model, key_field)
+            values = self._values(model, key_field, missing)
             if values:
-                for obj in model._default_manager.filter(**{f"{lookup}__in": values}):
+                for obj in model._default_manager.filter(**{f"{lookup}__in": values}).order_by():
                     loaded[str(getattr(obj, lookup))] = obj
             for item in missing:
                 loaded.setdefault(item, None)
         return loaded.get(wanted)
 
     def name(self, model, value, key_field: str = "pk", default: str = "") -> str:
-        obj = self.get(model, value, key_field)
-        return str(obj) if obj is not None else default
+        if _is_empty(value):
+            return default
+        column = NAMED_BY.get(model)
+        if column is None:
+            obj = self.get(model, value, key_field)
+            return str(obj) if obj is not None else default
+        key, wanted = (model, key_field), str(value)
+        if wanted not in self._names.get(key, {}):
+            self._load_names(key, wanted)
+        name = self._names[key].get(wanted)
+        return name if name is not None else default
+
+    def _load_names(self, first: tuple, wanted: str) -> None:
+        """The names of everything wanted of every model named by a column (and of `wanted`),
+        in one query: a UNION ALL of one SELECT per model and key field."""
+        self._wanted[first].add(wanted)
+        groups = []
+        for key in [k for k in self._wanted if k[0] in NAMED_BY]:
+            missing = self._wanted.pop(key) - set(self._names.get(key, {}))
+            names = self._names.setdefault(key, {})
+            for item in missing:
+                names[item] = None
+            if missing:
+                groups.append((key, missing))
+        queries = []
+        by_index = {}
+        for index, ((model, key_field), missing) in enumerate(groups):
+            values = self._values(model, key_field, missing)
+            if not values:
+                continue
+            lookup = self._lookup(model, key_field)
+            by_index[index] = ((model, key_field), missing)
+            queries.append(
+                model._default_manager.filter(**{f"{lookup}__in": values})
+                .order_by()
+                .annotate(
+                    lookup_group=Value(index, output_field=IntegerField()),
+                    lookup_key=Cast(lookup, output_field=CharField()),
+                    lookup_name=F(NAMED_BY[model]),
+                )
+                .values_list("lookup_group", "lookup_key", "lookup_name")
+            )
+        if not queries:
+            return
+        rows = queries[0]
+        if len(queries) > 1:
+            rows = rows.union(*queries[1:], all=True).order_by()
+        found: dict[int, dict[str, str]] = defaultdict(dict)
+        for index, key_text, name in rows:
+            found[index][key_text] = name
+        for index, (key, missing) in by_index.items():
+            # Stored values ("7", 7) are matched through the key field's own value.
+            names = self._names[key]
+            for item in missing:
+                as_value = self._values(key[0], key[1], [item])
+                if as_value:
+                    names[item] = found[index].get(str(as_value[0]))
 
 
 # ---------------------------------------------------------------- what a reading gives
@@ -545,8 +632,9 @@ def enabled_sections(declaration) -> list[PlanSection]:
     )
 
 
-def _slots(sections) -> dict[str, list[AttachmentSlot]]:
-    """Each section's slots in slot order, by section code (one query)."""
+def plan_slots(sections) -> dict[str, list[AttachmentSlot]]:
+    """Each section's slots in slot order, by section code (one query): for a caller that
+    passes them to both section_slots and read_snapshot."""
     codes = {s.pk: s.code for s in sections}
     slots: dict[str, list[AttachmentSlot]] = defaultdict(list)
     for slot in AttachmentSlot.objects.filter(plan_section_id__in=list(codes)).order_by(
@@ -586,10 +674,14 @@ def _slot_views(code: str, slots: list[AttachmentSlot], snapshot: dict, files) -
     return list(views.values())
 
 
-def section_slots(sections: list[PlanSection], files: Iterable) -> dict[str, list[SlotView]]:
+def section_slots(
+    sections: list[PlanSection], files: Iterable, *, slots: dict | None = None
+) -> dict[str, list[SlotView]]:
     """Each section's slots (by section code, slot order) with the caller's attachment rows
-    (anything with slot_id, original_name, size, status and sha256) in them (one query)."""
-    slots = _slots(sections)
+    (anything with slot_id, original_name, size, status and sha256) in them (one query, none
+    with the plan_slots the caller has)."""
+    if slots is None:
+        slots = plan_slots(sections)
     files = list(files)
     return {s.code: _slot_views(s.code, slots.get(s.code, []), {}, files) for s in sections}
 
@@ -602,18 +694,23 @@ def read_snapshot(
     files: Iterable | None = None,
     sections: list[PlanSection] | None = None,
     round: int | None = None,
+    slots: dict | None = None,
+    summary: bool = True,
 ) -> DeclarationView:
     """The declaration as the snapshot has it (every enabled section in plan order, with its
     slots and files), beside `since` (an older round's snapshot) when given.
 
     files: the declaration's attachment rows to show per slot (instead of the files the
-    snapshot recorded); sections: the plan's enabled sections, if the caller has them."""
+    snapshot recorded); sections: the plan's enabled sections, if the caller has them; slots:
+    their plan_slots, if the caller has them; summary=False: the continuing education hours
+    are not read (a caller that reads them itself)."""
     if sections is None:
         sections = enabled_sections(declaration)
     snapshot = snapshot or {}
     data = snapshot.get("sections") or {}
     reader = Reader(declaration, sections, data=[data, (since or {}).get("sections")])
-    slots = _slots(sections)
+    if slots is None:
+        slots = plan_slots(sections)
     files = list(files) if files is not None else None
     view = DeclarationView(sections=[], round=round, compared=since is not None)
     if since is not None:
@@ -626,7 +723,7 @@ def read_snapshot(
         section = reader.section(s.code, data.get(s.code))
         section.slots = _slot_views(s.code, slots.get(s.code, []), snapshot, files)
         section.changes = changes.get(s.code)
-        if s.code == "continuing_education":
+        if summary and s.code == "continuing_education":
             section.summary = summary_for(declaration)
         view.sections.append(section)
     return view
@@ -662,6 +759,8 @@ def read_draft(
     since: Submission | dict | None = None,
     files: Iterable | None = None,
     sections: list[PlanSection] | None = None,
+    slots: dict | None = None,
+    summary: bool = True,
 ) -> DeclarationView:
     """The declaration as saved now (slots without files unless the caller passes them)."""
     return read_snapshot(
@@ -670,6 +769,8 @@ def read_draft(
         since=_snapshot_of(since),
         files=files,
         sections=sections,
+        slots=slots,
+        summary=summary,
     )
 
 

@@ -41,6 +41,7 @@ from declarations.reader import (
     DeclarationView,
     SectionView,
     enabled_sections,
+    plan_slots,
     read_draft,
     read_snapshot,
     section_slots,
@@ -249,7 +250,7 @@ def _render_reading(declaration, view: DeclarationView, returned_round) -> dict:
     return {"sections": sections, "returned_round": returned_round, "diff": diff}
 
 
-def _reading(declaration, sections, slots) -> dict:
+def _reading(declaration, sections, slots, slot_rows) -> dict:
     """The current round as submitted, read beside the returned round if the previous round
     ended with a return: from the cache, or read and rendered (and cached) now."""
     returned = selectors.returned_round(declaration)
@@ -264,10 +265,25 @@ def _reading(declaration, sections, slots) -> dict:
     if current is None:
         # Not submitted in this round (not possible for a declaration in a queue): as saved,
         # never cached (the draft changes).
-        view = read_draft(declaration, since=previous, files=(), sections=sections)
+        view = read_draft(
+            declaration,
+            since=previous,
+            files=(),
+            sections=sections,
+            slots=slot_rows,
+            summary=False,
+        )
         return _render_reading(declaration, view, returned if previous is not None else None)
+    # The hours are read per request (review_page), never kept with the reading.
     view = read_snapshot(
-        declaration, current, since=previous, files=(), sections=sections, round=declaration.round
+        declaration,
+        current,
+        since=previous,
+        files=(),
+        sections=sections,
+        round=declaration.round,
+        slots=slot_rows,
+        summary=False,
     )
     reading = _render_reading(declaration, view, returned if previous is not None else None)
     if key is not None:
@@ -336,8 +352,9 @@ def review_page(declaration, review, actor) -> ReviewPage:
     sections = enabled_sections(declaration)
     actions = services.available_review_actions(declaration, actor)
     can_record = services.can_record_section_results(declaration, actor)
-    slots = section_slots(sections, _files(declaration, actor))
-    reading = _reading(declaration, sections, slots)
+    slot_rows = plan_slots(sections)
+    slots = section_slots(sections, _files(declaration, actor), slots=slot_rows)
+    reading = _reading(declaration, sections, slots, slot_rows)
     files_html = _files_blocks(slots)
 
     results = list(

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from attachments.models import Attachment
-from catalog.models import DeclarationMethod
+from catalog.models import DeclarationMethod, Level, Series, Specialty, Title
 from declarations.models import Declaration, DeclarationSection, Submission
 from declarations.reader import (
     ADDED,
     CHANGED,
+    NAMED_BY,
     REMOVED,
     REPLACED,
     Lookup,
@@ -23,6 +24,7 @@ from declarations.reader import (
     read_draft,
     read_submission,
 )
+from institutions.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +379,36 @@ def test_lookup_reads_each_model_once_for_every_id_wanted(catalog, django_assert
         assert lookup.name(DeclarationMethod, None, default="—") == "—"
     with django_assert_num_queries(1):  # an id not wanted up front: read when asked for
         assert lookup.get(DeclarationMethod, 99999) is None
+
+
+def test_lookup_names_every_model_in_one_query(catalog, unit, django_assert_num_queries):
+    """Names of several models (catalog entries and organizations) wanted together are read in
+    one query; an id of one model never names an object of another; an id not wanted up front
+    and a value that is no id are shown as asked."""
+    level, series = Level.objects.first(), Series.objects.first()
+    title = Title.objects.filter(level=level).first()
+    method = DeclarationMethod.objects.first()
+    lookup = Lookup()
+    lookup.want(Level, [level.pk, "x"])
+    lookup.want(Series, [series.pk])
+    lookup.want(Title, [title.pk])
+    lookup.want(DeclarationMethod, [str(method.pk)])
+    lookup.want(Organization, [unit.pk, 999999])
+    with django_assert_num_queries(1):
+        assert lookup.name(Level, level.pk) == level.name
+        assert lookup.name(Series, str(series.pk)) == series.name
+        assert lookup.name(Title, title.pk) == title.name
+        assert lookup.name(DeclarationMethod, method.pk) == method.name
+        assert lookup.name(Organization, unit.pk) == str(unit)
+        assert lookup.name(Organization, 999999, default="?") == "?"
+        assert lookup.name(Level, "x", default="x") == "x"
+    specialty = Specialty.objects.first()
+    with django_assert_num_queries(1):  # not wanted up front: read when asked for
+        assert lookup.name(Specialty, specialty.pk) == specialty.name
+
+
+def test_the_models_named_together_are_named_by_their_column(catalog, unit):
+    """Lookup.name reads NAMED_BY's column instead of str(obj): the two must agree."""
+    for model, column in NAMED_BY.items():
+        for obj in model.objects.all()[:3]:
+            assert str(obj) == getattr(obj, column), model
