@@ -431,7 +431,12 @@ class Bench:
         return pages, results
 
     def report(self, pages, results):
-        floor_rps = results["floor"]["before"]["rps"]
+        # The floor is measured at the start and at the end (the machine may be shared and its
+        # load change during a run): the ratios use the higher of the two, the stricter.
+        floors = [results["floor"]["before"], results["floor"].get("after") or {"rps": 0}]
+        floor = max(floors, key=lambda f: f["rps"])
+        floor_rps = floor["rps"]
+        results["floor"]["used"] = floor_rps
         queries = results.get("queries", {})
         self.say()
         self.say(
@@ -445,9 +450,9 @@ class Bench:
             (
                 "floor (bare Django view)",
                 f"{floor_rps:.0f}",
-                self.ms(results["floor"]["before"]["p50"]),
-                self.ms(results["floor"]["before"]["p99"]),
-                results["floor"]["before"]["errors"],
+                self.ms(floor["p50"]),
+                self.ms(floor["p99"]),
+                floor["errors"],
                 "1.0",
                 "0",
                 "",
@@ -502,8 +507,8 @@ class Bench:
         after = results["floor"].get("after")
         if after:
             self.say(
-                f"floor at the start {floor_rps:.0f} req/s, at the end {after['rps']:.0f} req/s "
-                "(ratios use the start)"
+                f"floor at the start {floors[0]['rps']:.0f} req/s, at the end "
+                f"{after['rps']:.0f} req/s (ratios use the higher)"
             )
         self.say(
             f"targets: each page ≤ {RATIO_TARGET}× the floor, no errors, ≤ {QUERY_TARGET} "
