@@ -117,16 +117,21 @@ def get_slot_for_declaration(declaration, slot_pk: int) -> AttachmentSlot:
 def condition_matches(declaration, slots, plan_sections) -> dict[int, object]:
     """What makes each conditional slot needed now ({slot id: slot_conditions.Match}), from the
     saved data of the plan's enabled sections the conditions name (one query, none when no
-    slot has a condition)."""
+    slot has a condition or when the caller prefetched the declaration's section_data, as the
+    overview does)."""
     enabled = {s.code for s in plan_sections}
     codes = {s.condition_section for s in slots if s.is_conditional} & enabled
     if not codes:
         return {}
-    sections = dict(
-        DeclarationSection.objects.filter(
-            declaration_id=declaration.pk, code__in=codes
-        ).values_list("code", "data")
-    )
+    prefetched = getattr(declaration, "_prefetched_objects_cache", {}).get("section_data")
+    if prefetched is not None:
+        sections = {row.code: row.data for row in prefetched if row.code in codes}
+    else:
+        sections = dict(
+            DeclarationSection.objects.filter(
+                declaration_id=declaration.pk, code__in=codes
+            ).values_list("code", "data")
+        )
     matches = {}
     for slot in slots:
         match = slot_conditions.holds(slot, sections) if slot.is_conditional else None
@@ -135,23 +140,41 @@ def condition_matches(declaration, slots, plan_sections) -> dict[int, object]:
     return matches
 
 
+# The file states slot_problems tells apart (by value).
+FILE_STATES = (
+    Attachment.Status.CHECKING.value,
+    Attachment.Status.VALID.value,
+    Attachment.Status.REJECTED.value,
+)
+
+
 def slot_problems(declaration, plan_sections) -> dict[int, list[str]]:
     """Attachment problems by plan section id: each required slot without a valid file (a slot
     required by condition when its condition holds, saying why), and each slot with a file
-    still being checked. Two queries for the whole declaration, three when a slot has a
-    condition (the saved sections it names)."""
-    slots = list(
-        AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in plan_sections]).order_by(
-            "sort_order", "pk"
+    still being checked. One query for the whole declaration, two when a slot has a
+    condition (the saved sections it names, none when the caller prefetched them)."""
+    # Each slot with whether the declaration has a file in it being checked, valid or rejected
+    # (three EXISTS probes of the (declaration, slot) index per slot): one query for the slots
+    # and their files' states, however many files there are.
+    flags = {
+        f"has_{status}": Exists(
+            Attachment.objects.filter(
+                declaration_id=declaration.pk, slot_id=OuterRef("pk"), status=status
+            )
         )
+        for status in FILE_STATES
+    }
+    slots = list(
+        AttachmentSlot.objects.filter(plan_section__in=[s.pk for s in plan_sections])
+        .annotate(**flags)
+        .order_by("sort_order", "pk")
     )
     if not slots:
         return {}
-    statuses: dict[int, set[str]] = {}
-    for slot_id, status in Attachment.objects.filter(declaration_id=declaration.pk).values_list(
-        "slot_id", "status"
-    ):
-        statuses.setdefault(slot_id, set()).add(status)
+    statuses: dict[int, set[str]] = {
+        slot.pk: {status for status in FILE_STATES if getattr(slot, f"has_{status}")}
+        for slot in slots
+    }
     # A section whose saved data has nothing to prove (no row, no current title) does not
     # need its required files (declarations.services.missing_items sets needs_proof); a slot
     # required by condition is needed whenever its condition holds.

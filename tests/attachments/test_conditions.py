@@ -589,3 +589,31 @@ def test_the_new_row_fields_are_optional_and_checked(engineering_declaration):
         rows_data("admin_posts", [{**admin_post_item(0), "dual_role": "on"}]),
     )
     assert posts.is_valid() and posts.to_data()["rows"][0]["dual_role"] is True
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_prefetched_saved_sections_give_the_same_conditions(declaration, case):
+    """The overview prefetches the saved sections: the conditions read them from there (no
+    query of their own), with the same result as read afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from declarations.models import Declaration
+
+    def prefetched():
+        return Declaration.objects.prefetch_related("section_data", "plan__sections").get(
+            pk=declaration.pk
+        )
+
+    code, message, meet, unmet = CASES[case]
+    target = slot(declaration, code)
+    Attachment.objects.filter(declaration=declaration, slot=target).delete()
+    if meet is not None:
+        meet(declaration)
+    fresh = prefetched()
+    with CaptureQueriesContext(connection) as captured:
+        assert missing(fresh) == [(target.plan_section.code, message)]
+    assert not [q for q in captured if "declarations_declarationsection" in q["sql"]]
+    if unmet is not None:
+        unmet(declaration)
+    assert missing(prefetched()) == missing(declaration)
