@@ -43,6 +43,24 @@ def viewable_attachments_q(user) -> Q:
     return visible & Q(submitted_round__isnull=False) & (held_now | Exists(handed))
 
 
+def viewable_attachments_of(user, declaration) -> Q:
+    """viewable_attachments_q restricted to one declaration the caller has just read. When one
+    of the user's (known) organizations holds it now, the declaration's part of that filter is
+    decided here from its row: it is visible, and a file is seen once it was submitted in a
+    round up to the current one (every file's submitted_round is at most the declaration's
+    round, which only grows) — a plain filter on the files, no subquery to build or run. Any
+    other user or declaration: the full filter."""
+    if user is not None and user.is_authenticated and not user.is_personal:
+        organizations = access.organization_ids_filter(user)
+        if isinstance(organizations, list) and declaration.holder_id in organizations:
+            return Q(
+                declaration_id=declaration.pk,
+                submitted_round__isnull=False,
+                submitted_round__lte=declaration.round,
+            )
+    return Q(viewable_attachments_q(user), declaration_id=declaration.pk)
+
+
 def get_attachment_for_viewer(user, pk: int) -> Attachment:
     """The attachment with its declaration (and plan) and slot, if `user` may see that file
     (viewable_attachments_q); otherwise 404, the same as for an id that does not exist. One

@@ -159,7 +159,9 @@ def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
     """A declaration the user's organization holds or has held, with that organization's review
     row. Anything else, including an id that exists elsewhere, is not found."""
     organization = access.require_organization(user, *QUEUE_CAPABILITIES)
-    review = (
+    # One row at most (one_review_per_organization): a plain get, with no ORDER BY to compile
+    # and run as first() would add.
+    reviews = (
         Review.objects.select_related(
             "declaration__applicant",
             "declaration__plan__series",
@@ -173,10 +175,11 @@ def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
         )
         .filter(declaration_id=pk, organization=organization)
         .exclude(state=ReviewState.WITHDRAWN)
-        .first()
     )
-    if review is None:
-        raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。"))
+    try:
+        review = reviews.get()
+    except Review.DoesNotExist:
+        raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。")) from None
     return review.declaration, review
 
 

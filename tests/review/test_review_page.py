@@ -566,3 +566,39 @@ def test_a_renamed_organization_or_changed_plan_is_read_again(reviewer_client, s
     plan_section.save()
     html = reviewer_client.get(url).content.decode()
     assert sections_in_page(html)[-1] == "societies"
+
+
+def test_the_files_shortcut_sees_what_the_full_filter_sees(
+    submitted, unit, unit_reviewer, department_reviewer, supervising_department, chain
+):
+    """attachments.selectors.viewable_attachments_of (the page's files): for the organization
+    holding the declaration it decides from the declaration's row, for one that held it before
+    it is the full filter; either way the same files as viewable_attachments_q, never a file
+    uploaded to the draft after a return until it is submitted."""
+    from attachments.selectors import viewable_attachments_of, viewable_attachments_q
+    from declarations.models import Declaration
+    from institutions import access
+    from tests.review.test_chain_services import notice_no_objection
+
+    def both(user):
+        access.organizations_of(user)  # the acting organizations known, as in a request
+        declaration = Declaration.objects.get(pk=submitted.pk)
+        short = Attachment.objects.filter(viewable_attachments_of(user, declaration))
+        full = Attachment.objects.filter(viewable_attachments_q(user), declaration_id=submitted.pk)
+        assert sorted(a.pk for a in short) == sorted(a.pk for a in full)
+        return {a.pk for a in short}
+
+    services.return_declaration(actor=unit_reviewer, declaration=submitted, reason="补")
+    submitted.refresh_from_db()
+    draft_file = upload_valid(submitted, slot_of(submitted, "achievement_materials"))
+    seen = both(unit_reviewer)
+    assert seen and draft_file.pk not in seen
+    submit_declaration(actor=submitted.applicant, declaration=submitted)
+    submitted.refresh_from_db()
+    assert draft_file.pk in both(unit_reviewer)
+    services.pass_declaration(actor=unit_reviewer, declaration=submitted, opinion="同意推荐")
+    notice_no_objection(unit_reviewer, submitted)
+    services.report_declarations(
+        actor=unit_reviewer, organization=unit, declaration_ids=[submitted.pk]
+    )
+    assert both(unit_reviewer) == both(department_reviewer) != set()
