@@ -217,7 +217,10 @@ class PlanSection(models.Model):
     class Meta:
         verbose_name = _("计划模块")
         verbose_name_plural = _("计划模块")
-        ordering = ["plan", "sort_order"]
+        # By the plan's id, not "plan" (which sorts by the plan's own ordering: a join of the
+        # plan, its series and level wherever sections are read): a plan's sections in their
+        # order, those of several plans grouped by plan.
+        ordering = ["plan_id", "sort_order", "pk"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_plan_section")]
 
     def __str__(self):
