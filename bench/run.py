@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -225,6 +226,11 @@ class Bench:
     # -- 2.-3. static files and the servers
 
     def start(self, name, argv, env, port):
+        # Another server on the port (an earlier run still ending) would answer in its place
+        # and the run would measure it, or nothing: refuse instead.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise SystemExit(f"port {port} is in use (an earlier bench still running?)")
         log = open(VAR / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         proc = subprocess.Popen(
             argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
