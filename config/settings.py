@@ -120,6 +120,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound on the server, so psycopg prepares a statement a connection has run
+        # five times and PostgreSQL reuses its plan: the pages' joins of the small catalog
+        # tables cost more to plan (1-2 ms) than to run.
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+        if _options["server_side_binding"]:
+            _options["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "applicants.User"
@@ -251,6 +260,9 @@ SESSION_ENGINE = (
 ACCESS_CACHE_TIMEOUT = env.int(
     "ACCESS_CACHE_TIMEOUT", default=300 if REDIS_URL and not DEBUG else 0
 )
+# The unit queue's "上报全部符合条件的（N）" count kept per organization and filter under version
+# tokens (review.reportable); only with a cache every process shares (Redis).
+REVIEW_COUNT_CACHE_TIMEOUT = env.int("REVIEW_COUNT_CACHE_TIMEOUT", default=ACCESS_CACHE_TIMEOUT)
 
 # Login protection (seed: 5 wrong passwords lock the account for 15 minutes).
 AXES_FAILURE_LIMIT = 5
