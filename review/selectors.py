@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Upper
 from django.db.models.lookups import Exact
 from django.http import Http404
@@ -60,7 +60,45 @@ def search_q(q: str, prefix: str = "") -> Q:
         return Q(Exact(Upper(f"{prefix}id_number"), q.upper())) & Q(
             **{f"{prefix}id_number__isnull": False}
         )
-    return Q(**{f"{prefix}name__icontains": q})
+    return Q(NameContains(f"{prefix}name", q))
+
+
+class NameContains(Expression):
+    """UPPER(name) LIKE '%Q%' (icontains). On PostgreSQL the pattern is written into the query
+    as a quoted literal rather than bound: with parameters bound on the server, a statement run
+    five times is prepared and PostgreSQL may settle on a generic plan, which cannot know the
+    pattern and scans every account instead of using the trigram index (5 ms against 0.9 ms on
+    10,000 accounts). A literal gives each search its own plan."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, text: str):
+        super().__init__()
+        self.column = F(column)
+        self.text = text
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        [self.column] = exprs
+
+    def _pattern(self, connection):
+        return "%" + connection.ops.prep_for_like_query(self.text.upper()) + "%"
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"UPPER({column}) LIKE %s ESCAPE '\\'", [*params, self._pattern(connection)]
+
+    def as_postgresql(self, compiler, connection):
+        from psycopg import sql
+
+        column, params = compiler.compile(self.column)
+        connection.ensure_connection()  # quoting follows the open connection's encoding
+        literal = sql.Literal(self._pattern(connection)).as_string(connection.connection)
+        # psycopg reads % as the start of a placeholder in a query with parameters.
+        return f"UPPER({column}::text) LIKE {literal.replace('%', '%%')}", params
 
 
 def _filtered(organization, f: QueueFilter, *, with_state: bool = True):

@@ -232,6 +232,31 @@ def test_name_search_matches_any_part_of_the_name(login, unit, unit_reviewer, en
     assert _rows(client.get(URL, {"q": "诸葛"})) == 0  # no one
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("50%", 1),  # % is a character, not a wildcard
+        ("%", 1),
+        ("a_b", 1),  # _ is a character, not any one character
+        ("a_", 1),
+        ("O'Neil", 1),  # a quote is part of the name, not the end of a string
+        ("back\\slash", 1),
+        ("'; DROP TABLE applicants_user; --", 0),
+        ("_", 1),
+        ("x%y", 0),
+    ],
+)
+def test_name_search_reads_every_character_literally(unit, engineering_plan, text, found):
+    build_queue(unit, engineering_plan, 1, prefix="50%")
+    build_queue(unit, engineering_plan, 1, prefix="a_b")
+    build_queue(unit, engineering_plan, 1, prefix="O'Neil")
+    build_queue(unit, engineering_plan, 1, prefix="back\\slash")
+    build_queue(unit, engineering_plan, 1, prefix="aXb")  # what a_ as a wildcard would find
+    rows = list(selectors.queue_page_ids(unit, QueueFilter(q=text))[:20])
+    assert len(rows) == found
+    assert User.objects.count() >= 5  # nothing was dropped
+
+
 def test_id_number_search_matches_only_the_whole_number_in_any_case(
     login, unit, unit_reviewer, engineering_plan
 ):
@@ -270,6 +295,21 @@ def test_postgresql_name_search_reads_the_trigram_index(unit, engineering_plan):
     assert "applicants_user_name_upper_trgm" in _plan(people)
     assert people.count() == 5
     assert len(list(selectors.queue_page_ids(unit, QueueFilter(q="霞健00"))[:20])) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("postgresql_only")
+def test_postgresql_name_search_writes_its_pattern_into_the_query(unit, engineering_plan):
+    """With server-side binding a statement run five times is prepared, and a generic plan
+    cannot know a bound pattern: it scans every account instead of the trigram index. The
+    pattern is a quoted literal, so each search is planned with it."""
+    build_queue(unit, engineering_plan, 2, prefix="何霞健")
+    ids = selectors.queue_page_ids(unit, QueueFilter(q="霞健00"))
+    sql, params = ids.query.sql_with_params()
+    assert "'%%霞健00%%'" in sql
+    assert not any("霞健" in str(p) for p in params)
+    for _ in range(7):  # past psycopg's prepare threshold: the same rows every time
+        assert len(list(ids[:20])) == 2
 
 
 @pytest.mark.postgres
