@@ -26,9 +26,8 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from applicants.models import AccountKind, IdType, User
+from applicants.models import User
 from applicants.services import agree_commitment
-from applicants.validators import birth_date_and_gender
 from committee.models import Expert, MeetingDeclaration
 from committee.services import acceptance, experts, meetings, voting
 from declarations import services as declaration_services
@@ -51,25 +50,10 @@ def _applicants(
     """Personal accounts of the run. Bulk inserts write no sign-in names (User.save does:
     applicants.models.SignInName), so the accounts that log in (sign_in) are saved one by one."""
     now = timezone.now()
-    users = []
-    for offset in range(count):
-        n = base + offset
-        id_number = benchmark.resident_id(code, n)
-        birth, gender = birth_date_and_gender(id_number)
-        users.append(
-            User(
-                username=f"bench{code}_{n:06d}",
-                name=people.person_name(n),
-                kind=AccountKind.PERSONAL,
-                id_type=IdType.RESIDENT_ID,
-                id_number=id_number,
-                birth_date=birth,
-                gender=gender,
-                phone=f"18{code[3:]}{n:06d}",
-                password=password_hash,
-                date_joined=now,
-            )
-        )
+    users = [
+        benchmark.applicant(code, base + offset, password_hash, now, phone_prefix="18")
+        for offset in range(count)
+    ]
     if sign_in:
         for user in users:
             user.save()

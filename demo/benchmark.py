@@ -79,6 +79,26 @@ def resident_id(code: str, n: int) -> str:
     )
 
 
+def applicant(code: str, n: int, password_hash: str, now, *, phone_prefix: str, email: str = ""):
+    """The run's n-th personal account (unsaved): name, ID number, birth date, gender and phone
+    all derived from the run's code and n."""
+    id_number = resident_id(code, n)
+    birth, gender = birth_date_and_gender(id_number)
+    return User(
+        username=f"bench{code}_{n:06d}",
+        name=people.person_name(n),
+        kind=AccountKind.PERSONAL,
+        id_type=IdType.RESIDENT_ID,
+        id_number=id_number,
+        birth_date=birth,
+        gender=gender,
+        phone=f"{phone_prefix}{code[3:]}{n:06d}",
+        email=email,
+        password=password_hash,
+        date_joined=now,
+    )
+
+
 def seed(count: int) -> Seeded:
     """Create the chain and `count` passed, published declarations at the unit."""
     started = time.perf_counter()
@@ -123,25 +143,17 @@ def seed(count: int) -> Seeded:
         closes_at=now + datetime.timedelta(days=30),
     )
 
-    applicants = []
-    for n in range(count):
-        id_number = resident_id(code, n)
-        birth, gender = birth_date_and_gender(id_number)
-        applicants.append(
-            User(
-                username=f"bench{code}_{n:06d}",
-                name=people.person_name(n),
-                kind=AccountKind.PERSONAL,
-                id_type=IdType.RESIDENT_ID,
-                id_number=id_number,
-                birth_date=birth,
-                gender=gender,
-                phone=f"19{code[3:]}{n:06d}",
-                email=f"bench{code}_{n:06d}@example.com" if n % 4 == 0 else "",
-                password=password_hash,
-                date_joined=now,
-            )
+    applicants = [
+        applicant(
+            code,
+            n,
+            password_hash,
+            now,
+            phone_prefix="19",
+            email=f"bench{code}_{n:06d}@example.com" if n % 4 == 0 else "",
         )
+        for n in range(count)
+    ]
     User.objects.bulk_create(applicants, batch_size=BULK)
 
     submitted_at = now - datetime.timedelta(days=30)
