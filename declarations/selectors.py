@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, PlanSection
@@ -147,3 +148,206 @@ def latest_return(declaration) -> DeclarationEvent | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+# --- 状态跟踪's picture of the chain (unit → departments → committee → 结果 → 证书) ----------
+
+
+@dataclass
+class ChainLevel:
+    """One level of the chain as the applicant's status page draws it."""
+
+    # unit, department, committee, result or certificate.
+    kind: str
+    # What the level is (用人单位, 主管部门, 评委会, 评审结果, 电子证书).
+    title: str
+    # Who it is (the organization or committee), or "".
+    name: str = ""
+    # done, current, todo, or a stop: returned, rejected, refused, failed, revoked.
+    state: str = "todo"
+    # The state in words (the picture never relies on colour alone).
+    state_label: str = ""
+    # When the declaration arrived (current and stopped levels), and the whole days since.
+    since: object = None
+    days: int | None = None
+
+    @property
+    def is_stop(self) -> bool:
+        return self.state in ("returned", "rejected", "refused", "failed", "revoked")
+
+
+# How far a chain of paths is followed (a loop of paths must not hang the page).
+_MAX_PATH_LEVELS = 8
+_STOP_LABELS = {
+    "returned": _l("已退回修改"),
+    "rejected": _l("审核不通过"),
+    "refused": _l("不予受理"),
+    "failed": _l("评审未通过"),
+    "revoked": _l("评审结果已撤销"),
+}
+
+
+def _current_round(events: list) -> list:
+    """The events since the last submission (a return restarts the chain at the unit)."""
+    start = 0
+    for index, event in enumerate(events):
+        if event.action == Action.SUBMIT:
+            start = index
+    return events[start:] if any(e.action == Action.SUBMIT for e in events) else []
+
+
+def _planned_organizations(declaration, start) -> tuple[list, object]:
+    """The organizations after `start` along the effective routing paths of the plan's series
+    and level (one query per level), and the committee the last path ends at (or None)."""
+    from institutions.selectors import effective_path
+
+    organizations, committee, seen = [], None, {start.pk}
+    organization = start
+    for _level in range(_MAX_PATH_LEVELS):
+        path = effective_path(organization, declaration.plan.series, declaration.plan.level)
+        if path is None:
+            break
+        if path.committee_id is not None:
+            committee = path.committee
+            break
+        if path.target is None or path.target_id in seen:
+            break
+        organization = path.target
+        seen.add(organization.pk)
+        organizations.append(organization)
+    return organizations, committee
+
+
+def status_chain(declaration, events: list, *, certificate: dict | None = None, now=None):
+    """The chain of the declaration's levels, each done, current (with the days it has been
+    there) or not yet; a return, rejection, refusal or failed evaluation marks the level that
+    decided it. `events` are the declaration's events oldest first (the timeline's);
+    `certificate` the 证书状态 the committee contributes ({'label', 'url'}) or None."""
+    from institutions.models import OrgKind
+
+    now = now or timezone.now()
+    status = declaration.status
+    S = workflow.DeclarationStatus
+    round_events = _current_round(events)
+
+    # The organizations the declaration reached in this round, in order, with when it arrived.
+    reached, arrived = [], {}
+    committee_arrival = None
+    for event in round_events:
+        if event.action == Action.REPORT_TO_COMMITTEE:
+            committee_arrival = event.created_at
+        elif event.action in (Action.SUBMIT, Action.REPORT) and event.organization is not None:
+            if event.organization.pk not in arrived:
+                reached.append(event.organization)
+            arrived[event.organization.pk] = event.created_at
+
+    unit = reached[0] if reached else declaration.declaring_unit
+    organizations = list(reached) or ([unit] if unit is not None else [])
+    committee = declaration.committee if declaration.committee_id else None
+    if organizations and committee_arrival is None:
+        later, planned_committee = _planned_organizations(declaration, organizations[-1])
+        organizations += later
+        committee = committee or planned_committee
+    if committee is None and declaration.plan.committee_id:
+        committee = declaration.plan.committee
+
+    levels = []
+    for index, organization in enumerate(organizations):
+        if index == 0:
+            # A freelancer's declaring unit is an HR bureau (个人代理): 申报单位.
+            title = _("用人单位") if organization.kind == OrgKind.UNIT else _("申报单位")
+            kind = "unit"
+        else:
+            title = OrgKind(organization.kind).label
+            kind = "department"
+        level = ChainLevel(kind=kind, title=str(title), name=organization.name)
+        level.organization_id = organization.pk
+        levels.append(level)
+    if not levels:
+        levels.append(ChainLevel(kind="unit", title=_("用人单位")))
+        levels[0].organization_id = None
+    committee_level = ChainLevel(
+        kind="committee", title=_("评委会"), name=committee.name if committee else ""
+    )
+    result_level = ChainLevel(kind="result", title=_("评审结果"))
+    certificate_level = ChainLevel(kind="certificate", title=_("电子证书"))
+    chain = [*levels, committee_level, result_level, certificate_level]
+
+    def mark_done(upto: int):
+        for level in chain[:upto]:
+            level.state = "done"
+
+    def mark(level, state, since=None):
+        level.state = state
+        level.since = since
+        if since is not None:
+            level.days = max((now - since).days, 0)
+
+    last = events[-1] if events else None
+    at_committee = {S.AT_COMMITTEE, S.ACCEPTED, S.IN_EVALUATION}
+    if status in (S.SUBMITTED, S.UNDER_REVIEW, S.PASSED):
+        position = next(
+            (i for i, level in enumerate(levels) if level.organization_id == declaration.holder_id),
+            None,
+        )
+        if position is not None:
+            mark_done(position)
+            mark(levels[position], "current", arrived.get(declaration.holder_id))
+    elif status in (S.RETURNED, S.REJECTED):
+        stop = "returned" if status == S.RETURNED else "rejected"
+        decider = last.organization_id if last is not None else None
+        if last is not None and last.action == Action.COMMITTEE_RETURN:
+            mark_done(len(levels))
+            mark(committee_level, stop, last.created_at)
+        else:
+            position = next(
+                (i for i, level in enumerate(levels) if level.organization_id == decider), None
+            )
+            if position is not None:
+                mark_done(position)
+                mark(levels[position], stop, last.created_at if last else None)
+    elif status in at_committee:
+        mark_done(len(levels))
+        mark(committee_level, "current", committee_arrival)
+    elif status == S.NOT_ACCEPTED:
+        mark_done(len(levels))
+        mark(committee_level, "refused", last.created_at if last else None)
+    elif status in (S.EVALUATION_PASSED, S.EVALUATION_FAILED, S.CONFIRMED, S.REVOKED):
+        mark_done(len(levels) + 1)
+        decided = next(
+            (
+                e.created_at
+                for e in reversed(events)
+                if e.action in (Action.EVALUATION_PASS, Action.EVALUATION_FAIL)
+            ),
+            None,
+        )
+        if status == S.EVALUATION_PASSED:
+            mark(result_level, "current", decided)
+            result_level.state_label = _("评审通过（公示中）")
+        elif status == S.EVALUATION_FAILED:
+            mark(result_level, "failed", decided)
+        elif status == S.REVOKED:
+            mark(result_level, "revoked", last.created_at if last else None)
+        else:
+            result_level.state = "done"
+            result_level.state_label = _("评审通过")
+            if certificate and certificate.get("url"):
+                certificate_level.state = "done"
+                certificate_level.state_label = _("已颁发")
+            else:
+                confirmed = last.created_at if last else None
+                mark(certificate_level, "current", confirmed)
+                certificate_level.state_label = _("待颁发")
+
+    for level in chain:
+        if not level.state_label:
+            if level.is_stop:
+                level.state_label = str(_STOP_LABELS[level.state])
+            else:
+                level.state_label = {
+                    "done": _("已完成"),
+                    "current": _("当前所在"),
+                    "todo": _("未开始"),
+                }[level.state]
+    return chain

@@ -295,10 +295,24 @@ def timeline(request, pk: int):
     for step in steps:
         if step.event.action == Action.RETURN:
             step.event.returned_sections = _returned_sections(step.event)
+    # The certificate level of the chain: what the committee says of the certificate (the
+    # 证书状态 hook of the list of declarations).
+    certificate = None
+    if declaration.status == workflow.DeclarationStatus.CONFIRMED:
+        for answer in hooks.certificate_cells.results(request, [declaration]):
+            certificate = (answer or {}).get(declaration.pk, certificate)
+    chain = selectors.status_chain(
+        declaration, [step.event for step in steps], certificate=certificate
+    )
     return render(
         request,
         "declarations/timeline.html",
-        {"declaration": declaration, "steps": steps, **_declaration_panels(request, declaration)},
+        {
+            "declaration": declaration,
+            "steps": steps,
+            "chain": chain,
+            **_declaration_panels(request, declaration),
+        },
     )
 
 
