@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from attachments import selectors, services
 from attachments.detection import name_for_kind
 from attachments.models import Attachment
+from core.files import private_file_response
 from declarations.selectors import get_declaration_for_applicant
 
 CONTENT_TYPES = {
@@ -182,22 +183,23 @@ def _not_servable(request, attachment: Attachment):
 @login_required
 @require_GET
 def download(request, pk: int):
-    """The file, streamed through Django. ?inline=1 shows an image or PDF in the browser;
-    ?inline=frame does the same inside a frame of this site's own pages (the review page
-    embeds PDFs): only that response may be framed, and only by the same origin."""
+    """The file, after the permission check (core.files: streamed, or handed to nginx or S3).
+    ?inline=1 shows an image or PDF in the browser; ?inline=frame does the same inside a frame
+    of this site's own pages (the review page embeds PDFs): only that response may be framed,
+    and only by the same origin."""
     attachment = selectors.get_attachment_for_viewer(request.user, pk)
     if refused := _not_servable(request, attachment):
         return refused
     framed = request.GET.get("inline") == "frame"
     inline = framed or request.GET.get("inline") == "1"
     try:
-        handle = attachment.file.open("rb")
+        response = private_file_response(
+            attachment.file,
+            content_type=CONTENT_TYPES[attachment.kind],
+            disposition=_content_disposition(inline, attachment.original_name, attachment.kind),
+        )
     except FileNotFoundError:
         raise Http404(_("文件不存在。")) from None
-    response = FileResponse(handle, content_type=CONTENT_TYPES[attachment.kind])
-    response["Content-Disposition"] = _content_disposition(
-        inline, attachment.original_name, attachment.kind
-    )
     _private_headers(response)
     if framed:
         response["Content-Security-Policy"] = f"{SANDBOX_CSP}; frame-ancestors 'self'"
@@ -214,9 +216,9 @@ def thumbnail(request, pk: int):
     if not attachment.thumbnail:
         raise Http404(_("该文件没有缩略图。"))
     try:
-        handle = attachment.thumbnail.open("rb")
+        response = private_file_response(
+            attachment.thumbnail, content_type="image/jpeg", disposition="inline"
+        )
     except FileNotFoundError:
         raise Http404(_("文件不存在。")) from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = "inline"
     return _private_headers(response)

@@ -7,13 +7,14 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.files import private_file_response
 from documents import layout, selectors, services
 from documents.models import DocumentKind
 from institutions import access
@@ -128,23 +129,25 @@ def _content_disposition(inline: bool, name: str) -> str:
 @login_required
 @require_GET
 def download(request, pk: int, kind: str):
-    """The published PDF, streamed through Django. ?copies=1: the form's three copies for
-    printing; ?inline=1: shown in the browser (to print from its viewer)."""
+    """The published PDF (core.files: streamed, or handed to nginx or S3). ?copies=1: the
+    form's three copies for printing; ?inline=1: shown in the browser (to print from its viewer)."""
     declaration, _seen, document = selectors.get_document(request.user, pk, kind)
     copies = request.GET.get("copies") == "1" and kind == DocumentKind.FORM
     if document is None or not document.is_ready or (copies and not document.print_file):
         raise Http404(_("文件尚未生成，请稍后再试。"))
     field = document.print_file if copies else document.file
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("文件不存在。")) from None
     label = _labels()[kind]["file"]
     if copies:
         label = _("评审表（一式三份）")
     name = f"{label}-{declaration.applicant.name}-{layout.declaration_number(declaration)}.pdf"
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = _content_disposition(request.GET.get("inline") == "1", name)
+    try:
+        response = private_file_response(
+            field,
+            content_type="application/pdf",
+            disposition=_content_disposition(request.GET.get("inline") == "1", name),
+        )
+    except FileNotFoundError:
+        raise Http404(_("文件不存在。")) from None
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
