@@ -5,7 +5,7 @@ from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from applicants import signals
-from applicants.models import CommitmentAgreement, SmsMessage, User
+from applicants.models import CommitmentAgreement, OutgoingEmail, SmsMessage, User
 
 # What an account may do: changes to these in the admin go to the audit trail.
 AUDITED_FIELDS = ("username", "kind", "is_active", "is_staff", "is_superuser", "groups")
@@ -105,7 +105,23 @@ class CommitmentAgreementAdmin(admin.ModelAdmin):
 
 @admin.register(SmsMessage)
 class SmsMessageAdmin(admin.ModelAdmin):
-    list_display = ("phone", "status", "created_at", "sent_at")
+    list_display = ("phone", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status",)
-    readonly_fields = ("phone", "body", "status", "created_at", "sent_at", "error")
+    readonly_fields = ("phone", "body", "status", "attempts", "created_at", "sent_at", "error")
     exclude = ("redacted_body",)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ("to", "subject", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status",)
+    readonly_fields = (
+        "to",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "error",
+    )

@@ -309,6 +309,8 @@ class SmsMessage(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="queued")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Delivery attempts so far and the last one's error (kept after a later success too).
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     error = models.TextField(blank=True)
 
     class Meta:
@@ -318,3 +320,31 @@ class SmsMessage(models.Model):
 
     def __str__(self):
         return f"{self.phone} {self.get_status_display()}"
+
+
+class OutgoingEmail(models.Model):
+    """Every email the platform sends, kept like SmsMessage: queued in the transaction that
+    decides to send it, delivered by its own task (applicants.tasks.deliver_email) with its own
+    retries, so a mail server that is down never holds back or rolls back the SMS."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    to = models.EmailField(_("收件人"))
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="queued")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("邮件")
+        verbose_name_plural = _("邮件")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.to} {self.get_status_display()}"

@@ -1,6 +1,7 @@
 """Every write about accounts: registration, profile, commitment, password reset, SMS."""
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +23,7 @@ from applicants.models import (
     AccountKind,
     CommitmentAgreement,
     IdType,
+    OutgoingEmail,
     PasswordResetCode,
     SmsMessage,
     User,
@@ -31,11 +33,19 @@ from applicants.models import (
 from applicants.selectors import find_user_by_identifier
 from applicants.validators import birth_date_and_gender, normalize_sign_in_name
 
+logger = logging.getLogger(__name__)
+
 COMMITMENT_VERSION = "2026-1"
 
 
-class SmsDeliveryError(Exception):
-    pass
+class DeliveryError(Exception):
+    """One failed attempt at sending an SMS or an email; the task tries again later."""
+
+
+SmsDeliveryError = DeliveryError
+
+#: Attempts per message (the first and its retries) before it is marked failed for good.
+MAX_DELIVERY_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -200,30 +210,89 @@ def lockout_until(username: str):
 
 
 def queue_sms(*, phone: str, body: str, redacted_body: str = "") -> SmsMessage:
+    """Record the SMS and send it from its own task once the caller's transaction commits."""
     from applicants.tasks import deliver_sms
 
     message = SmsMessage.objects.create(phone=phone, body=body, redacted_body=redacted_body)
-    transaction.on_commit(lambda: deliver_sms.delay(message.pk))
+    transaction.on_commit(lambda: deliver_sms.delay(message.pk), robust=True)
     return message
 
 
-def deliver_sms(*, sms_id: int) -> None:
-    """Send one queued SMS. Idempotent: a message already sent is not sent twice."""
+def queue_email(*, to: str, subject: str, body: str) -> OutgoingEmail:
+    """Record the email and send it from its own task once the caller's transaction commits.
+    Independent of any SMS queued in the same transaction: each has its own record, task,
+    retries and status."""
+    from applicants.tasks import deliver_email
+
+    email = OutgoingEmail.objects.create(to=to, subject=subject[:200], body=body)
+    transaction.on_commit(lambda: deliver_email.delay(email.pk), robust=True)
+    return email
+
+
+def _deliver(model, pk: int, send, *, on_sent=None) -> None:
+    """One attempt at sending one queued message (SMS or email). Idempotent: a message sent or
+    given up is left alone. A failure is recorded on the row (attempts, error) and raised as
+    DeliveryError for the task to retry; the last allowed attempt marks the row failed and
+    returns quietly (logged), so the retries are bounded."""
     with transaction.atomic():
-        message = SmsMessage.objects.select_for_update().get(pk=sms_id)
-        if message.status == SmsMessage.Status.SENT:
+        message = model.objects.select_for_update().filter(pk=pk).first()
+        if message is None or message.status != model.Status.QUEUED:
             return
+        message.attempts += 1
         try:
-            sms.get_backend().send(message.phone, message.body)
+            send(message)
         except Exception as exc:
-            message.error = str(exc)[:500]
-            message.save(update_fields=["error"])
-            raise SmsDeliveryError(str(exc)) from exc
-        message.status = SmsMessage.Status.SENT
-        message.sent_at = timezone.now()
+            failure = exc
+            message.error = f"{type(exc).__name__}: {exc}"[:500]
+            fields = ["attempts", "error"]
+            if message.attempts >= MAX_DELIVERY_ATTEMPTS:
+                message.status = model.Status.FAILED
+                fields.append("status")
+        else:
+            failure = None
+            message.status = model.Status.SENT
+            message.sent_at = timezone.now()
+            fields = ["status", "sent_at", "attempts"]
+            if on_sent is not None:
+                fields += on_sent(message)
+        message.save(update_fields=fields)
+    # Raised after the commit, so the attempt and its error stay recorded.
+    if failure is None:
+        return
+    if message.status == model.Status.FAILED:
+        logger.error(
+            "%s %s not sent after %d attempts: %s",
+            model._meta.model_name,
+            pk,
+            message.attempts,
+            message.error,
+        )
+        return
+    raise DeliveryError(message.error) from failure
+
+
+def deliver_sms(*, sms_id: int) -> None:
+    """Send one queued SMS (see _deliver)."""
+
+    def redact(message):
         if message.redacted_body:
             message.body = message.redacted_body
-        message.save(update_fields=["status", "sent_at", "body"])
+            return ["body"]
+        return []
+
+    _deliver(SmsMessage, sms_id, lambda m: sms.get_backend().send(m.phone, m.body), on_sent=redact)
+
+
+def deliver_email(*, email_id: int) -> None:
+    """Send one queued email (see _deliver)."""
+    from django.core.mail import send_mail
+
+    def send(email):
+        send_mail(
+            subject=email.subject, message=email.body, from_email=None, recipient_list=[email.to]
+        )
+
+    _deliver(OutgoingEmail, email_id, send)
 
 
 def _hash_code(reset_pk: int, code: str) -> str:

@@ -1,11 +1,29 @@
+"""Delivery of queued messages: one task per message and channel (an SMS, an email), each
+late-acknowledged and retried on its own with exponential backoff, so a failure of one channel
+never holds back the other. The service counts the attempts on the row and marks it failed
+after MAX_DELIVERY_ATTEMPTS (the task's retries are bounded the same way)."""
+
 from celery import shared_task
 
 from applicants import services
 
+_DELIVERY = {
+    "bind": True,
+    "acks_late": True,
+    "ignore_result": True,
+    "autoretry_for": (services.DeliveryError,),
+    "retry_backoff": 10,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": services.MAX_DELIVERY_ATTEMPTS - 1,
+}
 
-@shared_task(bind=True, max_retries=5, acks_late=True)
+
+@shared_task(name="applicants.tasks.deliver_sms", **_DELIVERY)
 def deliver_sms(self, sms_id: int):
-    try:
-        services.deliver_sms(sms_id=sms_id)
-    except services.SmsDeliveryError as exc:
-        raise self.retry(exc=exc, countdown=2**self.request.retries * 10) from exc
+    services.deliver_sms(sms_id=sms_id)
+
+
+@shared_task(name="applicants.tasks.deliver_email", **_DELIVERY)
+def deliver_email(self, email_id: int):
+    services.deliver_email(email_id=email_id)

@@ -1,14 +1,18 @@
 """Telling the applicant about review decisions: an SMS to the registered phone and, when the
-account has one, an email. Runs in a Celery task after the decision has committed."""
+account has one, an email. Runs in a Celery task after the decision has committed.
+
+The task only writes: one record per channel (applicants.SmsMessage, applicants.OutgoingEmail),
+each sent after commit by its own task with its own retries, attempts and last error. Nothing
+here talks to the SMS gateway or the mail server, so a mail server that is down or not
+configured can neither roll back nor hold back the SMS, and the other way round."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from applicants.services import queue_sms
+from applicants.services import queue_email, queue_sms
 from declarations.models import DeclarationEvent
 
 
@@ -47,17 +51,16 @@ def notify_applicant(*, event_id: int) -> None:
 
 
 def tell_applicant(applicant, declaration_id: int, body: str, subject: str | None = None) -> None:
-    """An SMS to the applicant's phone and, when the account has one, an email linking to the
-    declaration's timeline. Called inside override(settings.LANGUAGE_CODE) by the review's and
-    the committee's notifications."""
+    """Queue an SMS to the applicant's phone and, when the account has one, an email linking to
+    the declaration's timeline (each its own record and task). Called inside
+    override(settings.LANGUAGE_CODE) by the review's and the committee's notifications."""
     if applicant.phone:
         queue_sms(phone=applicant.phone, body=_("【职称申报】%(body)s") % {"body": body})
     if applicant.email:
         link = settings.SITE_URL + reverse("declarations:timeline", args=[declaration_id])
-        send_mail(
+        queue_email(
+            to=applicant.email,
             subject=subject or _("职称申报审核结果通知"),
-            message=_("%(name)s：\n\n%(body)s\n\n查看详情：%(link)s")
+            body=_("%(name)s：\n\n%(body)s\n\n查看详情：%(link)s")
             % {"name": applicant.name, "body": body, "link": link},
-            from_email=None,
-            recipient_list=[applicant.email],
         )

@@ -203,7 +203,8 @@ def _message(event, payment) -> str | None:
 
 @transaction.atomic
 def notify_applicant(*, event_id: int) -> None:
-    """Run by the task after commit: the SMS of one committee decision."""
+    """Run by the task after commit: queue the SMS and the email of one committee decision
+    (review.notifications.tell_applicant: one record and one task per channel)."""
     from django.conf import settings
     from django.utils.translation import override
 
