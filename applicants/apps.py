@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ApplicantsConfig(AppConfig):
     name = "applicants"
     verbose_name = _("申报人与账号")
+
+    def ready(self):
+        # System checks of the SMS and email configuration (zhicheng.W001, zhicheng.W002).
+        from applicants import checks  # noqa: F401

@@ -60,6 +60,9 @@ def production_env(**extra):
         "DEBUG": "false",
         "SECRET_KEY": random_secret_key(),
         "ALLOWED_HOSTS": "zhicheng.example.gov.cn",
+        # A mail server and an SMS provider's class (system checks zhicheng.W001, W002).
+        "EMAIL_HOST": "smtp.example.gov.cn",
+        "SMS_BACKEND": "tests.config.test_system_checks.ProviderSMSBackend",
         **extra,
     }
 
