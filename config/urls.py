@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     # /committee/… and the public /verify/… of certificates.
     path("", include("committee.urls")),
+    path("stats/", include("stats.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
