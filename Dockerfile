@@ -1,6 +1,8 @@
-# Production image: gunicorn serving config.wsgi, static files collected in and served by
-# WhiteNoise. The same image runs the Celery worker and beat (see docker-compose.yml).
-FROM python:3.12-slim
+# Production images (docker-compose.yml builds both from this file):
+#   app (the default target): gunicorn serving config.wsgi, static files collected at build time
+#       (WhiteNoise can serve them, nginx does); the same image runs the Celery worker and beat.
+#   nginx: the front, with the static files of the same build under /srv/static.
+FROM python:3.12-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -37,3 +39,13 @@ USER zhicheng
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*", "--timeout", "60"]
+
+# The front: nginx with this build's collected static files (hashed names, cached a year), its
+# server block from deploy/nginx/zhicheng.conf (docker-compose.yml mounts the file over this copy,
+# so a configuration change needs no rebuild).
+FROM nginx:1.27-alpine AS nginx
+COPY --from=app /app/var/staticfiles /srv/static
+COPY deploy/nginx/zhicheng.conf /etc/nginx/conf.d/default.conf
+
+# `docker build .` without --target gives the application image.
+FROM app
