@@ -19,11 +19,12 @@ for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); 
 done; exit 1
 endef
 
-.PHONY: help run test test-fast lint format messages messages-check worker ci clean browser-deps gettext-deps fonts-deps bench services
+.PHONY: help run test test-fast guides lint format messages messages-check worker ci clean browser-deps gettext-deps fonts-deps bench services
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   - set up .venv if missing and run the whole test suite"
+	@echo "make guides - redo the user guides' screenshots (docs/guides/images) from the browser tests"
 	@echo "make lint   - ruff check, format check and the import contracts (app layers)"
 	@echo "make messages - update and compile the English catalog (locale/en)"
 	@echo "make worker - run a Celery worker (needs REDIS_URL)"
@@ -103,6 +104,11 @@ test: $(STAMP) var browser-deps fonts-deps
 
 test-fast: $(STAMP) var fonts-deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+# The guides' screenshots (docs/guides/images/), taken by the browser tests that perform each
+# guide's steps (tests/browser/test_guides.py); commit the changed images with the guides.
+guides: $(STAMP) var browser-deps fonts-deps
+	UPDATE_GUIDES=1 $(PY) -m pytest -n 0 tests/browser/test_guides.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

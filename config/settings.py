@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "stats",
     # Demo and benchmark data and their commands (seed_demo, benchmark_*): above every app.
     "demo",
+    # 帮助: the guides of docs/guides/ for each role, at /help/.
+    "guides",
     # Project-wide management commands (makemessages that knows the ``_l`` alias).
     "config",
 ]
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "institutions.context_processors.navigation",
+                "guides.context_processors.help_link",
             ],
         },
     },

@@ -19,6 +19,7 @@ urlpatterns = [
     # /committee/… and the public /verify/… of certificates.
     path("", include("committee.urls")),
     path("stats/", include("stats.urls")),
+    path("help/", include("guides.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
