@@ -24,7 +24,8 @@ def _context(request):
 def index(request):
     scope, form, f = _context(request)
     query = request.GET.urlencode()
-    items = figures.build_all(scope, f)
+    with selectors.analytic_queries():
+        items = figures.build_all(scope, f)
     for figure in items:
         url = reverse("stats:export", args=[figure.key])
         figure.export_url = f"{url}?{query}" if query else url
@@ -40,7 +41,8 @@ def export(request, figure: str):
     if figure not in figures.FIGURES:
         raise Http404(_("没有这项统计。"))
     scope, form, f = _context(request)
-    built = figures.FIGURES[figure][1](scope, f)
+    with selectors.analytic_queries():
+        built = figures.FIGURES[figure][1](scope, f)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx_response(
         figures.workbook(built, scope_label=scope.label, filter_label=form.label()),
