@@ -80,8 +80,10 @@ def upload_attachment(*, actor, declaration, slot: AttachmentSlot, uploaded_file
         raise ValidationError(_("证件照须为 JPEG（.jpg）格式。"))
     existing = Attachment.objects.filter(declaration=declaration, slot=slot)
     if not slot.multiple:
-        # One file only: the new file replaces the old one.
-        for old in existing:
+        # One file only: the new file replaces the old one. Its row is locked before its file
+        # names are read, so a check finishing at the same moment either wrote its thumbnail
+        # first (read here and deleted with the file) or waits and then finds the row gone.
+        for old in existing.select_for_update():
             _delete_files(old)
         existing.delete()
     attachment = Attachment(
@@ -127,12 +129,27 @@ def _delete_files(attachment: Attachment):
 @transaction.atomic
 def delete_attachment(*, actor, attachment: Attachment):
     _editable_declaration(actor, attachment.declaration)
-    _delete_files(attachment)
-    attachment.delete()
+    # The row as it is now, locked: a thumbnail the check wrote after the caller read the row
+    # is deleted too.
+    current = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+    if current is None:
+        return
+    _delete_files(current)
+    current.delete()
+
+
+def _gone(attachment_id: int, stage: str) -> None:
+    logger.info(
+        "attachment %s was replaced or deleted during its check (%s): nothing to do",
+        attachment_id,
+        stage,
+    )
 
 
 def check_attachment(*, attachment_id: int, after_claim=None) -> Attachment | None:
-    """The deep check. Idempotent: a file already decided is left as it is.
+    """The deep check. Idempotent: a file already decided is left as it is. A file replaced or
+    deleted while it was being checked (a quick second upload into a one-file slot) ends the
+    check quietly (logged at info): no error, no retry, and no thumbnail written for it.
 
     ``after_claim(attachment)`` runs once the attempt is counted and before the file is read
     (the task uses it for a test-only delay, so a test can kill a worker mid-check)."""
@@ -145,16 +162,35 @@ def check_attachment(*, attachment_id: int, after_claim=None) -> Attachment | No
             .filter(pk=attachment_id)
             .first()
         )
-        if attachment is None or attachment.status != Attachment.Status.CHECKING:
+        if attachment is None:
+            _gone(attachment_id, "before it started")
+            return None
+        if attachment.status != Attachment.Status.CHECKING:
             return attachment
         attachment.check_attempts += 1
         attachment.save(update_fields=["check_attempts"])
     if after_claim is not None:
         after_claim(attachment)
-    with attachment.file.open("rb") as handle:
-        result = validation.inspect(handle, kind=attachment.kind, photo=attachment.slot.is_photo)
+    try:
+        with attachment.file.open("rb") as handle:
+            result = validation.inspect(
+                handle, kind=attachment.kind, photo=attachment.slot.is_photo
+            )
+    except Exception:
+        # The file may have been deleted with its row (replaced meanwhile): then there is
+        # nothing to retry. Otherwise the error is the task's to retry.
+        if not Attachment.objects.filter(
+            pk=attachment_id, status=Attachment.Status.CHECKING
+        ).exists():
+            _gone(attachment_id, "while its file was read")
+            return None
+        raise
     with transaction.atomic():
-        attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+        attachment = Attachment.objects.select_for_update().filter(pk=attachment_id).first()
+        if attachment is None:
+            # Replaced or deleted while the file was read: no thumbnail for a row that is gone.
+            _gone(attachment_id, "before its result was saved")
+            return None
         if attachment.status != Attachment.Status.CHECKING:
             return attachment
         attachment.status = Attachment.Status.VALID if result.ok else Attachment.Status.REJECTED
@@ -165,9 +201,16 @@ def check_attachment(*, attachment_id: int, after_claim=None) -> Attachment | No
         attachment.checked_at = timezone.now()
         fields = ["status", "reason", "sha256", "page_count", "width", "height", "checked_at"]
         if result.thumbnail:
+            # Written under the row's lock, so a replacement waits for it and then deletes it
+            # with the file; removed again if the row cannot be saved.
             attachment.thumbnail.save("thumb.jpg", ContentFile(result.thumbnail), save=False)
             fields.append("thumbnail")
-        attachment.save(update_fields=fields)
+        try:
+            attachment.save(update_fields=fields)
+        except Exception:
+            if "thumbnail" in fields:
+                attachment.thumbnail.storage.delete(attachment.thumbnail.name)
+            raise
     return attachment
 
 
