@@ -23,6 +23,7 @@ endef
 
 help:
 	@echo "make run    - set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make run-prod - the production settings (DEBUG off) on this machine: collectstatic, migrate, gunicorn"
 	@echo "make test   - set up .venv if missing and run the whole test suite"
 	@echo "make guides - redo the user guides' screenshots (docs/guides/images) from the browser tests"
 	@echo "make lint   - ruff check, format check and the import contracts (app layers)"
@@ -58,6 +59,19 @@ browser-deps:
 	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
 	      || echo "WARNING: could not install chromium; browser tests will be skipped."; \
 	  else echo "WARNING: /usr/bin/chromium missing and no root; browser tests will be skipped."; fi; \
+	fi
+
+# nginx for tests/ops/test_nginx.py, which runs deploy/nginx/zhicheng.conf in a real nginx.
+nginx-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing nginx-light for the nginx configuration tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+	      || echo "WARNING: could not install nginx-light; the nginx tests will be skipped."; \
+	  elif command -v sudo >/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+	      || echo "WARNING: could not install nginx-light; the nginx tests will be skipped."; \
+	  else echo "WARNING: nginx missing and no root; the nginx tests will be skipped."; fi; \
 	fi
 
 # The CJK TrueType font embedded in the generated PDFs (evaluation form, expert packet):
@@ -99,10 +113,10 @@ run: $(STAMP) var fonts-deps
 # The suite runs in one process per CPU (pytest-xdist); PYTEST_WORKERS=0 runs it in this one.
 PYTEST_WORKERS ?= auto
 
-test: $(STAMP) var browser-deps fonts-deps
+test: $(STAMP) var browser-deps fonts-deps nginx-deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test-fast: $(STAMP) var fonts-deps
+test-fast: $(STAMP) var fonts-deps nginx-deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 # The guides' screenshots (docs/guides/images/), taken by the browser tests that perform each
@@ -174,6 +188,24 @@ services:
 bench: $(BENCH_STAMP) var fonts-deps services
 	BENCH_DATABASE=$(BENCH_DATABASE) BENCH_REDIS_URL=$(BENCH_REDIS_URL) \
 	  BENCH_SECONDS=$(BENCH_SECONDS) $(PY) -m bench $(BENCH_ARGS)
+
+# `make run-prod`: the production settings (DEBUG off) on this machine, without Docker. DEBUG off
+# serves only collected, hashed static files, so collectstatic runs first (without it every
+# page is a 500 "Missing staticfiles manifest entry"); then migrate and gunicorn on
+# http://localhost:8000. Plain HTTP here, so no HTTPS redirect or HSTS; the cookies stay Secure,
+# which browsers accept on localhost (use http://localhost:8000, not another host name).
+# Set DATABASE_URL, REDIS_URL, AWS_STORAGE_BUCKET_NAME... in the environment or .env as in
+# production; SECRET_KEY defaults to a random one (sessions end when the server stops).
+PROD_BIND ?= 127.0.0.1:8000
+
+run-prod: $(STAMP) var fonts-deps
+	@set -e; \
+	export DEBUG=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0; \
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(PY) manage.py migrate --noinput; \
+	echo "Serving http://$(subst 127.0.0.1,localhost,$(PROD_BIND)) with DEBUG off (Ctrl-C stops it)"; \
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(PROD_BIND) --workers 3 --access-logfile -
 
 worker: $(STAMP) fonts-deps
 	$(VENV)/bin/celery -A config worker --loglevel=INFO
