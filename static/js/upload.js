@@ -55,11 +55,27 @@
     return fresh;
   }
 
+  // After the uploads, focus goes to the first new file's entry (or to the errors), so that
+  // keyboard and screen reader users land on the result instead of the page's <body>.
+  function focusResult(card, before, failed) {
+    var target = null;
+    if (failed) target = card.querySelector(".upload-errors");
+    if (!target) {
+      target = Array.prototype.filter.call(card.querySelectorAll(".attachment-file"), function (li) {
+        return before.indexOf(li.id) === -1;
+      })[0] || card.querySelector(".upload-errors, h3");
+    }
+    if (!target) return;
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
   function uploadAll(form, fileList) {
     var files = Array.prototype.slice.call(fileList || []);
     var card = form.closest(".attachment-slot");
     if (!files.length || !card || card.classList.contains("uploading")) return;
     var cardId = card.id;
+    var before = Array.prototype.map.call(card.querySelectorAll(".attachment-file"), function (li) { return li.id; });
     var url = form.action;
     var max = parseInt(form.getAttribute("data-max-bytes"), 10);
     var tooLarge = form.getAttribute("data-too-large");
@@ -85,6 +101,7 @@
       if (index >= queue.length) {
         card.classList.remove("uploading");
         showErrors(card, errors);
+        focusResult(card, before, errors.length > 0);
         return;
       }
       var file = queue[index];
