@@ -135,17 +135,22 @@ def queue(organization, f: QueueFilter):
 
 
 def queue_counts(organization, f: QueueFilter) -> dict[str, int]:
-    """How many declarations in each queue state under the other filters (one query)."""
-    counts = dict.fromkeys(QUEUE_STATES, 0)
-    for row in (
-        _filtered(organization, f, with_state=False)
-        .order_by()
-        .values("state")
-        .annotate(n=Count("pk"))
-    ):
-        if row["state"] in counts:
-            counts[row["state"]] = row["n"]
-    return counts
+    """How many declarations in each queue state under the other filters (one query, or none
+    while the shared cache holds them: review/reportable.py)."""
+
+    def count() -> dict[str, int]:
+        counts = dict.fromkeys(QUEUE_STATES, 0)
+        for row in (
+            _filtered(organization, f, with_state=False)
+            .order_by()
+            .values("state")
+            .annotate(n=Count("pk"))
+        ):
+            if row["state"] in counts:
+                counts[row["state"]] = row["n"]
+        return counts
+
+    return reportable.cached_tabs(organization, f, count)
 
 
 def _reportable(organization, f: QueueFilter, publishes_notice: bool | None = None):

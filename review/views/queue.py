@@ -2,6 +2,8 @@
 reporting the declarations it passed (ticked ones, or all that qualify) after a confirmation
 page that shows where each series and level goes."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.db import unprepared
 from core.query import QUERY_MAX_LENGTH
 from declarations import workflow
 from institutions import access
@@ -37,12 +40,16 @@ def queue(request):
     organization = access.require_organization(request.user, *selectors.QUEUE_CAPABILITIES)
     filters = QueueFilterForm(request.GET)
     f = filters.to_filter()
-    counts = selectors.queue_counts(organization, f)
-    paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)
-    if f.state is None or f.state in counts:
-        # The tabs' counts are taken under the same filters: no second COUNT for the pages.
-        paginator.count = counts[f.state] if f.state else sum(counts.values())
-    page = paginator.get_page(request.GET.get("page"))
+    # A search's queries are planned with its values each time (core.db.unprepared): a prepared
+    # statement's generic plan for them scans the whole queue.
+    search = unprepared() if f.q else nullcontext()
+    with search:
+        counts = selectors.queue_counts(organization, f)
+        paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)
+        if f.state is None or f.state in counts:
+            # The tabs' counts are taken under the same filters: no second COUNT for the pages.
+            paginator.count = counts[f.state] if f.state else sum(counts.values())
+        page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.queue_page_rows(organization, page.object_list)
     can_report = access.may(organization, access.Capability.REPORT)
     # review:detail reversed once: the rows' links differ only by the id.
@@ -109,13 +116,18 @@ def queue(request):
             "is_inbox": is_inbox,
             # What may be reported is among the passed: none passed, no query.
             "reportable_count": (
-                selectors.reportable_count(organization, f)
+                _reportable_count(organization, f)
                 if can_report and counts[ReviewState.PASSED]
                 else 0
             ),
             "export_query": filters.query(),
         },
     )
+
+
+def _reportable_count(organization, f) -> int:
+    with unprepared() if f.q else nullcontext():
+        return selectors.reportable_count(organization, f)
 
 
 def _confirm_page(request, organization, ids, filters, *, requested=None, error=None, url=None):

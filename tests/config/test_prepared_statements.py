@@ -36,3 +36,31 @@ def test_a_query_run_once_is_not_prepared_on_postgresql():
         )
         [prepared] = cursor.fetchone()
     assert prepared == 0
+
+
+def _prepared(pattern: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [pattern]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_queries_inside_unprepared_are_planned_with_their_values_each_time():
+    """core.db.unprepared: a queue search is never served a generic plan, however often it is
+    repeated; the connection prepares again once the block ends."""
+    from core.db import unprepared
+
+    if connection.vendor != "postgresql":
+        with unprepared():  # a no-op elsewhere
+            assert list(User.objects.filter(email="x@example.com")) == []
+        pytest.skip("prepared statements are PostgreSQL's")
+    pattern = '%"applicants_user"."email" = $1%'
+    with unprepared():
+        for n in range(8):
+            list(User.objects.filter(email=f"{n}@example.com"))
+    assert _prepared(pattern) == 0
+    for n in range(8):
+        list(User.objects.filter(email=f"{n}@example.com"))
+    assert _prepared(pattern) == 1

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from applicants.models import User
 from review import selectors
+from review.models import Review
 from review.selectors import QueueFilter, is_id_number_search
 from tests.concurrency import postgresql_only  # noqa: F401  (fixture)
 from tests.review.builders import build_queue
@@ -110,7 +111,7 @@ def count_cache(settings):
 
 
 @pytest.mark.parametrize("kind", ["unit", "department"])
-def test_the_reportable_count_costs_a_query_cold_and_none_warm_for_1_and_45_rows(
+def test_the_reportable_and_tab_counts_cost_a_query_each_cold_and_none_warm_for_1_and_45_rows(
     kind,
     count_cache,
     login,
@@ -143,6 +144,7 @@ def test_the_reportable_count_costs_a_query_cold_and_none_warm_for_1_and_45_rows
         # demo.bulk writes behind the ORM's back: the count is retired as a write would.
         reportable.forget(organization.pk)
         expected = len(selectors.reportable_ids(organization, QueueFilter()))
+        passed = Review.objects.filter(organization=organization, state="passed").count()
         for page in ({}, params):
             with (
                 django_assert_max_num_queries(COLD[kind]),
@@ -153,11 +155,14 @@ def test_the_reportable_count_costs_a_query_cold_and_none_warm_for_1_and_45_rows
                 again = client.get(URL, page)
             for response in (first, again):
                 assert response.context["reportable_count"] == expected
+                tabs = {tab[0]: tab[2] for tab in response.context["tabs"]}
+                assert tabs["passed"] == passed
             # (With Redis the session is read from the cache: one query fewer in both.)
             costs.setdefault(count, []).append((len(cold), len(warm)))
         reportable.forget(organization.pk)
     assert costs[1] == costs[44], costs
-    assert all(warm == cold - 1 for cold, warm in costs[1]), costs
+    # Warm, the tabs' counts and the reportable count both come from the cache.
+    assert all(warm == cold - 2 for cold, warm in costs[1]), costs
 
 
 def test_a_page_of_20_rows_is_read_in_three_queries(

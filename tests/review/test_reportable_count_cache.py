@@ -310,3 +310,56 @@ def test_a_plan_changed_retires_every_organizations_count(
     check(supervising_department, 0, this_year)
     check(supervising_department, 2, QueueFilter(year=engineering_plan.year))
     check(unit, 0)
+
+
+def _tabs_in_db(organization, f):
+    from review.models import QUEUE_STATES, Review
+
+    rows = Review.objects.filter(organization=organization).exclude(state="withdrawn")
+    if f.year:
+        rows = rows.filter(declaration__plan__year=f.year)
+    return {state: rows.filter(state=state).count() for state in QUEUE_STATES}
+
+
+def test_the_tabs_counts_follow_every_move(
+    count_cache,
+    unit,
+    unit_reviewer,
+    engineering_plan,
+    submitted,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """The tabs (全部, 待审核, 审核通过, ...) are cached like the count and exact after each
+    pass, return and report; another filter has its own entry; a search is always counted."""
+    a, b = build_queue(unit, engineering_plan, 2, state="pending")
+    reportable.forget(unit.pk)
+    this_year = QueueFilter(year=engineering_plan.year)
+
+    def tabs(f, queries):
+        with django_assert_num_queries(queries):
+            counts = selectors.queue_counts(unit, f)
+        assert counts == _tabs_in_db(unit, f)
+        return counts
+
+    first = tabs(QueueFilter(), 1)
+    assert first["pending"] == 3  # a, b and the submitted declaration
+    assert tabs(QueueFilter(), 0) == first
+    assert tabs(QueueFilter(state="passed"), 0) == first  # the state tab is not in the key
+    tabs(this_year, 1)
+    assert tabs(QueueFilter(year=engineering_plan.year + 1), 1)["pending"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pass_declaration(actor=unit_reviewer, declaration=a)
+    after_pass = tabs(QueueFilter(), 1)
+    assert (after_pass["pending"], after_pass["passed"]) == (2, 1)
+    assert tabs(this_year, 1) == after_pass
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_declaration(actor=unit_reviewer, declaration=b, reason="业绩材料不全")
+    assert tabs(QueueFilter(), 1)["pending"] == 1
+    assert tabs(QueueFilter(), 0)["pending"] == 1
+
+    name = submitted.applicant.name
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert selectors.queue_counts(unit, QueueFilter(q=name))["pending"] == 1
