@@ -133,7 +133,13 @@ def _add_request_id_header(headers=None, **kwargs):
 
 @signals.task_prerun.connect(weak=False)
 def _bind_task_request_id(task_id=None, task=None, **kwargs):
-    request_id = sane_request_id(getattr(getattr(task, "request", None), _TASK_HEADER, None))
+    request = getattr(task, "request", None)
+    # Message headers become attributes of task.request (Celery's protocol 2); older
+    # releases nest custom ones under request.headers.
+    carried = getattr(request, _TASK_HEADER, None) or (
+        (getattr(request, "headers", None) or {}).get(_TASK_HEADER)
+    )
+    request_id = sane_request_id(carried)
     if request_id and task_id:
         # An eager task runs inside the request and already has its id; a worker's task
         # gets the one its message carried.

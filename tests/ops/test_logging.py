@@ -17,6 +17,11 @@ from core.logging import (
     unbind_request,
 )
 from tests.config.test_settings import run
+from tests.integration.conftest import (  # noqa: F401  (fixtures)
+    celery_workers,
+    private_media,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -155,3 +160,25 @@ def test_plain_logs_stay_the_default():
     result = run(["-c", script])
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().endswith("WARNING x: plain")
+
+
+@pytest.mark.celery_worker
+def test_a_real_workers_json_lines_carry_the_id_of_the_request_that_queued_the_task(
+    celery_workers,  # noqa: F811  (the fixture imported above)
+):
+    from attachments.tasks import check_attachment
+
+    worker = celery_workers(env={"LOG_FORMAT": "json"})
+    tokens = bind_request(None, "req-worker-check")
+    try:
+        check_attachment.delay(99_999_999)  # a file deleted before its check: logged, no-op
+    finally:
+        unbind_request(tokens)
+
+    def task_lines():
+        lines = [json.loads(t) for t in worker.output(20000).splitlines() if t.startswith("{")]
+        return [line for line in lines if line["request_id"] == "req-worker-check"]
+
+    assert wait_for(lambda: any(x["logger"] == "celery.app.trace" for x in task_lines()))
+    loggers = {line["logger"] for line in task_lines()}
+    assert {"attachments.services", "celery.app.trace"} <= loggers
