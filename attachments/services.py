@@ -18,7 +18,11 @@ from declarations.models import AttachmentSlot, Declaration
 
 logger = logging.getLogger(__name__)
 
-STUCK_AFTER = timedelta(minutes=10)
+#: A check takes seconds (a 2,000-page PDF about 1 s here) and is stopped at
+#: CHECK_TIME_LIMIT, so a file still "checking" this long after its upload has lost its check
+#: (a killed worker, a lost message): the sweep, every minute from beat, queues it again.
+CHECK_TIME_LIMIT = 90
+STUCK_AFTER = timedelta(minutes=2)
 MAX_CHECK_ATTEMPTS = 5
 
 

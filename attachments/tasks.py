@@ -11,8 +11,13 @@ Reliability of the check:
 * transient errors (the file system, S3, the database) are retried with exponential backoff;
   each run counts one attempt, and after ``MAX_CHECK_ATTEMPTS`` the sweep rejects the file
   with a reason instead of trying for ever;
-* the sweep (``requeue_stuck_checks``, every 5 minutes from celery beat, or the
-  ``requeue_stuck_attachments`` command) re-queues files stuck in "checking".
+* a check is stopped after ``services.CHECK_TIME_LIMIT`` seconds (it takes seconds), so
+  one still "checking" two minutes after its upload is known to be lost;
+* the sweep (``requeue_stuck_checks``, every minute from celery beat, or the
+  ``requeue_stuck_attachments`` command) re-queues files "checking" for more than
+  ``services.STUCK_AFTER`` (2 minutes): a check interrupted by a killed worker is done again
+  within about 3 minutes instead of waiting for the broker's visibility timeout. A message
+  redelivered later finds the file decided and does nothing.
 """
 
 import logging
@@ -66,6 +71,10 @@ def _test_delay(attachment):
     # The first run and its retries together make MAX_CHECK_ATTEMPTS attempts; then the sweep
     # rejects the file with a reason.
     max_retries=services.MAX_CHECK_ATTEMPTS - 1,
+    # Never running when the sweep's threshold (STUCK_AFTER) comes: an overrun is stopped,
+    # counts as an attempt and is queued again by the sweep.
+    soft_time_limit=services.CHECK_TIME_LIMIT - 15,
+    time_limit=services.CHECK_TIME_LIMIT,
 )
 def check_attachment(self, attachment_id: int):
     attachment = services.check_attachment(attachment_id=attachment_id, after_claim=_test_delay)

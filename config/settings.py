@@ -258,6 +258,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Redis hands a message that was delivered but never acknowledged (its worker was killed: with
+# acks_late a task is acknowledged only when it ends) to another worker after this many
+# seconds. It must exceed the longest time a worker holds a message unacknowledged, or a
+# healthy task runs twice: the longest task, a document render (hard time_limit 660 s in
+# documents.tasks), and the longest retry countdown a worker keeps (600 s, the SMS/email
+# delivery backoff) -> 30 minutes. Recovery after a killed worker does not wait for it: the
+# beat sweeps re-queue stuck checks and renders within minutes (config/celery.py, README).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=30 * 60)
+}
 
 if REDIS_URL:
     CACHES = {

@@ -21,7 +21,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,14 @@ from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 
 logger = logging.getLogger(__name__)
 
-STUCK_AFTER = timedelta(minutes=15)
+#: A request still queued (never claimed: a lost message, a worker killed before it began) is
+#: queued again after QUEUED_STUCK_AFTER; a render started (claimed) longer ago than a render
+#: may run (documents.tasks.render_document's hard time_limit, RENDER_TIME_LIMIT) cannot still
+#: be running (a killed worker) and is queued again after STUCK_AFTER. The sweep runs every
+#: minute from beat.
+RENDER_TIME_LIMIT = 660
+QUEUED_STUCK_AFTER = timedelta(minutes=2)
+STUCK_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
 ORPHANS_AFTER = timedelta(hours=1)
 MAX_ATTEMPTS = 5
 
@@ -395,12 +402,18 @@ def _delete_orphans(document: GeneratedDocument) -> None:
             continue
 
 
-def requeue_stuck_documents(*, older_than: timedelta = STUCK_AFTER) -> int:
+def requeue_stuck_documents(
+    *, older_than: timedelta = STUCK_AFTER, queued_older_than: timedelta = QUEUED_STUCK_AFTER
+) -> int:
     """Renders queued or started long ago and never finished (a dead worker, a lost message)
-    are queued again; after MAX_ATTEMPTS the document fails with a reason instead."""
-    cutoff = timezone.now() - older_than
+    are queued again; after MAX_ATTEMPTS the document fails with a reason instead. A queued
+    request counts as stuck after ``queued_older_than``, a started one after ``older_than``
+    (longer than a render may run). Each re-queue stamps updated_at, so a request waiting
+    behind a long queue is queued again at most once per threshold."""
+    now = timezone.now()
     stuck = GeneratedDocument.objects.filter(
-        status__in=(DocumentStatus.PENDING, DocumentStatus.RENDERING), updated_at__lt=cutoff
+        Q(status=DocumentStatus.PENDING, updated_at__lt=now - queued_older_than)
+        | Q(status=DocumentStatus.RENDERING, updated_at__lt=now - older_than)
     )
     stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=DocumentStatus.FAILED,

@@ -3,8 +3,8 @@ the sweep that re-queues renders a dead worker or a lost message left behind.
 
 acks_late + reject_on_worker_lost: a worker killed while drawing leaves its message to be
 delivered again, and the render claims the same request again (services.render_document is
-idempotent and publishes only a complete file). The sweep (every 5 minutes from celery beat)
-catches what the broker lost.
+idempotent and publishes only a complete file). The sweep (every minute from celery beat)
+re-queues what a killed worker or the broker left behind (services.requeue_stuck_documents).
 """
 
 import logging
@@ -39,8 +39,9 @@ def _test_delay(document):
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    soft_time_limit=600,
-    time_limit=660,
+    # The sweep treats a render started longer ago than this as lost (services.STUCK_AFTER).
+    soft_time_limit=services.RENDER_TIME_LIMIT - 60,
+    time_limit=services.RENDER_TIME_LIMIT,
 )
 def render_document(document_id: int, generation: int):
     document = services.render_document(

@@ -3,7 +3,9 @@ MAX_CHECK_ATTEMPTS with a reason, transient errors are retried, and a second che
 file changes nothing. Tasks run eagerly here (SQLite or CI's eager PostgreSQL pass)."""
 
 import io
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -39,7 +41,15 @@ def put(engineering_declaration):
     return _put
 
 
-STUCK = timedelta(minutes=11)
+STUCK = timedelta(minutes=3)
+
+
+@contextmanager
+def later(delta: timedelta):
+    """Within the block Django's clock (timezone.now) is frozen at `delta` from now."""
+    frozen = timezone.now() + delta
+    with mock.patch.object(timezone, "now", lambda: frozen):
+        yield
 
 
 def test_stuck_file_is_requeued_and_becomes_valid(put):
@@ -54,7 +64,7 @@ def test_stuck_file_is_requeued_and_becomes_valid(put):
 
 
 def test_fresh_checking_file_is_left_alone(put):
-    fresh = put(age=timedelta(minutes=9))
+    fresh = put(age=timedelta(seconds=100))
 
     assert services.requeue_stuck_checks() == 0
 
@@ -202,7 +212,7 @@ def test_task_is_late_acked_retried_with_backoff_and_swept_by_beat():
     assert (
         entry["task"] == tasks.requeue_stuck_checks.name == "attachments.tasks.requeue_stuck_checks"
     )
-    assert entry["schedule"] == 300
+    assert entry["schedule"] == 60 and entry["options"]["expires"] < 60
 
 
 def test_test_only_delay_is_off_by_default(monkeypatch):
@@ -213,3 +223,55 @@ def test_test_only_delay_is_off_by_default(monkeypatch):
     monkeypatch.setenv(tasks.TEST_DELAY_ENV, "0.5")
     tasks._test_delay(Attachment(pk=1))
     assert slept == [0.5]
+
+
+def test_check_interrupted_by_a_killed_worker_is_requeued_within_three_minutes(put):
+    """A worker killed mid-check: the attempt is counted, the file stays "checking" and its
+    message is unacknowledged until the broker's visibility timeout (30 minutes). The sweep,
+    every minute, takes it up once the file is STUCK_AFTER (2 minutes) old."""
+    attachment = put()
+    Attachment.objects.filter(pk=attachment.pk).update(check_attempts=1)  # killed mid-check
+
+    # The sweeps of the first two minutes leave it alone (a live check may still be running).
+    for seconds in (30, 60, 90, 119):
+        with later(timedelta(seconds=seconds)):
+            assert services.requeue_stuck_checks() == 0
+    attachment.refresh_from_db()
+    assert attachment.status == Attachment.Status.CHECKING and attachment.check_attempts == 1
+
+    # The first sweep after two minutes (at most one schedule interval later) checks it again.
+    with later(services.STUCK_AFTER + timedelta(seconds=60)):
+        assert tasks.requeue_stuck_checks() == 1
+    attachment.refresh_from_db()
+    assert attachment.status == Attachment.Status.VALID, attachment.reason
+    assert attachment.check_attempts == 2
+
+    # Later sweeps, and the original message redelivered after the visibility timeout, change
+    # nothing.
+    with later(timedelta(minutes=31)):
+        assert services.requeue_stuck_checks() == 0
+        tasks.check_attachment.delay(attachment.pk)
+    attachment.refresh_from_db()
+    assert attachment.status == Attachment.Status.VALID and attachment.check_attempts == 2
+
+
+def test_the_sweep_threshold_outlasts_the_longest_check_and_recovery_beats_redelivery():
+    from django.conf import settings
+
+    from documents import services as document_services
+    from documents import tasks as document_tasks
+
+    task = tasks.check_attachment
+    # No check can still be running when the sweep takes its file up again.
+    assert task.time_limit == services.CHECK_TIME_LIMIT < services.STUCK_AFTER.total_seconds()
+    assert task.soft_time_limit < task.time_limit
+    # Queued again within 2-3 minutes: the threshold plus one beat interval.
+    interval = app.conf.beat_schedule["requeue-stuck-attachment-checks"]["schedule"]
+    assert services.STUCK_AFTER.total_seconds() + interval <= 180
+    # The visibility timeout outlasts the longest task (a render) and the longest retry
+    # countdown a worker holds, so a healthy task is never delivered twice.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert app.conf.broker_transport_options["visibility_timeout"] == visibility
+    render = document_tasks.render_document
+    assert render.time_limit == document_services.RENDER_TIME_LIMIT
+    assert visibility > render.time_limit + 600

@@ -19,7 +19,7 @@ def test_funnel_counts_the_furthest_stage_each_declaration_reached(dataset, admi
         "草稿",
         "已提交",
         "单位审核",
-        "主管（呈报）部门",
+        "主管（呈报）部门审核",
         "报送评委会",
         "评审通过",
         "获发证书",

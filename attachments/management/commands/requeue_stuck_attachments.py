@@ -1,6 +1,6 @@
-"""python manage.py requeue_stuck_attachments [--older-than-minutes 10]
+"""python manage.py requeue_stuck_attachments [--older-than-minutes 2]
 
-The same sweep celery beat runs every 5 minutes: files stuck in "checking" are queued again,
+The same sweep celery beat runs every minute: files stuck in "checking" are queued again,
 and those that already had MAX_CHECK_ATTEMPTS attempts are rejected with a reason."""
 
 from datetime import timedelta
@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from attachments import services
+
+DEFAULT_MINUTES = int(services.STUCK_AFTER.total_seconds() // 60)
 
 
 class Command(BaseCommand):
@@ -20,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--older-than-minutes",
             type=int,
-            default=int(services.STUCK_AFTER.total_seconds() // 60),
-            help="上传超过多少分钟仍在检查中才算停滞（默认10）",
+            default=DEFAULT_MINUTES,
+            help=f"上传超过多少分钟仍在检查中才算停滞（默认{DEFAULT_MINUTES}）",
         )
 
     def handle(self, *args, older_than_minutes: int, **options):
