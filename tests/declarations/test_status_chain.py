@@ -1,3 +1,4 @@
+# ruff: noqa: F401, F811 (fixtures imported from the committee tests' fixture modules)
 """状态跟踪 leads with a picture of the chain: each level done, current (with the days it has
 been there) or not yet, and a return or rejection said in words at the level that decided it."""
 
@@ -10,7 +11,15 @@ from declarations.services import submit_declaration
 from review import services as review_services
 from tests import factories
 from tests.clock import days_later
-from tests.committee.acceptance_fixtures import chain, levels, up_the_chain  # noqa: F401
+from tests.committee.acceptance_fixtures import chain, levels, up_the_chain
+from tests.committee.results_fixtures import (
+    at_committee,
+    confirmed,
+    evaluate,
+    meeting,
+    passed,
+    reporters,
+)
 from tests.declarations.builders import fill_valid
 
 
@@ -33,12 +42,12 @@ def page(login, declaration):
 
 
 @pytest.fixture
-def submitted(engineering_declaration, committed_applicant, unit, chain):  # noqa: F811
+def submitted(engineering_declaration, committed_applicant, unit, chain):
     fill_valid(engineering_declaration, unit)
     return submit_declaration(actor=committed_applicant, declaration=engineering_declaration)
 
 
-def test_a_draft_shows_every_level_not_yet(login, engineering_declaration, unit, chain):  # noqa: F811
+def test_a_draft_shows_every_level_not_yet(login, engineering_declaration, unit, chain):
     html = page(login, engineering_declaration)
     found = chain_levels(html)
     assert [kind for kind, _state, _text in found] == [
@@ -82,7 +91,7 @@ def test_after_the_departments_they_are_done_and_the_committee_current(
     unit,
     unit_reviewer,
     levels,
-    engineering_committee,  # noqa: F811
+    engineering_committee,
 ):
     declaration = up_the_chain(submitted, unit=unit, unit_reviewer=unit_reviewer, levels=levels)
     html = page(login, declaration)
@@ -136,13 +145,60 @@ def test_a_rejection_above_the_unit_is_said_in_words_there(
     assert "审核不通过" in found[1][2]
 
 
+def test_a_refusal_by_the_committee_office_is_said_at_the_committee(
+    login, at_committee, committee_office_user, committee_office
+):
+    from committee.services import acceptance
+
+    acceptance.decide(
+        actor=committee_office_user,
+        office=committee_office,
+        action="refuse",
+        declaration_ids=[at_committee.pk],
+        reason="不符合申报条件",
+    )
+    found = chain_levels(page(login, at_committee))
+    assert [state for _kind, state, _text in found] == [
+        "done",
+        "done",
+        "done",
+        "refused",
+        "todo",
+        "todo",
+    ]
+    assert "不予受理" in found[3][2]
+
+
+def test_a_failed_evaluation_is_said_at_the_result(
+    login, at_committee, committee_office_user, meeting
+):
+    evaluate(at_committee, committee_office_user, meeting, passed=False)
+    found = chain_levels(page(login, at_committee))
+    assert [state for _kind, state, _text in found][3:] == ["done", "failed", "todo"]
+    assert "评审未通过" in found[4][2]
+
+
+def test_a_passed_evaluation_under_notice_and_then_the_certificate(
+    login, passed, committee_office_user, meeting
+):
+    found = chain_levels(page(login, passed))
+    assert [state for _kind, state, _text in found][3:] == ["done", "current", "todo"]
+    assert "评审通过（公示中）" in found[4][2]
+
+
+def test_a_confirmed_result_shows_the_certificate_issued(login, confirmed):
+    found = chain_levels(page(login, confirmed))
+    assert {state for _kind, state, _text in found} == {"done"}
+    assert "已颁发" in found[5][2]
+
+
 def test_query_count_does_not_grow_with_the_steps(
     login,
     submitted,
     unit,
     unit_reviewer,
     levels,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     client = login(submitted.applicant)
     url = reverse("declarations:timeline", args=[submitted.pk])
