@@ -9,16 +9,18 @@ The page shows the data table of every chart right after it.
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 460
-LABEL_WIDTH = 140
-VALUE_WIDTH = 72
+WIDTH = 400
+LABEL_WIDTH = 132
+VALUE_WIDTH = 64
+# The funnel writes "count · share" after its bars.
+FUNNEL_VALUE_WIDTH = 96
 BAR_HEIGHT = 18
 GAP = 10
 TOP = 8
 FONT_SIZE = 14
 COLOURS = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1")
 # Characters of a label that fit in LABEL_WIDTH at FONT_SIZE (CJK characters are square). The
-# drawing is narrow so that on a phone (about 340 px wide) its text stays about 10 px high.
+# drawing is narrow so that on a phone (about 340 px wide) its text stays about 12 px high.
 LABEL_CHARS = 9
 
 
@@ -116,7 +118,7 @@ def funnel_chart(
     first = values[0]
     height = 30
     body, y = [], TOP
-    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    plot = WIDTH - LABEL_WIDTH - FUNNEL_VALUE_WIDTH
     centre = LABEL_WIDTH + plot / 2
     for label, value in zip(labels, values, strict=True):
         width = max(plot * value / first, 2 if value else 0)

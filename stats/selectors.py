@@ -183,7 +183,7 @@ STAGES = (
     _l("草稿"),
     _l("已提交"),
     _l("单位审核"),
-    _l("主管（呈报）部门审核"),
+    _l("主管（呈报）部门"),
     _l("报送评委会"),
     _l("评审通过"),
     _l("获发证书"),
@@ -399,10 +399,16 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
 
 
 def _left_at() -> Case:
-    """When a review left its organization: reported up, or returned or rejected."""
+    """When a review left its organization: reported up, returned or rejected; at a committee
+    office, accepted too (its Review turns PASSED on 受理, committee.services.acceptance)."""
     return Case(
         When(state=ReviewState.REPORTED, then=F("reported_at")),
         When(state__in=(ReviewState.RETURNED, ReviewState.REJECTED), then=F("decided_at")),
+        When(
+            state=ReviewState.PASSED,
+            organization__kind__in=access.kinds_with(C.RECEIVE),
+            then=F("decided_at"),
+        ),
         default=None,
         output_field=DateTimeField(),
     )
@@ -418,7 +424,8 @@ LEVEL_ORDER = (
 
 
 def days_at_level(scope: Scope, f: StatsFilter) -> list[DaysRow]:
-    """Days from arrival to leaving (reported up, returned, rejected) per kind of organization:
+    """Days from arrival to leaving (reported up, returned, rejected; accepted by a committee
+    office) per kind of organization:
     median and 90th percentile. PostgreSQL computes them (PERCENTILE_CONT); other databases
     fetch the durations in one query and compute them here (percentile_cont)."""
     reviews = (

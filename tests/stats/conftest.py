@@ -117,12 +117,12 @@ def build(
             review(d[key], unit, "reported", left=unit_days)
             review(d[key], supervising_department, "pending", arrived=unit_days, received_from=unit)
         committee_stage = (
-            ("at_committee", "at_committee", 4, 1),
-            ("failed", "evaluation_failed", 4, 2),
-            ("confirmed", "confirmed", 6, 3),
-            ("passed", "evaluation_passed", 8, 4),
+            ("at_committee", "at_committee", 4, 1, None),
+            ("failed", "evaluation_failed", 4, 2, 2),
+            ("confirmed", "confirmed", 6, 3, 3),
+            ("passed", "evaluation_passed", 8, 4, 7),
         )
-        for key, status, unit_days, dept_days in committee_stage:
+        for key, status, unit_days, dept_days, office_days in committee_stage:
             d[key] = declaration(plan, unit, status, committee=engineering_committee, started=True)
             review(d[key], unit, "reported", left=unit_days)
             review(
@@ -145,8 +145,9 @@ def build(
             review(
                 d[key],
                 committee_office,
-                "pending",
+                "pending" if office_days is None else "passed",
                 arrived=top + 10,
+                left=None if office_days is None else top + 10 + office_days,
                 received_from=reporting_department,
             )
         for key, passed in (("failed", False), ("confirmed", True), ("passed", True)):
@@ -211,7 +212,8 @@ def dataset(
     confirmed → 证书; other → 部门.
     Days at the unit (left): returned 2, at_dept 3 and 5, committee ones 4, 4, 6, 8 → median 4,
     p90 6.8; at the supervising department 1, 2, 3, 4 → 2.5, 3.7; at the reporting department
-    10 each. The meeting: failed ✗, confirmed ✓, passed ✓ → 3 evaluated, 2 passed."""
+    10 each; at the committee office (accepted) 2, 3, 7 → 3, 6.2. The meeting: failed ✗,
+    confirmed ✓, passed ✓ → 3 evaluated, 2 passed."""
     return build(
         engineering_plan=engineering_plan,
         culture_plan=culture_plan,
