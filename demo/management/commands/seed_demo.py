@@ -265,9 +265,30 @@ class Command(BaseCommand):
             _username, series_code, _chain, office, _number = CERTIFIED
             committee_stage.charge_fee(actor=accounts[office], plan=plans[series_code])
 
+        self._finish_background_work()
+
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         if certificate is not None:
             self.stdout.write(committee_stage.describe(certificate))
+
+    def _finish_background_work(self):
+        """Check the uploads and draw the documents the seeding queued, here and now, as the
+        worker would: with REDIS_URL set the tasks wait in the broker for a worker that may not
+        run yet, and the demo would show files 检查中 and forms 生成中 until it does (the queued
+        messages find the work done and do nothing). Without Redis they ran eagerly already."""
+        from attachments import services as attachment_services
+        from attachments.models import Attachment
+        from documents import services as document_services
+        from documents.models import DocumentStatus, GeneratedDocument
+
+        checking = Attachment.objects.filter(status=Attachment.Status.CHECKING)
+        for pk in checking.values_list("pk", flat=True):
+            attachment_services.check_attachment(attachment_id=pk)
+        waiting = GeneratedDocument.objects.filter(
+            status__in=(DocumentStatus.PENDING, DocumentStatus.RENDERING)
+        )
+        for pk, generation in waiting.values_list("pk", "generation"):
+            document_services.render_document(document_id=pk, generation=generation)
 
     def _base(self):
         """Everything on the real calendar but the committee stage."""
