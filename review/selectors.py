@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
+from declarations.services import config_version
 from declarations.workflow import Action
 from institutions import access
 from review import reportable
@@ -132,6 +133,30 @@ def queue(organization, f: QueueFilter):
         )
         .order_by("-arrived_at", "-pk")
     )
+
+
+_catalog_options: dict = {}
+
+
+def catalog_options(series_queryset, level_queryset) -> tuple[list, list]:
+    """The queue filter's series and levels. With the shared cache on (review.reportable) they
+    are kept in this process under the catalog version (declarations.services.config_version,
+    replaced by any change to a catalog entry): one cache read instead of two queries a page."""
+    timeout = reportable.cache_timeout()
+    if not timeout:
+        return list(series_queryset), list(level_queryset)
+    version = config_version()
+    now = timezone.now()
+    found = _catalog_options.get(version)
+    if found is None or found[0] < now:
+        found = (
+            now + datetime.timedelta(seconds=timeout),
+            list(series_queryset),
+            list(level_queryset),
+        )
+        _catalog_options.clear()
+        _catalog_options[version] = found
+    return found[1], found[2]
 
 
 def queue_counts(organization, f: QueueFilter) -> dict[str, int]:

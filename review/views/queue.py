@@ -88,6 +88,9 @@ def queue(request):
     links = hooks.row_links(request, organization, [row.declaration_id for row in page])
     for row in page:
         row.links = links.get(row.declaration_id, [])
+    series_options, level_options = selectors.catalog_options(
+        filters.fields["series"].queryset, filters.fields["level"].queryset
+    )
     tabs = [("", _("全部"), sum(counts.values()), filters.query(state=""))]
     tabs += [(s.value, s.label, counts[s], filters.query(state=s.value)) for s in QUEUE_STATES]
     return render(
@@ -102,8 +105,8 @@ def queue(request):
                 "q": filters.data.get("q", ""),
                 "q_max": QUERY_MAX_LENGTH,
             },
-            "series_options": list(filters.fields["series"].queryset),
-            "level_options": list(filters.fields["level"].queryset),
+            "series_options": series_options,
+            "level_options": level_options,
             "selected_series": f.series,
             "selected_level": f.level,
             # Filters set besides the state tab (the phone's 筛选 button counts them).

@@ -130,6 +130,7 @@ def test_the_reportable_and_tab_counts_cost_a_query_each_cold_and_none_warm_for_
         else (supervising_department, department_reviewer, unit)
     )
     client = login(user)
+    client.get(URL)  # the process's own caches (the filter's catalog options) filled once
     params = {"year": engineering_plan.year, "state": "passed"}
     costs = {}
     for count in (1, 44):
@@ -421,3 +422,23 @@ def test_reportable_count_follows_the_data_though_its_query_text_is_kept(
     assert selectors.reportable_count(unit, f) == 2
     assert selectors.reportable_count(unit, QueueFilter(q=declarations[1].applicant.name)) == 1
     assert selectors.reportable_count(unit, QueueFilter(q="查无此人")) == 0
+
+
+def test_the_filters_series_and_levels_are_kept_until_the_catalog_changes(
+    count_cache, login, unit, unit_reviewer, engineering_plan, django_assert_num_queries
+):
+    """With the shared cache on, the 职称系列/申报级别 options cost no query once read, and a
+    series added by an administrator shows at once (the catalog version changes)."""
+    from tests.factories import SeriesFactory
+
+    client = login(unit_reviewer)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(URL)
+    assert not any('"declarations_series"' in q["sql"] for q in warm.captured_queries)
+    assert engineering_plan.series.name in page.content.decode()
+    added = SeriesFactory(code="new-series", name="新增系列甲")
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(URL)
+    assert any('"declarations_series"' in q["sql"] for q in after.captured_queries)
+    assert f'<option value="{added.pk}">新增系列甲</option>' in page.content.decode()
