@@ -58,7 +58,7 @@ def _count_figure(key, title, first_header, rows) -> Figure:
         [[r.label, r.total, r.submitted, r.passed] for r in rows],
         charts.bar_chart(
             title,
-            [r.label for r in rows],
+            [r.short or r.label for r in rows],
             [
                 (_("申报数"), [r.total for r in rows]),
                 (_("评审通过"), [r.passed for r in rows]),

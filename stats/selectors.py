@@ -260,6 +260,8 @@ class CountRow:
     total: int
     submitted: int
     passed: int
+    # The chart's label where the table's is long (a region's name without its province).
+    short: str = ""
 
 
 def _counts():
@@ -298,7 +300,11 @@ def by_region(scope: Scope, f: StatsFilter) -> list[CountRow]:
     """Declarations per region of the declaring unit (one query)."""
     rows = (
         declarations(scope, f)
-        .values("declaring_unit__region__code", "declaring_unit__region__full_name")
+        .values(
+            "declaring_unit__region__code",
+            "declaring_unit__region__full_name",
+            "declaring_unit__region__name",
+        )
         .annotate(**_counts())
         .order_by("declaring_unit__region__code")
     )
@@ -308,6 +314,7 @@ def by_region(scope: Scope, f: StatsFilter) -> list[CountRow]:
             r["total"],
             r["submitted"],
             r["passed"],
+            short=r["declaring_unit__region__name"] or "",
         )
         for r in rows
     ]
@@ -482,7 +489,8 @@ class PassRow:
 
     @property
     def label(self) -> str:
-        return f"{self.committee}（{self.year}）"
+        """The chart's label: the year first, so that a shortened label keeps it."""
+        return f"{self.year} {self.committee}"
 
 
 def pass_rates(scope: Scope, f: StatsFilter) -> list[PassRow]:

@@ -176,3 +176,11 @@ def test_export_days(dataset, login, administrator):
 def test_export_of_an_unknown_figure_is_not_found(dataset, login, administrator):
     response = login(administrator).get("/stats/export/nothing.xlsx")
     assert response.status_code == 404
+
+
+def test_chart_labels_keep_what_tells_bars_apart(dataset, login, administrator, unit):
+    html = login(administrator).get(URL).content.decode()
+    labels = {"".join(t.itertext()) for chart in svgs(html) for t in chart.iter(f"{SVG}text")}
+    # A region by its own name (the table has the full one); a committee's result by year first.
+    assert unit.region.name in labels
+    assert any(label.startswith("2026 ") for label in labels)
