@@ -20,6 +20,7 @@ import requests
 from django.conf import settings
 from django.urls import reverse
 
+from tests.attachments.test_s3_storage import bucket, moto_endpoint, s3_storage  # noqa: F401
 from tests.declarations.builders import upload_valid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +61,16 @@ def server_block(*, port, upstream, static_root, private_root, store) -> str:
 
 
 @pytest.fixture
-def nginx(live_server, tmp_path, settings):
+def store(request):
+    """host:port of the S3-compatible store behind /_s3/: the moto server when a test asks
+    for it (indirect parameter "moto"), else a port where nothing listens."""
+    if getattr(request, "param", None) == "moto":
+        return request.getfixturevalue("moto_endpoint").removeprefix("http://")
+    return f"127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def nginx(live_server, tmp_path, settings, store):
     """nginx on a free port with the production server block, upstream = the live server,
     private files = this test's media directory, the internal prefix as in settings."""
     private_root = tmp_path / "private"
@@ -88,7 +98,7 @@ def nginx(live_server, tmp_path, settings):
             upstream=upstream,
             static_root=static_root,
             private_root=private_root,
-            store=f"127.0.0.1:{free_port()}",
+            store=store,
         )
     )
     # Workers of an nginx started by root would run as nobody, who cannot read tmp_path.
@@ -232,3 +242,42 @@ def test_a_body_over_the_upload_limit_is_refused_before_django(nginx):
     # A 5 MB file with its form around it still reaches the application (CSRF refuses it).
     fits = requests.post(url, data=b"x" * (5 * 1024 * 1024 + 64 * 1024))
     assert fits.status_code == 403
+
+
+@pytest.mark.parametrize("store", ["moto"], indirect=True)
+def test_a_signed_url_under_s3_reaches_the_store_unchanged(
+    nginx,
+    s3_storage,  # noqa: F811 - after nginx: the files go to the bucket
+    settings,
+    client,
+    engineering_declaration,
+):
+    """PRIVATE_FILES_S3_PUBLIC_URL=/_s3 (the compose stack): the download redirects to /_s3/...
+    of the site, and nginx passes that to the store (MinIO there, moto here) with its path,
+    signature and the store's Host, so the browser gets the file from a store it cannot reach
+    itself. Only reading goes through."""
+    settings.PRIVATE_FILES_S3_PUBLIC_URL = "/_s3"
+    _client, bucket_name = s3_storage
+    scan = upload_valid(
+        engineering_declaration,
+        engineering_declaration.plan.sections.get(slots__code="education_record").slots.get(
+            code="education_record"
+        ),
+        name="学历备案表.pdf",
+    )
+    content = scan.file.open("rb").read()
+    session = session_for(client, engineering_declaration.applicant)
+
+    redirect = session.get(
+        nginx.url + reverse("attachments:download", args=[scan.pk]), allow_redirects=False
+    )
+    assert redirect.status_code == 302
+    location = redirect.headers["Location"]
+    assert location.startswith(f"/_s3/{bucket_name}/{scan.file.name}?")
+
+    response = requests.get(nginx.url + location, timeout=10)
+    assert response.status_code == 200
+    assert response.content == content
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment; ")
+    assert requests.put(nginx.url + location, data=b"x", timeout=10).status_code == 403
