@@ -280,4 +280,10 @@ def test_a_signed_url_under_s3_reaches_the_store_unchanged(
     assert response.content == content
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment; ")
+    # The headers the application would have sent with the file.
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("sandbox; default-src 'none'") and "frame-ancestors 'self'" in policy
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert requests.put(nginx.url + location, data=b"x", timeout=10).status_code == 403
