@@ -217,6 +217,12 @@ def test_applicant_guide(browser, live_server, contexts, shots):
         "data-state", "current"
     )
     guide_shot(page, role, 8, "status", taken=shots)
+    # The chain is a row of steps on a desktop and a column on a phone.
+    marks = page.locator("[data-testid=chain-level] .status-chain-mark")
+    assert len({round(marks.nth(i).bounding_box()["y"]) for i in range(6)}) == 1
+    page.set_viewport_size({"width": 375, "height": 740})
+    tops = [marks.nth(i).bounding_box()["y"] for i in range(6)]
+    assert tops == sorted(tops) and len(set(tops)) == 6
     assert_guide_matches(role, shots)
 
 
