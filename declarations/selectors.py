@@ -283,7 +283,10 @@ def status_chain(declaration, events: list, *, certificate: dict | None = None, 
         if since is not None:
             level.days = max((now - since).days, 0)
 
-    last = events[-1] if events else None
+    def last_of(*actions):
+        """The latest event of these actions (edits after a return come later)."""
+        return next((e for e in reversed(events) if e.action in actions), None)
+
     at_committee = {S.AT_COMMITTEE, S.ACCEPTED, S.IN_EVALUATION}
     if status in (S.SUBMITTED, S.UNDER_REVIEW, S.PASSED):
         position = next(
@@ -295,6 +298,7 @@ def status_chain(declaration, events: list, *, certificate: dict | None = None, 
             mark(levels[position], "current", arrived.get(declaration.holder_id))
     elif status in (S.RETURNED, S.REJECTED):
         stop = "returned" if status == S.RETURNED else "rejected"
+        last = last_of(Action.RETURN, Action.COMMITTEE_RETURN, Action.REJECT)
         decider = last.organization_id if last is not None else None
         if last is not None and last.action == Action.COMMITTEE_RETURN:
             mark_done(len(levels))
@@ -311,6 +315,7 @@ def status_chain(declaration, events: list, *, certificate: dict | None = None, 
         mark(committee_level, "current", committee_arrival)
     elif status == S.NOT_ACCEPTED:
         mark_done(len(levels))
+        last = last_of(Action.REFUSE)
         mark(committee_level, "refused", last.created_at if last else None)
     elif status in (S.EVALUATION_PASSED, S.EVALUATION_FAILED, S.CONFIRMED, S.REVOKED):
         mark_done(len(levels) + 1)
@@ -328,6 +333,7 @@ def status_chain(declaration, events: list, *, certificate: dict | None = None, 
         elif status == S.EVALUATION_FAILED:
             mark(result_level, "failed", decided)
         elif status == S.REVOKED:
+            last = last_of(Action.REVOKE)
             mark(result_level, "revoked", last.created_at if last else None)
         else:
             result_level.state = "done"
@@ -336,6 +342,7 @@ def status_chain(declaration, events: list, *, certificate: dict | None = None, 
                 certificate_level.state = "done"
                 certificate_level.state_label = _("已颁发")
             else:
+                last = last_of(Action.CONFIRM_RESULT)
                 confirmed = last.created_at if last else None
                 mark(certificate_level, "current", confirmed)
                 certificate_level.state_label = _("待颁发")
