@@ -429,3 +429,22 @@ def test_administrator_guide(browser, live_server, contexts, shots):
     guide_shot(page, role, 6, "plans", taken=shots)
     assert Plan.objects.count() >= 2
     assert_guide_matches(role, shots)
+
+
+# --- 帮助 in the site ------------------------------------------------------------------------
+
+
+def test_the_help_link_opens_the_guide_of_the_role_with_its_pictures(
+    browser, live_server, contexts
+):
+    seed_with_open_plans()
+    page = signed_in(browser, live_server, contexts, "wf_unit")
+    page.locator("nav").get_by_role("link", name="帮助").click()
+    page.wait_for_url("**/help/unit/")
+    expect(page.locator("main h1")).to_have_text("用人单位操作指南")
+    pictures = page.locator("[data-testid=guide] img")
+    expected = image_names((settings.BASE_DIR / "docs/guides/unit.md").read_text("utf-8"))
+    expect(pictures).to_have_count(len(expected))
+    for index in range(len(expected)):
+        response = page.request.get(pictures.nth(index).get_attribute("src"))
+        assert response.status == 200 and response.headers["content-type"] == "image/png"

@@ -126,3 +126,8 @@ def test_help_pages_need_no_login_and_show_the_guide_to_a_signed_in_user(login, 
     response = client.get(reverse("guides:guide", args=["applicant"]))
     assert response.status_code == 200
     assert response.context["help_url"] == reverse("guides:guide", args=["applicant"])
+
+
+def test_the_header_links_a_signed_in_user_to_the_guide_of_their_role(login, unit_reviewer):
+    html = login(unit_reviewer).get(reverse("institutions:dashboard")).content.decode()
+    assert f'href="{reverse("guides:guide", args=["unit"])}"' in html
