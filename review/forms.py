@@ -37,7 +37,7 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.field.rows():
             yield self.choice(obj)
 
 
@@ -47,11 +47,17 @@ class CatalogChoiceField(forms.ModelChoiceField):
     value is chosen or not)."""
 
     iterator = _ListedChoiceIterator
+    # The rows when the view has them already (review.selectors.catalog_options); else the
+    # queryset is read.
+    options = None
+
+    def rows(self):
+        return self.options if self.options is not None else self.queryset
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        for obj in self.queryset:
+        for obj in self.rows():
             if str(obj.pk) == str(value):
                 return obj
         raise forms.ValidationError(
@@ -100,13 +106,16 @@ class QueueFilterForm(NamedRequiredMixin, forms.Form):
         ),
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, catalog=None, **kwargs):
+        """catalog: the (series, levels) rows, when the caller has them."""
         data = data if data is not None else {}
         if len(data.get("q") or "") > QUERY_MAX_LENGTH:
             # A longer search is cut to what the box holds, rather than silently ignored.
             data = data.copy()
             data["q"] = bounded_query(data["q"])
         super().__init__(data, **kwargs)
+        if catalog is not None:
+            self.fields["series"].options, self.fields["level"].options = catalog
 
     def to_filter(self) -> QueueFilter:
         """The valid filters; a field with a bad value (an unknown series, a year that is not a

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Level, Series
 from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from declarations.services import config_version
@@ -138,21 +139,21 @@ def queue(organization, f: QueueFilter):
 _catalog_options: dict = {}
 
 
-def catalog_options(series_queryset, level_queryset) -> tuple[list, list]:
+def catalog_options() -> tuple[list, list]:
     """The queue filter's series and levels. With the shared cache on (review.reportable) they
     are kept in this process under the catalog version (declarations.services.config_version,
     replaced by any change to a catalog entry): one cache read instead of two queries a page."""
     timeout = reportable.cache_timeout()
     if not timeout:
-        return list(series_queryset), list(level_queryset)
+        return list(Series.objects.all()), list(Level.objects.all())
     version = config_version()
     now = timezone.now()
     found = _catalog_options.get(version)
     if found is None or found[0] < now:
         found = (
             now + datetime.timedelta(seconds=timeout),
-            list(series_queryset),
-            list(level_queryset),
+            list(Series.objects.all()),
+            list(Level.objects.all()),
         )
         _catalog_options.clear()
         _catalog_options[version] = found

@@ -38,7 +38,8 @@ def queue(request):
     """The organization's queue (a committee office's inbox): filters, tabs with counts per
     state, 20 rows a page; rows waiting to be reported get a checkbox."""
     organization = access.require_organization(request.user, *selectors.QUEUE_CAPABILITIES)
-    filters = QueueFilterForm(request.GET)
+    catalog = selectors.catalog_options()
+    filters = QueueFilterForm(request.GET, catalog=catalog)
     f = filters.to_filter()
     # A search's queries are planned with its values each time (core.db.unprepared): a prepared
     # statement's generic plan for them scans the whole queue.
@@ -88,9 +89,7 @@ def queue(request):
     links = hooks.row_links(request, organization, [row.declaration_id for row in page])
     for row in page:
         row.links = links.get(row.declaration_id, [])
-    series_options, level_options = selectors.catalog_options(
-        filters.fields["series"].queryset, filters.fields["level"].queryset
-    )
+    series_options, level_options = catalog
     tabs = [("", _("全部"), sum(counts.values()), filters.query(state=""))]
     tabs += [(s.value, s.label, counts[s], filters.query(state=s.value)) for s in QUEUE_STATES]
     return render(

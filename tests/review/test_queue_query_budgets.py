@@ -432,11 +432,16 @@ def test_the_filters_series_and_levels_are_kept_until_the_catalog_changes(
     from tests.factories import SeriesFactory
 
     client = login(unit_reviewer)
+    chosen = {"series": engineering_plan.series_id, "level": engineering_plan.level_id}
     client.get(URL)
-    with CaptureQueriesContext(connection) as warm:
-        page = client.get(URL)
-    assert not any('"declarations_series"' in q["sql"] for q in warm.captured_queries)
-    assert engineering_plan.series.name in page.content.decode()
+    for params in ({}, chosen):  # the chosen values are checked against the kept rows
+        with CaptureQueriesContext(connection) as warm:
+            page = client.get(URL, params)
+        assert not any('"declarations_series"' in q["sql"] for q in warm.captured_queries)
+        assert not any('"declarations_level"' in q["sql"] for q in warm.captured_queries)
+        assert engineering_plan.series.name in page.content.decode()
+    assert page.context["selected_series"] == engineering_plan.series_id
+    assert client.get(URL, {"series": 999999}).context["selected_series"] is None
     added = SeriesFactory(code="new-series", name="新增系列甲")
     with CaptureQueriesContext(connection) as after:
         page = client.get(URL)
