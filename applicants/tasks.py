@@ -16,6 +16,10 @@ _DELIVERY = {
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": services.MAX_DELIVERY_ATTEMPTS - 1,
+    # A gateway or mail server that accepts the connection and never answers: the soft limit
+    # ends the attempt (counted, retried like any failure) instead of holding the worker.
+    "soft_time_limit": 60,
+    "time_limit": 90,
 }
 
 
