@@ -13,6 +13,7 @@ from config.celery import app
 from declarations.models import DeclarationEvent
 from review import services
 from review.notifications import notify_applicant
+from tests.integration.conftest import celery_workers, private_media, wait_for  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,45 @@ def test_delivery_tasks_are_late_acked_and_retried_with_bounded_backoff():
         assert applicant_services.DeliveryError in task.autoretry_for
         assert task.retry_backoff and task.retry_jitter
         assert task.max_retries == applicant_services.MAX_DELIVERY_ATTEMPTS - 1
+
+
+@pytest.mark.celery_worker
+@pytest.mark.parametrize(
+    "mailer",
+    [
+        {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": "9"},  # the mail server is down
+        {"EMAIL_HOST": ""},  # no mail server configured (compose's default)
+    ],
+    ids=["down", "no-host"],
+)
+def test_on_a_real_worker_a_failing_mailer_does_not_lose_the_sms(
+    mailer,
+    celery_workers,  # noqa: F811
+    submitted,
+    unit_reviewer,
+    with_email,
+):
+    worker = celery_workers(
+        env={"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", **mailer}
+    )
+
+    services.return_declaration(
+        actor=unit_reviewer, declaration=submitted, reason="工作经历证明材料不全"
+    )
+
+    def sms_sent_and_email_tried():
+        text = SmsMessage.objects.first()
+        email = OutgoingEmail.objects.first()
+        return (
+            text is not None
+            and text.status == SmsMessage.Status.SENT
+            and email is not None
+            and email.attempts >= 1
+        )
+
+    assert wait_for(sms_sent_and_email_tried), worker.output()
+    assert "退回修改" in SmsMessage.objects.get().body
+    email = OutgoingEmail.objects.get()
+    # Recorded and left for its own retries (the first after about 10 s).
+    assert email.status == OutgoingEmail.Status.QUEUED and email.error
+    assert "applicants.tasks.deliver_email" in worker.output(tail=100_000)
