@@ -8,4 +8,7 @@ class ApplicantsConfig(AppConfig):
 
     def ready(self):
         # System checks of the SMS and email configuration (zhicheng.W001, zhicheng.W002).
-        from applicants import checks  # noqa: F401
+        from applicants import checks, user_cache
+
+        assert checks  # registered on import
+        user_cache.connect_receivers()

@@ -1,5 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
+from applicants import user_cache
 from applicants.models import User
 from applicants.selectors import find_user_by_identifier
 
@@ -18,6 +19,19 @@ class MultiIdentifierBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, from the shared cache when it is on
+        (applicants.user_cache): one query fewer on every page."""
+
+        def load():
+            try:
+                return User._default_manager.get(pk=user_id)
+            except User.DoesNotExist:
+                return None
+
+        user = user_cache.cached_user(user_id, load)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def axes_username(request, credentials=None):

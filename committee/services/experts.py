@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from applicants import user_cache
 from applicants.models import AccountKind, IdType, User, sign_in_name_taken
 from applicants.services import queue_sms, temporary_password
 from applicants.validators import validate_passport, validate_phone, validate_resident_id
@@ -219,6 +220,7 @@ def update_expert(*, actor, expert: Expert, data: ExpertData) -> Expert:
     expert.specialties.set(data.specialties)
     if expert.user_id:
         User.objects.filter(pk=expert.user_id).update(name=expert.name, phone=expert.phone)
+        user_cache.forget(expert.user_id)
     record_audit(
         actor=actor,
         action=AuditAction.EXPERT_CHANGED,
@@ -240,6 +242,7 @@ def deactivate_expert(*, actor, expert: Expert, reason: str = "") -> Expert:
     expert.save(update_fields=["is_active"])
     if expert.user_id:
         User.objects.filter(pk=expert.user_id).update(is_active=False)
+        user_cache.forget(expert.user_id)  # signed out at the next request
     record_audit(
         actor=actor,
         action=AuditAction.EXPERT_DEACTIVATED,
