@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,14 @@ from declarations.models import AttachmentSlot, Declaration
 logger = logging.getLogger(__name__)
 
 #: A check takes seconds (a 2,000-page PDF about 1 s here) and is stopped at
-#: CHECK_TIME_LIMIT, so a file still "checking" this long after its upload has lost its check
-#: (a killed worker, a lost message): the sweep, every minute from beat, queues it again.
+#: CHECK_TIME_LIMIT, so a file whose check started (an attempt is counted) and that is still
+#: "checking" STUCK_AFTER after its upload has lost its check (a killed worker): the sweep,
+#: every minute from beat, queues it again. A file whose check never started is most likely
+#: waiting in a busy queue; it is queued again only after UNSTARTED_STUCK_AFTER (a lost
+#: message), so a backlog is not doubled every minute.
 CHECK_TIME_LIMIT = 90
 STUCK_AFTER = timedelta(minutes=2)
+UNSTARTED_STUCK_AFTER = timedelta(minutes=10)
 MAX_CHECK_ATTEMPTS = 5
 
 
@@ -218,11 +223,21 @@ def check_attachment(*, attachment_id: int, after_claim=None) -> Attachment | No
     return attachment
 
 
-def requeue_stuck_checks(*, older_than: timedelta = STUCK_AFTER) -> int:
+def requeue_stuck_checks(
+    *, older_than: timedelta = STUCK_AFTER, unstarted_older_than: timedelta | None = None
+) -> int:
     """Files left "checking" (a worker died, the broker lost the message) are queued again;
-    after MAX_CHECK_ATTEMPTS they are rejected with a reason rather than retried for ever."""
-    cutoff = timezone.now() - older_than
-    stuck = Attachment.objects.filter(status=Attachment.Status.CHECKING, created_at__lt=cutoff)
+    after MAX_CHECK_ATTEMPTS they are rejected with a reason rather than retried for ever.
+    A file whose check started counts as stuck after ``older_than``, one whose check never
+    started after ``unstarted_older_than`` (default UNSTARTED_STUCK_AFTER, at least
+    ``older_than``)."""
+    if unstarted_older_than is None:
+        unstarted_older_than = max(older_than, UNSTARTED_STUCK_AFTER)
+    now = timezone.now()
+    stuck = Attachment.objects.filter(status=Attachment.Status.CHECKING).filter(
+        Q(check_attempts__gt=0, created_at__lt=now - older_than)
+        | Q(check_attempts=0, created_at__lt=now - unstarted_older_than)
+    )
     given_up = stuck.filter(check_attempts__gte=MAX_CHECK_ATTEMPTS).update(
         status=Attachment.Status.REJECTED,
         reason=_("文件多次检查未能完成，请重新上传。"),

@@ -15,9 +15,11 @@ Reliability of the check:
   one still "checking" two minutes after its upload is known to be lost;
 * the sweep (``requeue_stuck_checks``, every minute from celery beat, or the
   ``requeue_stuck_attachments`` command) re-queues files "checking" for more than
-  ``services.STUCK_AFTER`` (2 minutes): a check interrupted by a killed worker is done again
-  within about 3 minutes instead of waiting for the broker's visibility timeout. A message
-  redelivered later finds the file decided and does nothing.
+  ``services.STUCK_AFTER`` (2 minutes) whose check started: a check interrupted by a killed
+  worker is done again within about 3 minutes instead of waiting for the broker's visibility
+  timeout. A message redelivered later finds the file decided and does nothing. A file whose
+  check never started waits ``services.UNSTARTED_STUCK_AFTER`` (a busy queue, not a dead
+  worker).
 """
 
 import logging

@@ -41,7 +41,7 @@ def put(engineering_declaration):
     return _put
 
 
-STUCK = timedelta(minutes=3)
+STUCK = timedelta(minutes=11)
 
 
 @contextmanager
@@ -253,6 +253,19 @@ def test_check_interrupted_by_a_killed_worker_is_requeued_within_three_minutes(p
         tasks.check_attachment.delay(attachment.pk)
     attachment.refresh_from_db()
     assert attachment.status == Attachment.Status.VALID and attachment.check_attempts == 2
+
+
+def test_a_check_that_never_started_waits_longer_so_a_busy_queue_is_not_doubled(put):
+    """A file whose check has not started (no attempt counted) is most likely waiting in a
+    busy queue: the sweep leaves it for UNSTARTED_STUCK_AFTER (a lost message), not 2 minutes."""
+    waiting = put()
+    for minutes in (3, 6, 9):
+        with later(timedelta(minutes=minutes)):
+            assert services.requeue_stuck_checks() == 0
+    with later(services.UNSTARTED_STUCK_AFTER + timedelta(seconds=30)):
+        assert services.requeue_stuck_checks() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == Attachment.Status.VALID and waiting.check_attempts == 1
 
 
 def test_the_sweep_threshold_outlasts_the_longest_check_and_recovery_beats_redelivery():

@@ -29,5 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, older_than_minutes: int, **options):
         if older_than_minutes < 0:
             raise CommandError("--older-than-minutes 不能为负数。")
-        count = services.requeue_stuck_checks(older_than=timedelta(minutes=older_than_minutes))
+        # By hand, every file "checking" for longer than that is queued again, started or not.
+        older_than = timedelta(minutes=older_than_minutes)
+        count = services.requeue_stuck_checks(
+            older_than=older_than, unstarted_older_than=older_than
+        )
         self.stdout.write(self.style.SUCCESS(f"已重新排队{count}个停滞的附件检查。"))
