@@ -12,7 +12,9 @@ from catalog.models import Title
 from committee.models import FeeSetting, Payment
 from declarations.models import Declaration, DeclarationSection, DeclarationStatus, Plan
 from institutions import access
+from review import reportable
 from review.models import ReportBatch, Review
+from review.selectors import QueueFilter
 
 S = DeclarationStatus
 Cap = access.Capability
@@ -160,15 +162,27 @@ def inbox_page(office, ids) -> list[InboxBatch]:
     return list(grouped.values())
 
 
+def inbox_total(office, ids, *, pending_only: bool) -> int:
+    """How many rows inbox_ids() has (the paginator's count). With the shared cache on it is
+    kept under the office's tokens like the review queues' counts (review.reportable): every
+    report to the office and every move of a declaration it holds replaces them."""
+    return reportable.cached(office, QueueFilter(), f"inbox:{int(pending_only)}", ids.count)
+
+
 def inbox_counts(office) -> dict[str, int]:
-    """How many declarations the office holds waiting for acceptance, and accepted."""
-    counts = dict(
-        Declaration.objects.filter(holder=office, status__in=[S.AT_COMMITTEE, S.ACCEPTED])
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
-    return {"waiting": counts.get(S.AT_COMMITTEE, 0), "accepted": counts.get(S.ACCEPTED, 0)}
+    """How many declarations the office holds waiting for acceptance, and accepted (kept as
+    inbox_total is)."""
+
+    def count():
+        counts = dict(
+            Declaration.objects.filter(holder=office, status__in=[S.AT_COMMITTEE, S.ACCEPTED])
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        return {"waiting": counts.get(S.AT_COMMITTEE, 0), "accepted": counts.get(S.ACCEPTED, 0)}
+
+    return reportable.cached(office, QueueFilter(), "inbox-counts", count)
 
 
 def received_declarations(office, ids):

@@ -34,9 +34,10 @@ def inbox(request):
     waiting), 30 a page, with a checkbox for those that may be decided."""
     office = selectors.office_of(request.user, Cap.RECEIVE)
     show_all = request.GET.get("show") == "all"
-    page = Paginator(
-        selectors.inbox_ids(office, pending_only=not show_all), selectors.INBOX_ROWS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    ids = selectors.inbox_ids(office, pending_only=not show_all)
+    paginator = Paginator(ids, selectors.INBOX_ROWS_PER_PAGE)
+    paginator.count = selectors.inbox_total(office, ids, pending_only=not show_all)
+    page = paginator.get_page(request.GET.get("page"))
     groups = selectors.inbox_page(office, page.object_list)
     # What each cell prints, worked out here once rather than by template lookups per cell.
     detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")

@@ -1,0 +1,83 @@
+"""The committee inbox's counts (its pages' total and 待受理/已受理) kept in the shared cache
+under the office's tokens (review.reportable, issue 13): no query for them on a repeated page,
+and exact again after a batch is reported to the office and after a decision."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from review import reportable
+from tests.committee.acceptance_fixtures import *  # noqa: F403
+from tests.committee.acceptance_fixtures import accept, bulk_at_committee
+
+pytestmark = pytest.mark.django_db
+
+INBOX = reverse("committee:inbox")
+
+
+@pytest.fixture
+def count_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-inbox-{uuid.uuid4().hex}",
+        }
+    }
+    settings.REVIEW_COUNT_CACHE_TIMEOUT = 300
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
+def _inbox(client, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(INBOX, params)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
+    count_cache,
+    login,
+    committee_office,
+    committee_office_user,
+    reporting_department,
+    reporting_reviewer,
+    engineering_plan,
+    unit,
+    chain,
+    django_capture_on_commit_callbacks,
+):
+    client = login(committee_office_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = bulk_at_committee(
+            reporting_department, reporting_reviewer, engineering_plan, 3, unit=unit
+        )
+    reportable.forget(reporting_department.pk)  # the builder's rows were written in bulk
+    cold, cold_queries = _inbox(client)
+    warm, warm_queries = _inbox(client)
+    assert warm_queries == cold_queries - 2
+    for response in (cold, warm):
+        assert response.context["counts"] == {"waiting": 3, "accepted": 0}
+        assert response.context["page"].paginator.count == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_at_committee(
+            reporting_department, reporting_reviewer, engineering_plan, 2, unit=unit, prefix="乙"
+        )
+    response, _ = _inbox(client)
+    assert response.context["counts"] == {"waiting": 5, "accepted": 0}
+    assert response.context["page"].paginator.count == 5
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(committee_office_user, committee_office, first)
+    response, _ = _inbox(client)
+    assert response.context["counts"] == {"waiting": 2, "accepted": 3}
+    # The first batch waits for nothing now: only the second is listed by default.
+    assert response.context["page"].paginator.count == 2
+    everything, _ = _inbox(client, show="all")
+    assert everything.context["page"].paginator.count == 5
