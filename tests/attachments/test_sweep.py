@@ -1,6 +1,7 @@
 """Reliability of the deep check: the sweep re-queues files stuck in "checking", gives up after
 MAX_CHECK_ATTEMPTS with a reason, transient errors are retried, and a second check of a decided
-file changes nothing. Tasks run eagerly here (SQLite or CI's eager PostgreSQL pass)."""
+file changes nothing. Tasks run eagerly here (SQLite or CI's eager PostgreSQL pass), but in the
+last test, where a real worker is killed mid-check and the sweep recovers its file."""
 
 import io
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from attachments import services, tasks
 from attachments.models import Attachment
 from config.celery import app
 from tests.attachments.conftest import jpeg_bytes, pdf_bytes, upload
+from tests.integration.conftest import celery_workers, private_media  # noqa: F401
 
 
 def slot(declaration, code):
@@ -288,3 +290,43 @@ def test_the_sweep_threshold_outlasts_the_longest_check_and_recovery_beats_redel
     render = document_tasks.render_document
     assert render.time_limit == document_services.RENDER_TIME_LIMIT
     assert visibility > render.time_limit + 600
+
+
+@pytest.mark.celery_worker
+def test_a_killed_workers_check_is_recovered_by_the_sweep_not_the_visibility_timeout(
+    celery_workers,  # noqa: F811
+    engineering_declaration,
+):
+    """A real worker killed mid-check (PostgreSQL + Redis): its message stays unacknowledged for
+    the visibility timeout (30 minutes, left as configured here). The first sweep after two
+    minutes queues the check again and a new worker finishes it."""
+    from tests.integration.conftest import wait_for
+
+    first = celery_workers(env={tasks.TEST_DELAY_ENV: "60"})
+    attachment = services.upload_attachment(
+        actor=engineering_declaration.applicant,
+        declaration=engineering_declaration,
+        slot=slot(engineering_declaration, "education_record"),
+        uploaded_file=upload("学历备案表.pdf", pdf_bytes(1)),
+    )
+
+    def started():
+        attachment.refresh_from_db()
+        return attachment.check_attempts == 1
+
+    assert wait_for(started, timeout=20, interval=0.05), first.output()
+    first.kill()
+    second = celery_workers()
+
+    with later(timedelta(seconds=60)):
+        assert services.requeue_stuck_checks() == 0  # a live check may still be running
+    with later(services.STUCK_AFTER + timedelta(seconds=60)):
+        assert tasks.requeue_stuck_checks() == 1
+
+    def decided():
+        attachment.refresh_from_db()
+        return attachment.status != Attachment.Status.CHECKING
+
+    assert wait_for(decided, timeout=30), second.output()
+    assert attachment.status == Attachment.Status.VALID, attachment.reason
+    assert attachment.check_attempts == 2
