@@ -229,7 +229,7 @@ def queue_email(*, to: str, subject: str, body: str) -> OutgoingEmail:
     return email
 
 
-def _deliver(model, pk: int, send, *, on_sent=None) -> None:
+def _deliver(model, pk: int, send, *, on_done=None) -> None:
     """One attempt at sending one queued message (SMS or email). Idempotent: a message sent or
     given up is left alone. A failure is recorded on the row (attempts, error) and raised as
     DeliveryError for the task to retry; the last allowed attempt marks the row failed and
@@ -253,8 +253,8 @@ def _deliver(model, pk: int, send, *, on_sent=None) -> None:
             message.status = model.Status.SENT
             message.sent_at = timezone.now()
             fields = ["status", "sent_at", "attempts"]
-            if on_sent is not None:
-                fields += on_sent(message)
+        if on_done is not None and message.status != model.Status.QUEUED:
+            fields += on_done(message)  # sent or given up: nothing will read the body again
         message.save(update_fields=fields)
     # Raised after the commit, so the attempt and its error stay recorded.
     if failure is None:
@@ -280,7 +280,7 @@ def deliver_sms(*, sms_id: int) -> None:
             return ["body"]
         return []
 
-    _deliver(SmsMessage, sms_id, lambda m: sms.get_backend().send(m.phone, m.body), on_sent=redact)
+    _deliver(SmsMessage, sms_id, lambda m: sms.get_backend().send(m.phone, m.body), on_done=redact)
 
 
 def deliver_email(*, email_id: int) -> None:

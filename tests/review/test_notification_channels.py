@@ -144,6 +144,18 @@ def test_notification_task_only_writes_records(submitted, unit_reviewer, with_em
     assert not mail.outbox and not sms.outbox
 
 
+def test_a_reset_code_given_up_is_not_kept_readable(
+    settings, retry_eagerly, django_capture_on_commit_callbacks
+):
+    settings.SMS_BACKEND = f"{__name__}.BrokenSMSBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        applicant_services.queue_sms(
+            phone="13800000000", body="验证码 482913", redacted_body="验证码 ******"
+        )
+    text = SmsMessage.objects.get()
+    assert text.status == SmsMessage.Status.FAILED and text.body == "验证码 ******"
+
+
 def test_delivery_tasks_are_late_acked_and_retried_with_bounded_backoff():
     for task in (tasks.deliver_sms, tasks.deliver_email):
         assert task.acks_late
