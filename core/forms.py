@@ -53,10 +53,12 @@ def name_required_fields(form) -> None:
     for name, field in form.fields.items():
         if field.error_messages.get("required") is not django_message:
             continue
-        label = field.label if field.label is not None else pretty_name(name)
+        label = str(field.label if field.label is not None else pretty_name(name))
+        if "<" in label:  # strip_tags runs an HTML parser: ~0.2 ms a field, on hot pages
+            label = strip_tags(label)
         field.error_messages = {
             **field.error_messages,
-            "required": required_message(field, strip_tags(str(label)).strip()),
+            "required": required_message(field, label.strip()),
         }
 
 

@@ -81,3 +81,12 @@ def test_messages_follow_labels_and_required_flags_set_after_init():
 def test_gender_offers_the_project_empty_choice():
     choices = dict(ProfileForm.base_fields["gender"].choices)
     assert choices[""] == EMPTY_LABEL
+
+
+def test_a_label_with_markup_is_named_by_its_text():
+    form = ProfileForm(data={}, user=factories.ApplicantFactory())
+    form.fields["email"].required = True
+    form.fields["email"].label = "<strong>常用</strong>邮箱 "
+    name_required_fields(form)
+    assert not form.is_valid()
+    assert "请填写“常用邮箱”。" in messages(form, "email")
