@@ -76,6 +76,13 @@ FIRST_STOP = """() => {
 }"""
 
 
+UNREACHABLE_TABLES = """() => [...document.querySelectorAll(".table-responsive")]
+  .filter(w => w.scrollWidth > w.clientWidth + 1)
+  .filter(w => w.tabIndex !== 0 || w.getAttribute("role") !== "region"
+               || !(w.getAttribute("aria-label") || "").trim())
+  .map(w => (w.querySelector("table") || w).getAttribute("data-testid") || w.className)"""
+
+
 def check_pages(page, urls, found):
     for url in urls:
         page.goto(url)
@@ -83,6 +90,10 @@ def check_pages(page, urls, found):
         violations = axe_violations(page)
         if violations:
             found.append(describe(url, violations))
+        # A table wider than the screen scrolls in a focusable, named region.
+        unreachable = page.evaluate(UNREACHABLE_TABLES)
+        if unreachable:
+            found.append(f"{url}: tables the keyboard cannot scroll: {unreachable}")
         first = page.evaluate(FIRST_STOP)
         if first != "跳到主要内容":
             found.append(f"{url}: the first focusable element is {first!r}, not the skip link")
@@ -105,20 +116,51 @@ def draft_of_zhangsan() -> Declaration:
     return fill_declaration(declaration, unit, rows=2)
 
 
+def expert_with_an_open_vote():
+    """Two declarations accepted by the Weifang engineering office on a meeting whose vote is
+    open (tests/committee/meeting_fixtures, as test_voting_in_browser); returns the username of
+    a seated expert (password PASSWORD), the meeting and its first item."""
+    from django.utils import timezone
+
+    from applicants.models import User
+    from committee.services import fees
+    from declarations.models import Plan
+    from institutions.models import Organization
+    from tests.committee.meeting_fixtures import accepted, meeting_with
+
+    plan = Plan.objects.get(series__code="engineering", committee__name__contains="潍坊")
+    office_user = User.objects.get(username="wf_gc_office")
+    fees.set_fee(actor=office_user, plan=plan, charged=False, amount=0)
+    unit = Organization.objects.get(memberships__user__username="wf_unit")
+    declarations = accepted(plan, plan.committee, unit, 2)
+    setting = {
+        "committee": plan.committee,
+        "plan": plan,
+        "unit": unit,
+        "office": plan.committee.office,
+        "actor": office_user,
+        "year": timezone.localdate().year,
+    }
+    meeting, _pool, seated = meeting_with(setting, declarations)
+    user = seated[0].user
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user.username, meeting, meeting.items.order_by("pk").first()
+
+
 def pages_by_role():
     """(username or None, [urls]) for every role, built on seed_demo's data."""
-    from committee.models import Certificate, Meeting
+    from committee.models import Certificate
 
     draft = draft_of_zhangsan()
     wangwu = Declaration.objects.get(applicant__name="王五")
     certificate = Certificate.objects.order_by("pk").first()
-    meeting = Meeting.objects.order_by("pk").first()
-    item = meeting.items.order_by("pk").first() if meeting else None
-    expert_pages = ["/committee/expert/"]
-    if meeting is not None:
-        expert_pages.append(f"/committee/expert/meetings/{meeting.pk}/")
-    if item is not None:
-        expert_pages.append(f"/committee/expert/items/{item.pk}/")
+    expert, meeting, item = expert_with_an_open_vote()
+    expert_pages = [
+        "/committee/expert/",
+        f"/committee/expert/meetings/{meeting.pk}/",
+        f"/committee/expert/items/{item.pk}/",
+    ]
     return [
         (
             None,
@@ -138,7 +180,7 @@ def pages_by_role():
         ("wf_unit", ["/review/", f"/review/{wangwu.pk}/"]),
         ("wc_gxj", ["/review/"]),
         ("wf_gc_office", ["/committee/inbox/"]),
-        ("expert1", expert_pages),
+        (expert, expert_pages),
         ("admin", ["/org/admin-home/"]),
     ]
 

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from declarations.models import Declaration
+from declarations.forms.base import ROWS_KEY
+from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus
 from review.models import SectionResult
 from tests.browser.conftest import log_in
@@ -55,6 +56,15 @@ def wait_for_focus(page, predicate, what, tries=50):
             return now
         page.wait_for_timeout(100)
     raise AssertionError(f"focus never reached {what}; it is on {active(page)}")
+
+
+def outline(page) -> tuple[str, str]:
+    return tuple(
+        page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, s.outlineWidth]; }"
+        )
+    )
 
 
 def tab_to(page, predicate, what, limit=80, key="Tab"):
@@ -120,6 +130,8 @@ def test_save_a_section_with_the_keyboard_only(keyboard_page):
     page.keyboard.press("Enter")
     wait_for_focus(page, lambda a: a["id"] == "main", "<main>")
     tab_to(page, lambda a: a["name"] == "add_row", "添加一行")
+    # Focus is visible: a 3 px outline (not Bootstrap's faint glow).
+    assert outline(page) == ("solid", "3px"), outline(page)
     page.keyboard.press("Enter")
     expect(rows).to_have_count(3)
     field = wait_for_focus(
@@ -138,12 +150,23 @@ def test_save_a_section_with_the_keyboard_only(keyboard_page):
     expect(page.locator("[data-testid=row]:visible")).to_have_count(2)
     wait_for_focus(page, lambda a: a["name"] == "add_row", "添加一行")
 
-    # 保存 by keyboard: back on the overview, focus is on the result message.
-    tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "保存", "保存")
+    # 保存 is the next stops away; Enter in a row's text field saves too (and does not delete
+    # the first row, whose 删除此行 would otherwise be the form's default button).
+    presses = tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "保存", "保存")
+    assert presses <= 2
+    tab_to(
+        page,
+        lambda a: a["tag"] == "input" and a["type"] == "text" and "-1-" in a["name"],
+        "a text field of 第 2 行",
+        key="Shift+Tab",
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/declarations/{draft.pk}/$"))
     message = wait_for_focus(page, lambda a: "messages" in a["classes"], "the result message")
     assert "保存" in message["text"], message
+    # Both rows kept (Enter saved, it did not press the first row's 删除此行).
+    saved = DeclarationSection.objects.get(declaration=draft, code="work_experience").data
+    assert len(saved[ROWS_KEY]) == 2, saved
 
 
 def test_review_decision_with_the_keyboard_only(keyboard_page):
