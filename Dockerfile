@@ -2,7 +2,8 @@
 #   app (the default target): gunicorn serving config.wsgi, static files collected at build time
 #       (WhiteNoise can serve them, nginx does); the same image runs the Celery worker and beat.
 #   nginx: the front, with the static files of the same build under /srv/static.
-FROM python:3.12-slim AS app
+# Bookworm pinned: its postgresql-client (15) matches compose's postgres:15 for `manage.py backup`.
+FROM python:3.12-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -14,9 +15,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # The CJK TrueType font the generated PDFs embed (documents/fonts.py): WenQuanYi Zen Hei,
-# GPL v2 with a font embedding exception.
+# GPL v2 with a font embedding exception; pg_dump/pg_restore for `manage.py backup`/`restore`.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && apt-get install -y --no-install-recommends fonts-wqy-zenhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so a code change does not reinstall them. pyproject.toml lists no
@@ -32,8 +33,8 @@ RUN DEBUG=false SECRET_KEY=build-time-dummy-key-not-used-at-runtime \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home zhicheng \
-    && mkdir -p /app/var/private \
-    && chown -R zhicheng:zhicheng /app/var/private
+    && mkdir -p /app/var/private /app/var/backups \
+    && chown -R zhicheng:zhicheng /app/var/private /app/var/backups
 USER zhicheng
 
 EXPOSE 8000

@@ -94,6 +94,11 @@ def test_nginx_serves_the_repository_config_and_this_builds_static_files(service
     for name in APP_SERVICES:
         assert services[name]["build"]["target"] == "app", name
     assert dockerfile.rstrip().endswith("FROM app")  # plain `docker build .` = the app image
+    # `manage.py backup` runs in the app image: its pg_dump (Debian bookworm's client, 15) is
+    # of the server's major version.
+    assert "FROM python:3.12-slim-bookworm AS app" in dockerfile
+    assert "postgresql-client" in dockerfile
+    assert services["postgres"]["image"] == "postgres:15"
     # The nginx stage copies its config from the build context.
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert not any(pattern.startswith("deploy") for pattern in ignored)
