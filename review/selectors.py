@@ -239,7 +239,6 @@ def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
             "declaration__declaring_unit",
             "declaration__holder",
             "declaration__committee",
-            "organization",
             "received_from",
         )
         .filter(declaration_id=pk, organization=organization)
@@ -249,6 +248,7 @@ def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
         review = reviews.get()
     except Review.DoesNotExist:
         raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。")) from None
+    review.organization = organization  # the user's own, read already: no join for it
     return review.declaration, review
 
 
