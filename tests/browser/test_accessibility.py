@@ -14,6 +14,7 @@ section page has rows and files in edit mode. One browser context per role, seve
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from declarations.models import Declaration
 from tests.browser.conftest import log_in
@@ -87,6 +88,12 @@ def check_pages(page, urls, found):
     for url in urls:
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        # On a phone the header's menu is folded: open it, so its links are checked too.
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+            expect(page.locator("#main-nav.show")).to_be_visible()
+            page.wait_for_timeout(400)
         violations = axe_violations(page)
         if violations:
             found.append(describe(url, violations))

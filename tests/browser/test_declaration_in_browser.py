@@ -635,7 +635,7 @@ def test_uploads_work_without_javascript(browser, live_server, files):
         card.locator("input[type=file]").set_input_files(
             [str(files.scan("社保明细1.pdf")), str(files.scan("社保明细2.pdf"))]
         )
-        card.get_by_role("button", name="上传").click()
+        card.get_by_role("button", name="上传", exact=True).click()
         expect(page.locator(".alert-success").first).to_contain_text("已上传2个文件")
         for name in ("社保明细1.pdf", "社保明细2.pdf"):
             expect(file_row(page, "social_security", name)).to_have_attribute(
@@ -646,7 +646,7 @@ def test_uploads_work_without_javascript(browser, live_server, files):
         card.locator("input[type=file]").set_input_files(
             str(files.write("身份证.pdf", b"<html><script>alert(1)</script></html>"))
         )
-        card.get_by_role("button", name="上传").click()
+        card.get_by_role("button", name="上传", exact=True).click()
         expect(page.locator(".alert-danger").first).to_contain_text("“身份证.pdf”未上传")
         expect(slot_card(page, "identity").locator("[data-testid=attachment]")).to_have_count(0)
         file_row(page, "social_security", "社保明细2.pdf").get_by_role(
