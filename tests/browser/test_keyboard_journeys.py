@@ -15,7 +15,7 @@ from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus
 from review.models import SectionResult
 from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import draft_of_zhangsan
+from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, describe, draft_of_zhangsan
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +38,7 @@ ACTIVE = """() => {
 @pytest.fixture
 def keyboard_page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.add_init_script(AXE_SOURCE)  # to check the pages after htmx swaps
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -139,6 +140,7 @@ def test_save_a_section_with_the_keyboard_only(keyboard_page):
     )
     assert field["tag"] in ("input", "select", "textarea"), field
     expect(page.get_by_role("group", name="第 3 行")).to_be_visible()
+    assert not (found := axe_violations(page)), describe(page.url, found)
 
     # Its 删除此行 removes it again; focus goes back to 添加一行.
     tab_to(
@@ -202,6 +204,7 @@ def test_review_decision_with_the_keyboard_only(keyboard_page):
     chosen = active(page)
     assert (chosen["type"], chosen["value"]) == ("radio", "pass"), chosen
     assert SectionResult.objects.get(declaration=declaration, code="basic_info").passed
+    assert not (found := axe_violations(page)), describe(page.url, found)
 
     # The decision: the second skip link (跳到审核意见) passes every section and PDF viewer.
     page.goto(f"/review/{declaration.pk}/")
