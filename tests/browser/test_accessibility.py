@@ -161,6 +161,7 @@ def pages_by_role():
 
     draft = draft_of_zhangsan()
     wangwu = Declaration.objects.get(applicant__name="王五")
+    sunqi = Declaration.objects.get(applicant__name="孙七")
     certificate = Certificate.objects.order_by("pk").first()
     expert, meeting, item = expert_with_an_open_vote()
     expert_pages = [
@@ -171,7 +172,7 @@ def pages_by_role():
     return [
         (
             None,
-            ["/accounts/login/", "/accounts/register/", "/verify/"]
+            ["/accounts/login/", "/accounts/register/", "/verify/", "/help/"]
             + ([f"/verify/{certificate.verification_code}/"] if certificate else []),
         ),
         (
@@ -184,6 +185,8 @@ def pages_by_role():
             ],
         ),
         ("wangwu", ["/declarations/", f"/declarations/{wangwu.pk}/timeline/"]),
+        # 孙七's declaration went the whole way: every step of the status chain is done.
+        ("sunqi", [f"/declarations/{sunqi.pk}/timeline/"]),
         ("wf_unit", ["/review/", f"/review/{wangwu.pk}/"]),
         ("wc_gxj", ["/review/"]),
         ("wf_gc_office", ["/committee/inbox/"]),
