@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from declarations.forms.base import ROWS_KEY
 from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus
+from demo.files import pdf_bytes
 from review.models import SectionResult
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, describe, draft_of_zhangsan
@@ -169,6 +170,47 @@ def test_save_a_section_with_the_keyboard_only(keyboard_page):
     # Both rows kept (Enter saved, it did not press the first row's 删除此行).
     saved = DeclarationSection.objects.get(declaration=draft, code="work_experience").data
     assert len(saved[ROWS_KEY]) == 2, saved
+
+
+def test_an_upload_puts_focus_on_the_new_file(keyboard_page):
+    """The file input is named after its slot; once the chosen file is uploaded (the slot's card
+    is replaced), focus is on the new file's entry, whose buttons name the file."""
+    seed_with_open_plans()
+    draft = draft_of_zhangsan()
+    page = keyboard_page
+    log_in(page, "zhangsan", PASSWORD)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"/declarations/{draft.pk}/sections/education/")
+    page.wait_for_load_state("networkidle")
+    slot = page.locator("[data-testid=slot]").first
+    name = slot.locator("h3").inner_text().rstrip("*").strip()
+    field = page.get_by_label(f"上传：{name}")
+    expect(field).to_have_count(1)
+    before = slot.locator("[data-testid=attachment]").evaluate_all("els => els.map(e => e.id)")
+    field.focus()
+    field.set_input_files(
+        files=[{"name": "补充的学历证书.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    entry = wait_for_focus(
+        page,
+        lambda a: a["id"].startswith("attachment-") and a["id"] not in before,
+        "the new file's entry",
+    )
+    assert "补充的学历证书.pdf" in entry["text"], entry
+    new = page.locator(f"#{entry['id']}")
+    # (Chromium reads the visually hidden name after a space: "删除 ：补充的学历证书.pdf".)
+    delete = new.get_by_role("button", name=re.compile("^删除 ?：补充的学历证书.pdf$"))
+    expect(delete).to_have_count(1)
+
+    # 删除 by keyboard (after the confirmation): the slot comes back, focus stays in it.
+    page.once("dialog", lambda dialog: dialog.accept())
+    tab_to(page, lambda a: a["tag"] == "button" and "补充的学历证书.pdf" in a["text"], "删除")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{entry['id']}")).to_have_count(0)
+    landed = wait_for_focus(
+        page, lambda a: a["tag"] == "h3" or "已删除" in a["text"], "the slot's heading or message"
+    )
+    assert name in landed["text"] or "已删除" in landed["text"], landed
 
 
 def test_review_decision_with_the_keyboard_only(keyboard_page):
