@@ -124,6 +124,12 @@ def may_see_stats(user) -> bool:
     return True
 
 
+def organization_sees_stats(organization) -> bool:
+    """Whether an organization's accounts have statistics (scope_for's rule, without a query:
+    the menu asks it on every page)."""
+    return any(access.may(organization, c) for c in (C.APPROVE_UNITS, C.RECEIVE, C.DECIDE_PATHS))
+
+
 @dataclass(frozen=True)
 class StatsFilter:
     year: int | None = None
