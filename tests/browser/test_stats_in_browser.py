@@ -4,12 +4,9 @@ than the screen but the scrollable tables, the charts drawn to the screen's widt
 import pytest
 
 from tests import factories
-from tests.browser.conftest import (  # noqa: F401  (the browser tests' fixtures)
-    _one_request_at_a_time_on_sqlite,
-    browser,
-    log_in,
-)
+from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import PHONE, axe_violations, describe, open_context
+from tests.stats.conftest import dataset  # noqa: F401  (the statistics tests' data)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
