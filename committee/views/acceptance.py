@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,6 +43,11 @@ def inbox(request):
     # What each cell prints, worked out here once rather than by template lookups per cell.
     detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
     pick_label = _("选择%(name)s")
+    decisions = [
+        (a, services.decision_label(a), DECISION_STYLES.get(a, "warning"))
+        for a in services.DECISIONS
+    ]
+    yuan = _("元")
     for group in groups:
         group.received_on = timezone.localtime(group.batch.created_at).strftime("%Y-%m-%d")
         for row in group.rows:
@@ -53,6 +59,7 @@ def inbox(request):
             row.unit_name = declaration.declaring_unit.name if declaration.declaring_unit_id else ""
             row.plan_label = f"{plan.series.name} / {plan.level.name}"
             row.status_label = declaration.get_status_display()
+            row.html = _inbox_row(row, group.received_on, decisions, yuan)
     return render(
         request,
         "committee/acceptance_inbox.html",
@@ -62,11 +69,56 @@ def inbox(request):
             "groups": groups,
             "show_all": show_all,
             "counts": selectors.inbox_counts(office),
-            "decisions": [
-                (a, services.decision_label(a), DECISION_STYLES.get(a, "warning"))
-                for a in services.DECISIONS
-            ],
+            "decisions": decisions,
         },
+    )
+
+
+def _inbox_row(row, received_on: str, decisions, yuan: str):
+    """One inbox row's <tr>, written here: 30 rows of eight cells through the template engine
+    cost more than the page's queries (issue 13). Every value is escaped by format_html."""
+    pk = row.declaration.pk
+    if row.decidable:
+        pick = format_html(
+            '<input class="form-check-input" type="checkbox" name="ids" value="{}" '
+            'id="pick-{}" aria-label="{}">',
+            pk,
+            pk,
+            row.pick_label,
+        )
+        buttons = format_html_join(
+            "",
+            '<button type="submit" name="pick" value="{}:{}" class="btn btn-sm btn-outline-{} '
+            'me-1" data-testid="pick-{}">{}</button>',
+            ((value, pk, style, value, label) for value, label, style in decisions),
+        )
+    else:
+        pick = buttons = ""
+    plan = format_html("{} / {}", row.plan_label, row.title) if row.title else row.plan_label
+    if row.payment:
+        payment = format_html(
+            '<span data-testid="row-payment">{} {} · {}</span>',
+            formats.localize(row.payment.amount),
+            yuan,
+            row.payment.get_status_display(),
+        )
+    else:
+        payment = "-"
+    return format_html(
+        '<tr data-testid="inbox-row" data-declaration="{}"><td>{}</td>'
+        '<td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td><span class="badge bg-secondary" data-testid="row-status">{}</span></td>'
+        '<td>{}</td><td class="text-nowrap">{}</td></tr>',
+        pk,
+        pick,
+        row.detail_url,
+        row.name,
+        row.unit_name or "-",
+        plan,
+        received_on,
+        row.status_label,
+        payment,
+        buttons,
     )
 
 

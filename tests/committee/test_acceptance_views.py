@@ -244,3 +244,14 @@ def test_the_review_inbox_links_waiting_rows_to_acceptance(
     assert 'data-testid="accept-link"' not in page
     # The office's inbox names the declaration's state, not a unit's 已通过待上报.
     assert str(S.ACCEPTED.label) in page
+
+
+def test_inbox_rows_escape_what_people_typed(office_client, at_committee):
+    """The rows are written in Python (issue 13): a name with markup is shown as text."""
+    applicant = at_committee.applicant
+    applicant.name = '<img src=x onerror="alert(1)">'
+    applicant.save(update_fields=["name"])
+    page = office_client.get(INBOX).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    assert f'value="accept:{at_committee.pk}"' in page  # the row's buttons are markup
