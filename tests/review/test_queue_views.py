@@ -53,6 +53,18 @@ def test_unit_sees_a_submitted_declaration(login, unit_reviewer, submitted):
     assert re.search(r'data-testid="report-all"\s+disabled', html)
 
 
+def test_queue_rows_escape_what_people_typed(login, unit_reviewer, submitted):
+    """The rows are written in Python (issue 13): a name with markup is shown as text, in the
+    row and in its checkbox's label."""
+    applicant = submitted.applicant
+    applicant.name = '<img src=x onerror="alert(1)">'
+    applicant.save(update_fields=["name"])
+    html = login(unit_reviewer).get(URL).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert f'href="/review/{submitted.pk}/"' in html
+
+
 @pytest.fixture
 def mixed_queue(unit, engineering_plan, culture_plan):
     """At the unit: 3 pending + 2 passed engineering, 1 rejected culture declaration."""
