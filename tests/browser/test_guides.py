@@ -25,7 +25,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from applicants.models import User
+from committee.models import MeetingExpert
 from declarations.models import Declaration, DeclarationStatus, Plan
+from demo.committee_stage import EXPERT_ACCOUNTS
 from guides.render import image_names
 from guides.roles import BY_ROLE
 from institutions.models import Organization
@@ -384,10 +386,29 @@ def test_committee_office_guide(browser, live_server, contexts, shots):
 # --- 评审专家 --------------------------------------------------------------------------------
 
 
+def drawn_expert() -> str:
+    """The username of an expert drawn for the seeded meeting. seed_demo draws 11 of the
+    Weifang engineering pool's 15 members at random (the production draw), so expert1 is not
+    always one of them: the first documented demo account drawn (expert1, expert2), else the
+    first expert drawn, whose random initial password is replaced by the demo one here."""
+    seats = (
+        MeetingExpert.objects.filter(expert__user__isnull=False)
+        .select_related("expert__user")
+        .order_by("meeting_id", "draw_order")
+    )
+    users = [seat.expert.user for seat in seats]
+    assert users, "seed_demo's meeting has no drawn expert with an account"
+    user = next((u for u in users if u.username in EXPERT_ACCOUNTS), users[0])
+    if user.username not in EXPERT_ACCOUNTS:
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return user.username
+
+
 def test_expert_guide(browser, live_server, contexts, shots):
     seed_with_open_plans()
     role = "expert"
-    page = signed_in(browser, live_server, contexts, "expert1")
+    page = signed_in(browser, live_server, contexts, drawn_expert())
     # 1. 评审任务
     expect(page.locator("main h1")).to_be_visible()
     guide_shot(page, role, 1, "tasks", taken=shots)
