@@ -25,9 +25,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from applicants.models import User
-from committee.models import MeetingExpert
-from declarations.models import Declaration, DeclarationStatus, Plan
-from demo.committee_stage import EXPERT_ACCOUNTS
+from committee.models import Ballot
+from declarations.models import Declaration, DeclarationSection, DeclarationStatus, Plan
+from demo.files import pdf_bytes
 from guides.render import image_names
 from guides.roles import BY_ROLE
 from institutions.models import Organization
@@ -35,6 +35,7 @@ from review import services as review_services
 from review.models import PublicNotice
 from tests import clock
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import expert_with_an_open_vote
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 from tests.declarations.builders import fill_valid
 from tests.review.builders import notice
@@ -196,14 +197,26 @@ def test_applicant_guide(browser, live_server, contexts, shots):
     page.wait_for_url(re.compile(r"/declarations/\d+/$"))
     # 5. 申报概览
     guide_shot(page, role, 5, "overview", taken=shots)
-    # 6. 逐个模块填写
+    # 6. 逐个模块填写: every section the same way. The browser does it for 学历信息 (a field
+    # typed, the scan uploaded, 保存); the test fills the other sections as the person would.
     page.locator("main").get_by_role("link", name="填写").first.click()
     page.wait_for_url(re.compile(r"/sections/\w+/$"))
-    guide_shot(page, role, 6, "section", taken=shots)
-    # (The rest of the sections and their files are filled from the test.)
     declaration = Declaration.objects.get(applicant__username="zhangsan")
     unit = Organization.objects.get(memberships__user__username="wf_unit")
     fill_valid(declaration, unit)
+    page.goto(f"/declarations/{declaration.pk}/sections/education/")
+    page.fill("input[name$=full_time_school]", "山东大学")
+    slot = page.locator("[data-testid=slot]").first
+    name = slot.locator("h3").inner_text().rstrip("*").strip()
+    page.get_by_label(f"上传：{name}").set_input_files(
+        files=[{"name": "毕业证书扫描件.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    expect(page.locator("[data-testid=attachment]", has_text="毕业证书扫描件.pdf")).to_have_count(1)
+    guide_shot(page, role, 6, "section", taken=shots)
+    page.locator("main form button.btn-primary[type=submit]", has_text="保存").first.click()
+    page.wait_for_url(re.compile(rf"/declarations/{declaration.pk}/$"))
+    saved = DeclarationSection.objects.get(declaration=declaration, code="education").data
+    assert saved["full_time_school"] == "山东大学"
     # 7. 确定申报
     page.goto(f"/declarations/{declaration.pk}/")
     expect(page.locator("[data-testid=missing]")).to_have_count(0)
@@ -386,40 +399,36 @@ def test_committee_office_guide(browser, live_server, contexts, shots):
 # --- 评审专家 --------------------------------------------------------------------------------
 
 
-def drawn_expert() -> str:
-    """The username of an expert drawn for the seeded meeting. seed_demo draws 11 of the
-    Weifang engineering pool's 15 members at random (the production draw), so expert1 is not
-    always one of them: the first documented demo account drawn (expert1, expert2), else the
-    first expert drawn, whose random initial password is replaced by the demo one here."""
-    seats = (
-        MeetingExpert.objects.filter(expert__user__isnull=False)
-        .select_related("expert__user")
-        .order_by("meeting_id", "draw_order")
-    )
-    users = [seat.expert.user for seat in seats]
-    assert users, "seed_demo's meeting has no drawn expert with an account"
-    user = next((u for u in users if u.username in EXPERT_ACCOUNTS), users[0])
-    if user.username not in EXPERT_ACCOUNTS:
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return user.username
-
-
 def test_expert_guide(browser, live_server, contexts, shots):
     seed_with_open_plans()
     role = "expert"
-    page = signed_in(browser, live_server, contexts, drawn_expert())
+    # seed_demo's meeting has ended; the expert votes in one whose vote is open.
+    username, meeting, _item = expert_with_an_open_vote()
+    page = signed_in(browser, live_server, contexts, username)
     # 1. 评审任务
     expect(page.locator("main h1")).to_be_visible()
     guide_shot(page, role, 1, "tasks", taken=shots)
     # 2. 打开评审会议
-    page.get_by_test_id("expert-meeting").first.click()
-    page.wait_for_load_state("load")
+    meeting_url = f"/committee/expert/meetings/{meeting.pk}/"
+    page.locator(f"[data-testid=expert-meeting][href='{meeting_url}']").click()
+    page.wait_for_url(f"**{meeting_url}")
+    items = page.get_by_test_id("vote-item")
+    expect(items).to_have_count(2)
     guide_shot(page, role, 2, "meeting", taken=shots)
-    # 3. 修改密码
+    # 3. 查看申报并投票
+    items.first.click()
+    agree = page.locator("label[for=choice-agree]")
+    agree.click()
+    guide_shot(page, role, 3, "vote", taken=shots)
+    # 4. 提交投票 (the confirmation is accepted by signed_in's dialog handler)
+    page.get_by_role("button", name="提交投票").click()
+    expect(page.get_by_test_id("vote-item").filter(has_text="已投票")).to_have_count(1)
+    guide_shot(page, role, 4, "voted", taken=shots)
+    assert Ballot.objects.filter(item__meeting=meeting, choice="agree").count() == 1
+    # 5. 修改密码
     page.get_by_role("link", name="修改密码").first.click()
     page.wait_for_url("**/password/**")
-    guide_shot(page, role, 3, "password", taken=shots)
+    guide_shot(page, role, 5, "password", taken=shots)
     assert_guide_matches(role, shots)
 
 
