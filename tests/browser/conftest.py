@@ -83,17 +83,3 @@ def log_in(page, username, password):
     page.fill("input[name=password]", password)
     page.fill("input[name=captcha_1]", "PASSED")
     page.click("main button[type=submit]")
-
-
-def pytest_collection_modifyitems(config, items):
-    """markup_only tests run once in CI: on the SQLite pass (make test), not again on
-    PostgreSQL (.ci/run's second pass), where they would only repeat the same pages' markup."""
-    import django
-    from django.db import connection
-
-    if not django.apps.apps.ready or connection.vendor != "postgresql":
-        return
-    skip = pytest.mark.skip(reason="markup_only: checked on the SQLite pass")
-    for item in items:
-        if item.get_closest_marker("markup_only"):
-            item.add_marker(skip)

@@ -20,11 +20,7 @@ from declarations.models import Declaration
 from tests.browser.conftest import log_in
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.markup_only,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -40,11 +40,7 @@ from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_p
 from tests.declarations.builders import fill_valid
 from tests.review.builders import notice
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.markup_only,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # A size that reads on a phone when the picture is shrunk to its width.
 VIEWPORT = {"width": 1200, "height": 800}

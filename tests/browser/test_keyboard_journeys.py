@@ -19,11 +19,7 @@ from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, describe, draft_of_zhangsan
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.markup_only,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACTIVE = """() => {
   const e = document.activeElement;

@@ -8,11 +8,7 @@ from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import PHONE, axe_violations, describe, open_context
 from tests.stats.conftest import dataset  # noqa: F401  (the statistics tests' data)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.markup_only,
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = """() => ({
   page: document.documentElement.scrollWidth,
