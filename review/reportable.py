@@ -29,12 +29,10 @@ cache is per process (several workers would not see each other's replacements) a
 development and tests, where rows change behind the ORM's back (demo.bulk, the seeders).
 """
 
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core import token_cache
 
 _GLOBAL_KEY = "review:reportable:global"
 
@@ -57,11 +55,6 @@ def _entry_key(organization_id, f, part: str) -> str:
     )
 
 
-def _in_own_transaction() -> bool:
-    """Whether this request runs inside an atomic block of the application (not a test's)."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
-
-
 def cached_count(organization, f, publishes_notice: bool, count) -> int:
     """The count for the organization and filter: the cached one while its tokens are current,
     else count() (stored under the tokens read before it ran)."""
@@ -81,29 +74,12 @@ def cached(organization, f, part: str, compute):
     timeout = cache_timeout()
     if not timeout or f.q:
         return compute()
-    org_key = _organization_key(organization.pk)
-    key = _entry_key(organization.pk, f, part)
-    found = cache.get_many([_GLOBAL_KEY, org_key, key])
-    tokens = (found.get(_GLOBAL_KEY), found.get(org_key))
-    entry = found.get(key)
-    if None not in tokens and entry is not None and entry[0] == tokens:
-        return entry[1]
-    if None in tokens:
-        for token_key, token in zip((_GLOBAL_KEY, org_key), tokens, strict=True):
-            if token is None:
-                cache.add(token_key, uuid.uuid4().hex, timeout=None)
-        found = cache.get_many([_GLOBAL_KEY, org_key])
-        tokens = (found.get(_GLOBAL_KEY), found.get(org_key))
-    # Computed after the tokens were read: a change committed meanwhile replaces a token, so
-    # this value is never served after it.
-    value = compute()
-    if None not in tokens and not _in_own_transaction():
-        cache.set(key, (tokens, value), timeout=timeout)
-    return value
-
-
-def _replace(keys) -> None:
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    return token_cache.cached(
+        (_GLOBAL_KEY, _organization_key(organization.pk)),
+        _entry_key(organization.pk, f, part),
+        compute,
+        timeout=timeout,
+    )
 
 
 def forget(*organization_ids, everyone: bool = False) -> None:
@@ -114,10 +90,7 @@ def forget(*organization_ids, everyone: bool = False) -> None:
     keys = {_organization_key(pk) for pk in organization_ids if pk is not None}
     if everyone:
         keys.add(_GLOBAL_KEY)
-    if not keys:
-        return
-    _replace(keys)
-    transaction.on_commit(lambda: _replace(keys), robust=True)
+    token_cache.retire(keys)
 
 
 # --- receivers --------------------------------------------------------------------------------
