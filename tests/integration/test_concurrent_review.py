@@ -156,6 +156,11 @@ def in_order(declaration, first, second):
 
 def other_waits_for_a_lock():
     with connection.cursor() as cursor:
+        # The caller polls from inside its open transaction, where PostgreSQL keeps the list of
+        # backends from its first pg_stat_activity read until the transaction ends: a reviewer
+        # whose connection opened after that first poll (a slow thread start on a loaded CI
+        # machine) was never seen waiting. Clearing the snapshot makes each poll current.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
