@@ -111,13 +111,15 @@ run: $(STAMP) var fonts-deps
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The suite runs in one process per CPU (pytest-xdist); PYTEST_WORKERS=0 runs it in this one.
+# worksteal: an idle worker takes tests queued for the other, so the long browser tests do not
+# leave one CPU idle at the end.
 PYTEST_WORKERS ?= auto
 
 test: $(STAMP) var browser-deps fonts-deps nginx-deps
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: $(STAMP) var fonts-deps nginx-deps
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser" $(PYTEST_ARGS)
 
 # The guides' screenshots (docs/guides/images/), taken by the browser tests that perform each
 # guide's steps (tests/browser/test_guides.py); commit the changed images with the guides.
