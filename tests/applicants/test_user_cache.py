@@ -30,7 +30,7 @@ BACKENDS = [
 def kept(request, settings):
     prefix = f"test-user-cache-{uuid.uuid4().hex}"
     if request.param == "redis":
-        backend = "django.core.cache.backends.redis.RedisCache"
+        backend = "core.cache.RedisCache"
         settings.CACHES = {
             "default": {
                 "BACKEND": backend,

@@ -36,7 +36,7 @@ def _speed_settings(**env) -> dict:
 
 def test_production_with_redis_reads_sessions_and_memberships_from_the_cache():
     values = _speed_settings(**production_env(REDIS_URL="redis://127.0.0.1:6379/15"))
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "core.cache.RedisCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert values["ACCESS_CACHE_TIMEOUT"] == 300
     assert values["LOADER"] == "django.template.loaders.cached.Loader"

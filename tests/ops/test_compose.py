@@ -131,7 +131,7 @@ def test_the_app_containers_keep_no_local_state(services, monkeypatch):
 
     assert built["DEBUG"] is False
     assert built["DATABASES"]["default"]["HOST"] == "postgres"
-    assert built["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert built["CACHES"]["default"]["BACKEND"] == "core.cache.RedisCache"
     assert built["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert built["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert built["STORAGES"]["default"]["OPTIONS"]["endpoint_url"] == "http://minio:9000"

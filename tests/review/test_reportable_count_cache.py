@@ -37,7 +37,7 @@ def count_cache(request, settings):
     if request.param == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "core.cache.RedisCache",
                 "LOCATION": os.environ["REDIS_URL"],
                 "KEY_PREFIX": prefix,
             }
