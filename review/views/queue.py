@@ -15,9 +15,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.choices import labels
 from core.db import unprepared
 from core.query import QUERY_MAX_LENGTH
 from declarations import workflow
+from declarations.models import DeclarationStatus
 from institutions import access
 from institutions.selectors import effective_path, missing_path_message
 from review import hooks, selectors, services
@@ -57,6 +59,7 @@ def queue(request):
     # review:detail reversed once: the rows' links differ only by the id.
     detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
     is_inbox = access.may(organization, access.Capability.RECEIVE)
+    state_labels = labels(DeclarationStatus if is_inbox else ReviewState)
     pick_label = _("选择%(name)s")
     for row in page:
         declaration = row.declaration
@@ -71,7 +74,7 @@ def queue(request):
         row.unit_name = declaration.declaring_unit.name if declaration.declaring_unit_id else ""
         row.from_name = row.received_from.name if row.received_from_id else ""
         row.arrived = timezone.localtime(row.arrived_at).strftime("%Y-%m-%d %H:%M")
-        row.state_label = declaration.get_status_display() if is_inbox else row.get_state_display()
+        row.state_label = state_labels[declaration.status if is_inbox else row.state]
         row.reportable = (
             can_report
             and row.state == ReviewState.PASSED
