@@ -20,10 +20,10 @@ class DeclarationsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from declarations.models import Plan, PlanSection
+        from declarations.models import AttachmentSlot, Plan, PlanSection
         from declarations.services import new_config_version
 
-        models = [Plan, PlanSection]
+        models = [Plan, PlanSection, AttachmentSlot]
         for label in ("catalog", "institutions"):
             models.extend(apps.get_app_config(label).get_models())
         # Written often and read by no section's check: no new version for them.
