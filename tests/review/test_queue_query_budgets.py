@@ -3,7 +3,7 @@ the search and the page; and the search rule — a name matches by any part of i
 only whole (in any case) — with, on PostgreSQL, the indexes that serve them."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from applicants.models import User
@@ -333,6 +333,21 @@ def test_postgresql_state_tab_page_reads_the_queue_order_index(unit, engineering
     build_queue(unit, engineering_plan, 3, state="passed")
     plan = _plan(selectors.queue_page_ids(unit, QueueFilter(state="passed"))[:20])
     assert "review_queue_state_order_idx" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("postgresql_only")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("state", [None, "passed"], ids=["all", "state-tab"])
+def test_postgresql_queue_page_is_read_from_the_index_alone(unit, engineering_plan, state):
+    """A later page skips thousands of rows: the queue's indexes carry the page's columns
+    (INCLUDE), so once vacuumed PostgreSQL reads them without visiting the table."""
+    build_queue(unit, engineering_plan, 3, state="passed")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE review_review")
+    with transaction.atomic():  # for _plan's SET LOCAL
+        plan = _plan(selectors.queue_page_ids(unit, QueueFilter(state=state))[40:60])
+    assert "Index Only Scan" in plan, plan
 
 
 # --- the page's notice flags follow the notice rule ----------------------------------------
