@@ -1,11 +1,11 @@
 """A person in Chromium: demo accounts reach their home pages; registration keeps typed data."""
 
 import pytest
-from django.core.management import call_command
 from stdnum.cn import ric
 
 from applicants.models import User
 from tests.browser.conftest import log_in
+from tests.demo_snapshot import seed_demo_fast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ DEMO_HOMES = [
 
 
 def test_every_demo_account_logs_in_and_lands_on_its_home(page, live_server):
-    call_command("seed_demo")
+    seed_demo_fast()
     for username, password, home, heading in DEMO_HOMES:
         page.context.clear_cookies()
         log_in(page, username, password)
@@ -69,7 +69,7 @@ def test_phone_width_collapses_navigation(browser, live_server):
         base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-US"
     )
     page = context.new_page()
-    call_command("seed_demo")
+    seed_demo_fast()
     log_in(page, "zhangsan", "Demo@2026")
     page.wait_for_url("**/accounts/me/")
     toggler = page.locator(".navbar-toggler")

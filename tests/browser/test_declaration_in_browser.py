@@ -11,7 +11,6 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,6 +19,7 @@ from attachments.models import Attachment
 from declarations.models import Declaration, Plan
 from tests.attachments.conftest import jpeg_bytes, pdf_bytes
 from tests.browser.conftest import log_in
+from tests.demo_snapshot import seed_demo_fast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ OVERVIEW_URL = re.compile(r"/declarations/\d+/$")
 
 
 def seed_with_open_plans():
-    call_command("seed_demo")
+    seed_demo_fast()
     now = timezone.now()
     # seed_demo's window is 2026-10-01 … 2027-01-31; keep the plans open whatever today is.
     if Plan.objects.filter(opens_at__lte=now, closes_at__gte=now).count() != 2:
