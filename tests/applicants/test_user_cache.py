@@ -2,9 +2,6 @@
 query for it on a repeated page, and every change to the account seen at the next request —
 a new name, a password changed elsewhere (this session is signed out), a deactivated expert."""
 
-import os
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,50 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from applicants import user_cache
 from committee.services import experts as committee_services
 from tests.committee.test_experts import data as expert_data
+from tests.shared_cache import SHARED_CACHE_BACKENDS, own_cache
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/accounts/profile/"
 
-BACKENDS = [
-    "locmem",
-    pytest.param(
-        "redis",
-        marks=pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
-    ),
-]
 
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SHARED_CACHE_BACKENDS)
 def kept(request, settings):
-    prefix = f"test-user-cache-{uuid.uuid4().hex}"
-    if request.param == "redis":
-        backend = "core.cache.RedisCache"
-        settings.CACHES = {
-            "default": {
-                "BACKEND": backend,
-                "LOCATION": os.environ["REDIS_URL"],
-                "KEY_PREFIX": prefix,
-            }
-        }
-    else:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": prefix,
-            }
-        }
     settings.ACCESS_CACHE_TIMEOUT = 300
-    from django.core.cache import cache
-
-    yield cache
-    if request.param == "redis":
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    with own_cache(settings, request.param, "user-cache") as cache:
+        yield cache
 
 
 def _user_queries(client, url=PAGE):

@@ -3,8 +3,6 @@ overview's slot query with three EXISTS probes a slot cost more to compile than 
 the shared cache on, the problems listed must be the same as read fresh, a changed slot must
 count at once, and a file's state is always read live."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +11,7 @@ from attachments import selectors
 from declarations import services as declaration_services
 from declarations.models import AttachmentSlot
 from tests.declarations.builders import fill_valid, upload_valid
+from tests.shared_cache import own_cache
 
 
 @pytest.fixture
@@ -23,15 +22,10 @@ def declaration(engineering_declaration, unit):
 @pytest.fixture
 def kept(settings):
     """The shared cache on (as production with Redis), on an empty cache of this test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"kept-slots-{uuid.uuid4().hex}",
-        }
-    }
     settings.ACCESS_CACHE_TIMEOUT = 300
     selectors._kept_slots.clear()
-    yield
+    with own_cache(settings, name="kept-slots"):
+        yield
     selectors._kept_slots.clear()
 
 

@@ -2,8 +2,6 @@
 under the office's tokens (review.reportable, issue 13): no query for them on a repeated page,
 and exact again after a batch is reported to the office and after a decision."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +10,7 @@ from django.urls import reverse
 from review import reportable
 from tests.committee.acceptance_fixtures import *  # noqa: F403
 from tests.committee.acceptance_fixtures import accept, bulk_at_committee
+from tests.shared_cache import own_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +19,9 @@ INBOX = reverse("committee:inbox")
 
 @pytest.fixture
 def count_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"test-inbox-{uuid.uuid4().hex}",
-        }
-    }
     settings.REVIEW_COUNT_CACHE_TIMEOUT = 300
-    from django.core.cache import cache
-
-    yield
-    cache.clear()
+    with own_cache(settings, name="inbox"):
+        yield
 
 
 def _inbox(client, **params):

@@ -5,8 +5,6 @@ handled, a report, a withdrawal; never another organization's or another filter'
 the local-memory cache and, when REDIS_URL is set, with Redis."""
 
 import datetime
-import os
-import uuid
 
 import pytest
 from django.db import transaction
@@ -18,48 +16,17 @@ from review.models import NoticeObjection, PublicNotice
 from review.selectors import QueueFilter
 from tests import clock
 from tests.review.builders import build_queue, notice
+from tests.shared_cache import SHARED_CACHE_BACKENDS, own_cache
 
 pytestmark = pytest.mark.django_db
 
-BACKENDS = [
-    "locmem",
-    pytest.param(
-        "redis",
-        marks=pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
-    ),
-]
 
-
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SHARED_CACHE_BACKENDS)
 def count_cache(request, settings):
     """The count cache on, in a cache of its own (Redis: its own key prefix, removed after)."""
-    prefix = f"test-reportable-{uuid.uuid4().hex}"
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "core.cache.RedisCache",
-                "LOCATION": os.environ["REDIS_URL"],
-                "KEY_PREFIX": prefix,
-            }
-        }
-    else:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": prefix,
-            }
-        }
     settings.REVIEW_COUNT_CACHE_TIMEOUT = 300
-    from django.core.cache import cache
-
-    yield cache
-    if request.param == "redis":
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    with own_cache(settings, request.param, "reportable") as cache:
+        yield cache
 
 
 def _count(organization, f=None):
