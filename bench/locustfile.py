@@ -56,16 +56,31 @@ _error_samples: dict[str, str] = {}
 
 
 USERS = int(os.environ.get("BENCH_USERS_TOTAL", "0"))  # the users started (-u)
+# bench/run.py runs several locust processes: the window starts once all of them have logged
+# their users in. A process that started on its own would otherwise measure its pages while
+# the other's logins (a password hash each, ~0.2 s of CPU) still load the server.
+READY_DIR = os.environ.get("BENCH_READY_DIR", "")
+PROCESS = os.environ.get("BENCH_PROCESS", "0")
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "1"))
 
 
 def _ready():
-    """A user has logged in (or failed to): once all have, the warm-up starts, then the window;
-    locust is stopped at its end."""
+    """A user has logged in (or failed to): once all of this process's have, and every other
+    process's too, the warm-up starts, then the window; locust is stopped at its end."""
     _state["ready"] = _state.get("ready", 0) + 1
-    if _state["start"] is None and _state["ready"] >= USERS:
-        _state["start"] = time.monotonic()
-        if not MAX_REQUESTS and _runner is not None:
-            gevent.spawn_later(WARMUP + SECONDS + 0.2, _runner.quit)
+    if _state["ready"] == USERS:
+        if READY_DIR:
+            with open(os.path.join(READY_DIR, PROCESS), "w", encoding="utf-8"):
+                pass
+        gevent.spawn(_start_when_all_ready)
+
+
+def _start_when_all_ready():
+    while READY_DIR and len(os.listdir(READY_DIR)) < PROCESSES:
+        gevent.sleep(0.05)
+    _state["start"] = time.monotonic()
+    if not MAX_REQUESTS and _runner is not None:
+        gevent.spawn_later(WARMUP + SECONDS + 0.2, _runner.quit)
 
 
 @events.request.add_listener

@@ -8,7 +8,9 @@ bare Django view measured in the same run.
    BENCH_PORT (8101) and bench.floor (3 sync workers) on BENCH_FLOOR_PORT (8102).
 4. locust (bench/locustfile.py) drives the floor, then each key page with BENCH_USERS (16)
    users for BENCH_SECONDS (20) after BENCH_WARMUP (5) seconds, then the mix with
-   BENCH_MIX_USERS (32); the SQL queries of each page are counted through the test client.
+   BENCH_MIX_USERS (32) after BENCH_MIX_WARMUP (15) seconds; each window starts once every
+   locust process has logged all its users in. The SQL queries of each page are counted
+   through the test client.
 5. The table is printed and written to var/bench/results.json.
 
 --memory: instead of the pages, the mix runs for BENCH_MEMORY_REQUESTS (100,000) requests and
@@ -119,6 +121,9 @@ class Bench:
         self.floor_port = env_int("BENCH_FLOOR_PORT", 8102)
         self.seconds = env_int("BENCH_SECONDS", 20)
         self.warmup = env_int("BENCH_WARMUP", 5)
+        # The mix's 15 kinds of request warm 3 workers' per-process caches and prepared
+        # statements (5 runs per connection) more slowly than one page does.
+        self.mix_warmup = env_int("BENCH_MIX_WARMUP", 15)
         self.users = env_int("BENCH_USERS", 16)
         self.mix_users = env_int("BENCH_MIX_USERS", 32)
         self.workers = env_int("BENCH_WORKERS", 3)
@@ -293,14 +298,21 @@ class Bench:
 
     # -- 4. the load
 
-    def locust(self, classes, users, port, *, out, seconds=None, max_requests=0):
+    def locust(self, classes, users, port, *, out, seconds=None, max_requests=0, warmup=None):
         """Run locust with these user classes in self.processes processes (the users split
         between them), wait for all, and merge their measurements."""
         seconds = self.seconds if seconds is None else seconds
+        warmup = self.warmup if warmup is None else warmup
         count = max(1, min(self.processes, users))
         shares = [users // count + (1 if i < users % count else 0) for i in range(count)]
         running = []
         offset = 0
+        # Each process marks here when all its users have logged in; the window starts when
+        # every process has (bench/locustfile.py: _ready).
+        ready_dir = VAR / "ready"
+        ready_dir.mkdir(parents=True, exist_ok=True)
+        for marker in ready_dir.iterdir():
+            marker.unlink()
         for index, share in enumerate(shares):
             part = out.with_suffix(f".p{index}.json")
             if part.exists():
@@ -309,16 +321,19 @@ class Bench:
                 os.environ,
                 BENCH_FIXTURE=str(self.fixture),
                 BENCH_OUT=str(part),
-                BENCH_WARMUP=str(self.warmup),
+                BENCH_WARMUP=str(warmup),
                 BENCH_SECONDS=str(seconds),
                 BENCH_MAX_REQUESTS=str(max_requests // count if max_requests else 0),
                 BENCH_USERS_TOTAL=str(share),
                 BENCH_INDEX_OFFSET=str(offset),
+                BENCH_READY_DIR=str(ready_dir),
+                BENCH_PROCESS=str(index),
+                BENCH_PROCESSES=str(count),
             )
             offset += share
             # locust stops itself at the end of the window (after the logins); -t is a
             # safety net.
-            run_time = f"{3600 if max_requests else self.warmup + seconds + 300}s"
+            run_time = f"{3600 if max_requests else warmup + seconds + 300}s"
             argv = [
                 str(BIN / "locust"),
                 "-f",
@@ -427,7 +442,9 @@ class Bench:
         self.phase("pages", started)
         if not self.args.no_mix:
             started = time.perf_counter()
-            mix = self.locust(MIX, self.mix_users, self.port, out=VAR / "out-mix.json")
+            mix = self.locust(
+                MIX, self.mix_users, self.port, out=VAR / "out-mix.json", warmup=self.mix_warmup
+            )
             results["mix"] = mix
             self.say(
                 f"mix: {mix['total']['rps']:.0f} req/s, p99 {self.ms(mix['total']['p99'])} ms, "
@@ -453,7 +470,8 @@ class Bench:
         self.say(
             f"make bench — {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
             f"{os.cpu_count()} CPUs, gunicorn {self.workers} sync workers, {self.users} users "
-            f"per page, {self.seconds}s each after {self.warmup}s warm-up, "
+            f"per page, {self.seconds}s each after {self.warmup}s warm-up (the mix "
+            f"{self.mix_warmup}s), "
             f"{self.processes} locust processes, database {self.db}"
         )
         rows = [("page", "req/s", "p50 ms", "p99 ms", "errors", "× floor", "queries", "target")]
