@@ -1,8 +1,6 @@
 """Reads of attachments. Every view that takes an attachment id fetches it through
 get_attachment_for_viewer, so nobody reaches someone else's file by changing an id."""
 
-import time
-
 from django.conf import settings
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
@@ -14,7 +12,7 @@ from attachments.models import Attachment
 from declarations import slot_conditions, workflow
 from declarations.models import AttachmentSlot, DeclarationEvent, DeclarationSection
 from declarations.selectors import visible_declarations_q
-from declarations.services import config_version
+from declarations.services import kept_per_version
 from institutions import access
 
 
@@ -162,18 +160,15 @@ def condition_matches(declaration, slots, plan_sections) -> dict[int, object]:
     return matches
 
 
-_kept_slots: dict = {}
-
-
 def _slots_and_file_states(declaration, plan_section_ids):
     """The plan sections' slots in order, and by slot id the states (FILE_STATES) of the
     declaration's files in it: one query.
 
     With the shared cache on (ACCESS_CACHE_TIMEOUT), the slots, part of the plan's form, are
     kept in this process under the configuration version (declarations.services
-    .config_version, replaced by any change to a plan, its sections or a slot) and the query
-    reads the files' states alone; otherwise one query reads the slots with three EXISTS
-    probes of the (declaration, slot) index each."""
+    .kept_per_version; any change to a plan, its sections or a slot makes a new version) and
+    the query reads the files' states alone; otherwise one query reads the slots with three
+    EXISTS probes of the (declaration, slot) index each."""
     timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
     if not timeout:
         flags = {
@@ -193,20 +188,15 @@ def _slots_and_file_states(declaration, plan_section_ids):
             slot.pk: {status for status in FILE_STATES if getattr(slot, f"has_{status}")}
             for slot in slots
         }
-    key = (config_version(), tuple(sorted(plan_section_ids)))
-    now = time.monotonic()
-    found = _kept_slots.get(key)
-    if found is None or found[0] < now:
-        if len(_kept_slots) > 1000:  # a new version leaves the old keys behind
-            _kept_slots.clear()
-        found = _kept_slots[key] = (
-            now + timeout,
-            list(
-                AttachmentSlot.objects.filter(plan_section__in=plan_section_ids).order_by(
-                    "sort_order", "pk"
-                )
-            ),
-        )
+    slots = kept_per_version(
+        ("attachments:slots", tuple(sorted(plan_section_ids))),
+        lambda: list(
+            AttachmentSlot.objects.filter(plan_section__in=plan_section_ids).order_by(
+                "sort_order", "pk"
+            )
+        ),
+        timeout=timeout,
+    )
     statuses: dict[int, set[str]] = {}
     for slot_id, status in (
         Attachment.objects.filter(declaration_id=declaration.pk, status__in=FILE_STATES)
@@ -214,7 +204,7 @@ def _slots_and_file_states(declaration, plan_section_ids):
         .distinct()
     ):
         statuses.setdefault(slot_id, set()).add(status)
-    return found[1], statuses
+    return slots, statuses
 
 
 # The file states slot_problems tells apart (by value).

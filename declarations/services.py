@@ -6,6 +6,7 @@ snapshots, the plan's window.
 """
 
 import hashlib
+import time
 import uuid
 
 from django.core.cache import cache
@@ -234,8 +235,33 @@ def config_version() -> str:
 
 
 def new_config_version(**kwargs) -> None:
-    """A catalog entry, an organization, a plan or a plan section changed (signal receiver)."""
+    """A catalog entry, an organization, a plan, a plan section or an upload slot changed
+    (signal receiver)."""
     cache.set(CONFIG_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+_kept_per_version: dict = {}
+
+
+def kept_per_version(key, compute, *, timeout: int):
+    """compute() for key, kept in this process while the configuration version stays the same,
+    and timeout seconds at most: configuration rows a hot page reads on every request (the
+    queue filter's series and levels, a plan's upload slots) for one cache read of the version
+    instead of their queries. The caller makes sure the cache is shared (timeout > 0 only where
+    every process sees the new version)."""
+    entry_key = (config_version(), key)
+    now = time.monotonic()
+    found = _kept_per_version.get(entry_key)
+    if found is None or found[0] < now:
+        if len(_kept_per_version) > 1000:  # a new version leaves the old keys behind
+            _kept_per_version.clear()
+        found = _kept_per_version[entry_key] = (now + timeout, compute())
+    return found[1]
+
+
+def forget_kept_per_version() -> None:
+    """Empty this process's kept rows (tests)."""
+    _kept_per_version.clear()
 
 
 def _fields_of(obj) -> list:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Level, Series
 from declarations import workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
-from declarations.services import config_version
+from declarations.services import kept_per_version
 from declarations.workflow import Action
 from institutions import access
 from review import reportable
@@ -136,28 +136,18 @@ def queue(organization, f: QueueFilter):
     )
 
 
-_catalog_options: dict = {}
-
-
 def catalog_options() -> tuple[list, list]:
     """The queue filter's series and levels. With the shared cache on (review.reportable) they
-    are kept in this process under the catalog version (declarations.services.config_version,
-    replaced by any change to a catalog entry): one cache read instead of two queries a page."""
+    are kept in this process under the catalog version (declarations.services
+    .kept_per_version): one cache read instead of two queries a page."""
+
+    def load():
+        return list(Series.objects.all()), list(Level.objects.all())
+
     timeout = reportable.cache_timeout()
     if not timeout:
-        return list(Series.objects.all()), list(Level.objects.all())
-    version = config_version()
-    now = timezone.now()
-    found = _catalog_options.get(version)
-    if found is None or found[0] < now:
-        found = (
-            now + datetime.timedelta(seconds=timeout),
-            list(Series.objects.all()),
-            list(Level.objects.all()),
-        )
-        _catalog_options.clear()
-        _catalog_options[version] = found
-    return found[1], found[2]
+        return load()
+    return kept_per_version("review:catalog-options", load, timeout=timeout)
 
 
 def queue_counts(organization, f: QueueFilter) -> dict[str, int]:

@@ -24,11 +24,13 @@ from committee.services import acceptance as services
 from core.choices import labels
 from declarations.models import DeclarationStatus
 from institutions import access
+from review import rows
 
 Cap = access.Capability
 # The buttons' colours: 受理 green, 不予受理 red, 退回修改 amber.
 DECISION_STYLES = {"accept": "success", "refuse": "danger"}
-DETAIL_PK = 987654321
+# Stands for the row's id in the decision buttons written once a page.
+PK_PLACEHOLDER = 987654321
 
 
 @login_required
@@ -44,7 +46,7 @@ def inbox(request):
     page = paginator.get_page(request.GET.get("page"))
     groups = selectors.inbox_page(office, page.object_list)
     # What each cell prints, worked out here once rather than by template lookups per cell.
-    detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
+    detail_url = rows.detail_url_pattern()
     pick_label = _("选择%(name)s")
     decisions = [
         (a, services.decision_label(a), DECISION_STYLES.get(a, "warning"))
@@ -55,7 +57,7 @@ def inbox(request):
         "",
         '<button type="submit" name="pick" value="{}:{}" class="btn btn-sm btn-outline-{} '
         'me-1" data-testid="pick-{}">{}</button>',
-        ((value, DETAIL_PK, style, value, label) for value, label, style in decisions),
+        ((value, PK_PLACEHOLDER, style, value, label) for value, label, style in decisions),
     )
     status_labels, payment_labels = labels(DeclarationStatus), labels(Payment.Status)
     yuan = _("元")
@@ -85,20 +87,14 @@ def inbox(request):
     )
 
 
-def _inbox_row(row, received_on: str, buttons, payment_labels, yuan: str):
+def _inbox_row(row, received_on: str, page_buttons, payment_labels, yuan: str):
     """One inbox row's <tr>, written here: 30 rows of eight cells through the template engine
     cost more than the page's queries (issue 13). Every value is escaped by format_html."""
     pk = row.declaration.pk
     if row.decidable:
-        pick = format_html(
-            '<input class="form-check-input" type="checkbox" name="ids" value="{}" '
-            'id="pick-{}" aria-label="{}">',
-            pk,
-            pk,
-            row.pick_label,
-        )
+        pick = rows.pick_checkbox(pk, row.pick_label)
         # An int in place of an int: stays escaped.
-        buttons = mark_safe(buttons.replace(f":{DETAIL_PK}", f":{int(pk)}"))
+        buttons = mark_safe(page_buttons.replace(f":{PK_PLACEHOLDER}", f":{int(pk)}"))
     else:
         pick = buttons = ""
     plan = format_html("{} / {}", row.plan_label, row.title) if row.title else row.plan_label

@@ -22,12 +22,11 @@ from declarations import workflow
 from declarations.models import DeclarationStatus
 from institutions import access
 from institutions.selectors import effective_path, missing_path_message
-from review import hooks, selectors, services
+from review import hooks, rows, selectors, services
 from review.forms import QueueFilterForm, ReportForm, ReportSelectionForm
 from review.models import QUEUE_STATES, ReviewState
 
 QUEUE_PER_PAGE = 20
-DETAIL_PK = 987654321
 
 
 def _queue_url(filters: QueueFilterForm) -> str:
@@ -56,8 +55,7 @@ def queue(request):
         page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.queue_page_rows(organization, page.object_list)
     can_report = access.may(organization, access.Capability.REPORT)
-    # review:detail reversed once: the rows' links differ only by the id.
-    detail_url = reverse("review:detail", args=[DETAIL_PK]).replace(str(DETAIL_PK), "{}")
+    detail_url = rows.detail_url_pattern()
     is_inbox = access.may(organization, access.Capability.RECEIVE)
     state_labels = labels(DeclarationStatus if is_inbox else ReviewState)
     pick_label = _("选择%(name)s")
@@ -181,7 +179,7 @@ def _notice_cell(row, cells):
     return "—"
 
 
-def mark_download(link: dict) -> str:
+def _download_attribute(link: dict) -> str:
     return " download" if link.get("download") else ""
 
 
@@ -193,15 +191,7 @@ def _queue_row(row, cells, *, can_report: bool, is_unit: bool):
     if can_report:
         pick = format_html(
             '<td class="queue-pick">{}</td>',
-            format_html(
-                '<input class="form-check-input" type="checkbox" name="ids" value="{}" '
-                'id="pick-{}" aria-label="{}">',
-                pk,
-                pk,
-                row.pick_label,
-            )
-            if row.reportable
-            else "",
+            rows.pick_checkbox(pk, row.pick_label) if row.reportable else "",
         )
     name = (
         format_html('<label for="pick-{}">{}</label>', pk, row.name) if row.reportable else row.name
@@ -214,7 +204,10 @@ def _queue_row(row, cells, *, can_report: bool, is_unit: bool):
     links = format_html_join(
         "",
         ' <a class="btn btn-sm btn-outline-primary" href="{}" data-testid="{}"{}>{}</a>',
-        ((link["url"], link["testid"], mark_download(link), link["label"]) for link in row.links),
+        (
+            (link["url"], link["testid"], _download_attribute(link), link["label"])
+            for link in row.links
+        ),
     )
     return format_html(
         '<tr data-testid="queue-row">{}<td class="queue-name">{}</td>'

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from attachments import selectors
 from declarations import services as declaration_services
 from declarations.models import AttachmentSlot
+from declarations.services import forget_kept_per_version
 from tests.declarations.builders import fill_valid, upload_valid
 from tests.shared_cache import own_cache
 
@@ -23,10 +24,10 @@ def declaration(engineering_declaration, unit):
 def kept(settings):
     """The shared cache on (as production with Redis), on an empty cache of this test's own."""
     settings.ACCESS_CACHE_TIMEOUT = 300
-    selectors._kept_slots.clear()
+    forget_kept_per_version()
     with own_cache(settings, name="kept-slots"):
         yield
-    selectors._kept_slots.clear()
+    forget_kept_per_version()
 
 
 def messages_of(declaration):
@@ -41,7 +42,7 @@ def test_kept_slots_list_the_same_problems_as_a_fresh_read(declaration, settings
     fresh = messages_of(declaration)
     assert "请上传“身份信息”" in fresh
     settings.ACCESS_CACHE_TIMEOUT = 300
-    selectors._kept_slots.clear()
+    forget_kept_per_version()
     assert messages_of(declaration) == fresh  # fills the kept slots
     assert messages_of(declaration) == fresh  # served from them
 
