@@ -13,6 +13,7 @@ from catalog.models import (
     Specialty,
     Title,
 )
+from declarations import slot_conditions
 from declarations.models import AchievementCategory, AttachmentSlot, Plan, PlanSection
 from declarations.sections import SECTION_LIST
 
@@ -247,51 +248,135 @@ def _shanghai(*args):
 RESUBMIT_UNTIL = _shanghai(2027, 2, 28, 17, 0)
 
 
+def _merge(model, keys, rows, *, update=(), existing=None, prepare=None) -> tuple[dict, bool]:
+    """update_or_create for many rows at once: rows are {attname: value} with the key fields
+    (keys) and the others; a missing row is created with them all (one INSERT for all), an
+    existing one gets the fields in `update` that differ (one UPDATE per field set), so a second
+    load changes nothing. prepare(obj) runs on every row before it is compared or written (what
+    the model's save() would compute). Returns ({key: obj}, whether any row was written); saves
+    send no signal, so a caller that wrote rows gives the configuration a new version itself.
+    A query or two per model instead of three or four per row: the tests' plan fixtures load
+    the catalog and two plans for most tests."""
+    found = {
+        tuple(getattr(obj, k) for k in keys): obj
+        for obj in (existing if existing is not None else model.objects.all())
+    }
+    result, missing, changed = {}, [], []
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        obj = found.get(key)
+        if obj is None:
+            obj = model(**row)
+            if prepare:
+                prepare(obj)
+            missing.append(obj)
+        else:
+            before = {f: getattr(obj, f) for f in update}
+            for f in update:
+                setattr(obj, f, row[f])
+            if prepare:
+                before["condition_values"] = obj.condition_values
+                prepare(obj)
+            if any(getattr(obj, f) != value for f, value in before.items()):
+                changed.append(obj)
+        result[key] = obj
+    if missing:
+        model.objects.bulk_create(missing)
+    if changed:
+        fields = [*update, *(["condition_values"] if prepare else [])]
+        model.objects.bulk_update(changed, fields)
+    return result, bool(missing or changed)
+
+
+def _new_config_version() -> None:
+    # What the post_save receiver does for each saved catalog row, plan section and slot
+    # (declarations.apps): once for the rows written together.
+    from declarations.services import new_config_version
+
+    new_config_version()
+
+
 def load_levels_and_series() -> tuple[dict, dict]:
     """The demo levels and series (names and order brought back to the demo's); returns
     ({code: Level}, {code: Series})."""
-    levels = {
-        code: Level.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})[0]
-        for code, name, rank in LEVELS
-    }
-    series = {
-        code: Series.objects.update_or_create(
-            code=code, defaults={"name": name, "sort_order": order}
-        )[0]
-        for code, name, order in SERIES
-    }
-    return levels, series
+    levels, written_levels = _merge(
+        Level,
+        ["code"],
+        [{"code": code, "name": name, "rank": rank} for code, name, rank in LEVELS],
+        update=["name", "rank"],
+    )
+    series, written_series = _merge(
+        Series,
+        ["code"],
+        [{"code": code, "name": name, "sort_order": order} for code, name, order in SERIES],
+        update=["name", "sort_order"],
+    )
+    if written_levels or written_series:
+        _new_config_version()
+    return {k[0]: v for k, v in levels.items()}, {k[0]: v for k, v in series.items()}
 
 
 def load_catalog():
     """Titles, specialties, declaration methods and qualifications of the demo series (which
     must exist: load_levels_and_series)."""
-    series = {s.code: s for s in Series.objects.all()}
-    levels = {level.code: level for level in Level.objects.all()}
-    for series_code, titles in TITLES.items():
-        for level_code, name in titles:
-            Title.objects.get_or_create(
-                series=series[series_code], level=levels[level_code], name=name
-            )
-    for series_code, names in SPECIALTIES.items():
-        for order, name in enumerate(names):
-            Specialty.objects.update_or_create(
-                series=series[series_code], name=name, defaults={"sort_order": order}
-            )
-    for order, (code, name, exception, no_title) in enumerate(METHODS):
-        DeclarationMethod.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "sort_order": order,
-                "requires_exception_kind": exception,
-                "allows_no_current_title": no_title,
-            },
-        )
-    for name, series_code, level_code in QUALIFICATIONS:
-        ProfessionalQualification.objects.update_or_create(
-            name=name, defaults={"series": series[series_code], "level": levels[level_code]}
-        )
+    series = {s.code: s.pk for s in Series.objects.all()}
+    levels = {level.code: level.pk for level in Level.objects.all()}
+    written = [
+        _merge(
+            Title,
+            ["series_id", "level_id", "name"],
+            [
+                {"series_id": series[series_code], "level_id": levels[level_code], "name": name}
+                for series_code, titles in TITLES.items()
+                for level_code, name in titles
+            ],
+        )[1],
+        _merge(
+            Specialty,
+            ["series_id", "name"],
+            [
+                {"series_id": series[series_code], "name": name, "sort_order": order}
+                for series_code, names in SPECIALTIES.items()
+                for order, name in enumerate(names)
+            ],
+            update=["sort_order"],
+        )[1],
+        _merge(
+            DeclarationMethod,
+            ["code"],
+            [
+                {
+                    "code": code,
+                    "name": name,
+                    "sort_order": order,
+                    "requires_exception_kind": exception,
+                    "allows_no_current_title": no_title,
+                }
+                for order, (code, name, exception, no_title) in enumerate(METHODS)
+            ],
+            update=["name", "sort_order", "requires_exception_kind", "allows_no_current_title"],
+        )[1],
+        _merge(
+            ProfessionalQualification,
+            ["name"],
+            [
+                {
+                    "name": name,
+                    "series_id": series[series_code],
+                    "level_id": levels[level_code],
+                }
+                for name, series_code, level_code in QUALIFICATIONS
+            ],
+            update=["series_id", "level_id"],
+        )[1],
+    ]
+    if any(written):
+        _new_config_version()
+
+
+def _resolve_condition(slot) -> None:
+    # AttachmentSlot.save()'s, for the slots written in bulk; a bad condition fails loudly.
+    slot.condition_values = slot_conditions.resolve(slot)
 
 
 def configure_sections(plan, extra_slots=None, min_rows=None):
@@ -300,13 +385,23 @@ def configure_sections(plan, extra_slots=None, min_rows=None):
     the others keep the section's default)."""
     extra_slots = extra_slots or {}
     min_rows = min_rows or {}
-    for order, spec in enumerate(SECTION_LIST):
-        section, _ = PlanSection.objects.get_or_create(
-            plan=plan, code=spec.code, defaults={"sort_order": order}
-        )
-        if section.min_rows != min_rows.get(spec.code):
-            section.min_rows = min_rows.get(spec.code)
-            section.save(update_fields=["min_rows"])
+    sections, written_sections = _merge(
+        PlanSection,
+        ["code"],
+        [
+            {
+                "plan_id": plan.pk,
+                "code": spec.code,
+                "sort_order": order,
+                "min_rows": min_rows.get(spec.code),
+            }
+            for order, spec in enumerate(SECTION_LIST)
+        ],
+        update=["min_rows"],
+        existing=PlanSection.objects.filter(plan=plan),
+    )
+    rows = []
+    for spec in SECTION_LIST:
         slots = (
             COMMON_SLOTS.get(spec.code, [])
             + CONDITIONAL_SLOTS.get(spec.code, [])
@@ -314,10 +409,10 @@ def configure_sections(plan, extra_slots=None, min_rows=None):
         )
         for slot_order, (code, name, hint, required, multiple, is_photo) in enumerate(slots):
             condition = SLOT_CONDITIONS.get(code, NO_CONDITION)
-            AttachmentSlot.objects.update_or_create(
-                plan_section=section,
-                code=code,
-                defaults={
+            rows.append(
+                {
+                    "plan_section_id": sections[(spec.code,)].pk,
+                    "code": code,
                     "name": name,
                     "hint": hint,
                     "required": required,
@@ -328,8 +423,18 @@ def configure_sections(plan, extra_slots=None, min_rows=None):
                     "condition_field": condition[1],
                     "condition_operator": condition[2],
                     "condition_value": condition[3],
-                },
+                }
             )
+    _, written_slots = _merge(
+        AttachmentSlot,
+        ["plan_section_id", "code"],
+        rows,
+        update=[f for f in rows[0] if f not in ("plan_section_id", "code")] if rows else [],
+        existing=AttachmentSlot.objects.filter(plan_section__plan=plan),
+        prepare=_resolve_condition,
+    )
+    if written_sections or written_slots:
+        _new_config_version()
 
 
 def engineering_plan(region, committee, *, year=2026, opens_at=None, closes_at=None) -> Plan:
