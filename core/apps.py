@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
         # overriding BLANK_CHOICE_LABEL in ready(); the project's forms say "请选择" everywhere.
         from django.db.models import fields
 
+        from core import per_request
         from core.forms import EMPTY_LABEL
 
         fields.BLANK_CHOICE_LABEL = EMPTY_LABEL
+        per_request.connect()

@@ -1,13 +1,15 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from declarations import workflow
+from declarations import kept, workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, PlanSection
+from declarations.services import kept_per_version
 from declarations.workflow import Action
 from institutions import access
 
@@ -19,26 +21,28 @@ def open_plans(at=None):
     )
 
 
-def declarations_for_applicant(user):
-    return (
-        Declaration.objects.filter(applicant=user)
-        .select_related("plan__series", "plan__level", "plan__region", "holder")
-        .order_by("-created_at")
+def declarations_for_applicant(user) -> list[Declaration]:
+    return kept.fetch(
+        Declaration.objects.filter(applicant=user).order_by("-created_at"),
+        "plan__series",
+        "plan__level",
+        "plan__region",
+        "holder",
     )
+
+
+APPLICANT_PAGE_RELATED = ("plan__series", "plan__level", "plan__region", "holder", "declaring_unit")
 
 
 def get_declaration_for_applicant(user, pk: int) -> Declaration:
     """The applicant's own declaration; anyone else's id is simply not found."""
     try:
-        declaration = Declaration.objects.select_related(
-            "plan__series",
-            "plan__level",
-            "plan__region",
-            "holder",
-            "declaring_unit",
-        ).get(pk=pk, applicant=user)
+        declaration = kept.related(
+            Declaration.objects.filter(pk=pk, applicant=user), *APPLICANT_PAGE_RELATED
+        ).get()
     except Declaration.DoesNotExist:
         raise Http404(_("未找到该申报。")) from None
+    kept.attach([declaration], *APPLICANT_PAGE_RELATED)
     # The applicant is the signed-in user (the filter says so): no join of the account's wide
     # row on every applicant page.
     declaration.applicant = user
@@ -53,6 +57,19 @@ def plan_sections(declaration) -> list:
     plan = declaration.plan
     if "sections" in getattr(plan, "_prefetched_objects_cache", {}):
         return list(plan.sections.all())
+    timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
+    if timeout:
+        # Part of the plan's form: kept in this process under the configuration version
+        # (services.kept_per_version), as the upload slots are. Callers read, never change them.
+        return list(
+            kept_per_version(
+                ("declarations:plan-sections", plan.pk),
+                lambda: list(
+                    PlanSection.objects.filter(plan_id=plan.pk).order_by("sort_order", "pk")
+                ),
+                timeout=timeout,
+            )
+        )
     return list(plan.sections.order_by("sort_order", "pk"))
 
 

@@ -17,7 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from applicants.services import has_agreed_commitment
-from declarations import hooks, workflow
+from core.per_request import once_per_request, replace
+from declarations import hooks, kept, workflow
 from declarations.models import (
     Declaration,
     DeclarationSection,
@@ -226,6 +227,12 @@ CONFIG_VERSION_KEY = "declarations:config-version"
 
 
 def config_version() -> str:
+    """Read once per request (core.per_request): a page asks for it for each kept row set and
+    cached fragment, and one version throughout is what the page should see anyway."""
+    return once_per_request(CONFIG_VERSION_KEY, _read_config_version)
+
+
+def _read_config_version() -> str:
     version = cache.get(CONFIG_VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -237,7 +244,9 @@ def config_version() -> str:
 def new_config_version(**kwargs) -> None:
     """A catalog entry, an organization, a plan, a plan section or an upload slot changed
     (signal receiver)."""
-    cache.set(CONFIG_VERSION_KEY, uuid.uuid4().hex, None)
+    version = uuid.uuid4().hex
+    cache.set(CONFIG_VERSION_KEY, version, None)
+    replace(CONFIG_VERSION_KEY, version)
 
 
 _kept_per_version: dict = {}
@@ -390,15 +399,17 @@ REUSABLE_SECTIONS = ("education", "titles", "work_experience", "achievements")
 
 def previous_declaration(declaration: Declaration) -> Declaration | None:
     """The applicant's latest other declaration with something worth copying."""
-    return (
+    found = kept.fetch(
         Declaration.objects.filter(
             applicant_id=declaration.applicant_id, section_data__code__in=REUSABLE_SECTIONS
         )
         .exclude(pk=declaration.pk)
-        .select_related("plan__series", "plan__level", "plan__region")
-        .order_by("-created_at")
-        .first()
+        .order_by("-created_at")[:1],
+        "plan__series",
+        "plan__level",
+        "plan__region",
     )
+    return found[0] if found else None
 
 
 @transaction.atomic

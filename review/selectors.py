@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Level, Series
-from declarations import workflow
+from declarations import kept, workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from declarations.services import kept_per_version
 from declarations.workflow import Action
@@ -214,30 +214,37 @@ def _reportable_count_sql(organization, f: QueueFilter, publishes_notice: bool):
     return f"SELECT COUNT(*) FROM ({sql}) reportable", tuple(params)
 
 
+# The rows the review page shows beside the review; the plan and the organizations come from
+# the kept configuration rows when the shared cache is on (declarations.kept).
+REVIEW_PAGE_RELATED = (
+    "declaration__applicant",
+    "declaration__plan__series",
+    "declaration__plan__level",
+    "declaration__plan__region",
+    "declaration__declaring_unit",
+    "declaration__holder",
+    "declaration__committee",
+    "received_from",
+)
+
+
 def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
     """A declaration the user's organization holds or has held, with that organization's review
     row. Anything else, including an id that exists elsewhere, is not found."""
     organization = access.require_organization(user, *QUEUE_CAPABILITIES)
     # One row at most (one_review_per_organization): a plain get, with no ORDER BY to compile
     # and run as first() would add.
-    reviews = (
-        Review.objects.select_related(
-            "declaration__applicant",
-            "declaration__plan__series",
-            "declaration__plan__level",
-            "declaration__plan__region",
-            "declaration__declaring_unit",
-            "declaration__holder",
-            "declaration__committee",
-            "received_from",
-        )
-        .filter(declaration_id=pk, organization=organization)
-        .exclude(state=ReviewState.WITHDRAWN)
+    reviews = kept.related(
+        Review.objects.filter(declaration_id=pk, organization=organization).exclude(
+            state=ReviewState.WITHDRAWN
+        ),
+        *REVIEW_PAGE_RELATED,
     )
     try:
         review = reviews.get()
     except Review.DoesNotExist:
         raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。")) from None
+    kept.attach([review], *REVIEW_PAGE_RELATED)
     review.organization = organization  # the user's own, read already: no join for it
     return review.declaration, review
 
@@ -347,6 +354,17 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+# Joined for a queue row, or, for the plan and the organizations, taken from the kept
+# configuration rows (declarations.kept).
+QUEUE_ROW_RELATED = (
+    "declaration__applicant",
+    "declaration__plan__series",
+    "declaration__plan__level",
+    "declaration__declaring_unit",
+    "received_from",
+)
+
+
 def queue_page_rows(organization, keys) -> list[Review]:
     """The rows of one queue page (keys: a page of queue_page_ids, kept in its order) with what
     the page shows, in a fixed number of queries whatever the page: the row's declaration,
@@ -357,6 +375,7 @@ def queue_page_rows(organization, keys) -> list[Review]:
         return []
     by_id = {row.pk: row for row in queue_page_queryset(organization, keys)}
     rows = [by_id[key.pk] for key in keys if key.pk in by_id]
+    kept.attach(rows, *QUEUE_ROW_RELATED)
     if access.may(organization, access.Capability.PUBLISH_NOTICE):
         flags = notice_flags(organization, [row.declaration_id for row in rows])
         for row in rows:
@@ -366,16 +385,10 @@ def queue_page_rows(organization, keys) -> list[Review]:
 
 def queue_page_queryset(organization, keys):
     """queue_page_rows' query of the rows."""
-    return (
-        Review.objects.filter(pk__in=[key.pk for key in keys])
-        .select_related(
-            "declaration__applicant",
-            "declaration__plan__series",
-            "declaration__plan__level",
-            "declaration__declaring_unit",
-            "received_from",
-        )
-        .only(*QUEUE_ROW_FIELDS)
+    return kept.related(
+        Review.objects.filter(pk__in=[key.pk for key in keys]),
+        *QUEUE_ROW_RELATED,
+        only=QUEUE_ROW_FIELDS,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Title
 from committee.models import FeeSetting, Payment
+from declarations import kept
 from declarations.models import Declaration, DeclarationSection, DeclarationStatus, Plan
 from institutions import access
 from review import reportable
@@ -76,7 +77,9 @@ def title_names(declaration_ids) -> dict[int, str]:
     ).values_list("declaration_id", "data__title"):
         if isinstance(title, int):
             wanted[declaration_id] = title
-    names = dict(Title.objects.filter(pk__in=set(wanted.values())).values_list("pk", "name"))
+    names = dict(
+        Title.objects.filter(pk__in=set(wanted.values())).order_by().values_list("pk", "name")
+    )
     return {d: names.get(t, "") for d, t in wanted.items()}
 
 
@@ -106,6 +109,16 @@ INBOX_ROW_FIELDS = (
 )
 
 
+# Joined, or for the plan and the unit taken from the kept configuration rows
+# (declarations.kept).
+INBOX_ROW_RELATED = (
+    "declaration__applicant",
+    "declaration__plan__series",
+    "declaration__plan__level",
+    "declaration__declaring_unit",
+)
+
+
 def inbox_page(office, ids) -> list[InboxBatch]:
     """A page of the inbox (ids: a page of inbox_ids) grouped by batch, each batch with how
     many of its declarations still wait (pending), each declaration with its applicant, unit,
@@ -115,19 +128,17 @@ def inbox_page(office, ids) -> list[InboxBatch]:
         return []
     by_id = {
         review.pk: review
-        for review in Review.objects.filter(pk__in=ids)
-        .select_related(
-            "declaration__applicant",
-            "declaration__plan__series",
-            "declaration__plan__level",
-            "declaration__declaring_unit",
+        for review in kept.related(
+            Review.objects.filter(pk__in=ids), *INBOX_ROW_RELATED, only=INBOX_ROW_FIELDS
         )
-        .only(*INBOX_ROW_FIELDS)
     }
     reviews = [by_id[pk] for pk in ids if pk in by_id]
-    batches = ReportBatch.objects.filter(
-        pk__in={review.batch_id for review in reviews}
-    ).select_related("from_organization", "committee")
+    kept.attach(reviews, *INBOX_ROW_RELATED)
+    batches = kept.related(
+        ReportBatch.objects.filter(pk__in={review.batch_id for review in reviews}),
+        "from_organization",
+        "committee",
+    )
     batches = {
         b.pk: b
         for b in batches.annotate(
@@ -140,6 +151,7 @@ def inbox_page(office, ids) -> list[InboxBatch]:
             )
         )
     }
+    kept.attach(list(batches.values()), "from_organization", "committee")
     grouped: dict[int, InboxBatch] = {}
     for review in reviews:
         if review.batch_id not in grouped:
@@ -287,11 +299,11 @@ def office_payments_by_ids(office, ids) -> list[Payment]:
 
 def payments_for_applicant(user):
     """The applicant's fees of their declarations' current rounds (home page)."""
-    payments = (
-        Payment.objects.filter(declaration__applicant=user)
-        .select_related("declaration__plan__series", "declaration__plan__level")
-        .select_related("declaration__plan__region")
-        .order_by("-created_at")
+    payments = kept.fetch(
+        Payment.objects.filter(declaration__applicant=user).order_by("-created_at"),
+        "declaration__plan__series",
+        "declaration__plan__level",
+        "declaration__plan__region",
     )
     return [p for p in payments if p.round == p.declaration.round]
 

@@ -19,6 +19,7 @@ from committee.models import (
     ResultsNoticeEntry,
     ResultsObjection,
 )
+from declarations import kept
 from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus as S
 from institutions import access
@@ -272,12 +273,14 @@ def outcomes_of(declarations) -> dict[int, Outcome]:
     }
 
 
-def applicant_results(user):
+def applicant_results(user) -> list[Declaration]:
     """The applicant's declarations with a committee result (home page)."""
-    return (
-        Declaration.objects.filter(applicant=user, status__in=RESULT_STATES)
-        .select_related("plan__series", "plan__level", "plan__region", "plan__committee")
-        .order_by("-pk")
+    return kept.fetch(
+        Declaration.objects.filter(applicant=user, status__in=RESULT_STATES).order_by("-pk"),
+        "plan__series",
+        "plan__level",
+        "plan__region",
+        "plan__committee",
     )
 
 

@@ -35,7 +35,7 @@ from attachments.selectors import viewable_attachments_of
 from core.forms import add_service_errors
 from core.hooks import add_panels
 from declarations import hooks as declaration_hooks
-from declarations import workflow
+from declarations import kept, workflow
 from declarations.continuing_education import summary_for
 from declarations.reader import (
     DeclarationView,
@@ -358,10 +358,13 @@ def review_page(declaration, review, actor) -> ReviewPage:
     files_html = _files_blocks(slots)
 
     results = list(
-        SectionResult.objects.filter(declaration=declaration)
-        .select_related("organization", "reviewer")
-        .order_by("-round", "organization_id", "pk")
+        kept.related(
+            SectionResult.objects.filter(declaration=declaration),
+            "organization",
+            "reviewer",
+        ).order_by("-round", "organization_id", "pk")
     )
+    kept.attach(results, "organization", "reviewer")
     mine = {
         r.code: r
         for r in results
