@@ -17,7 +17,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -263,13 +264,44 @@ def home_url_for(user) -> str:
     return reverse("institutions:dashboard")
 
 
+# Built menus by (role, organization kind, language, URL prefix): every entry is a page of a
+# capability, which the kind decides (hooks.menu_items follows the same rule), so one build per
+# process serves every request instead of a dozen reverse() calls on each signed-in page.
+_built_menus: dict = {}
+
+
 def menu_for(user) -> dict:
     """The navigation of the signed-in user: each entry appears for the capabilities that use
     it, so a new kind of organization gets its menu from CAPABILITIES alone."""
     role = role_of(user)
     if role == ROLE_ANONYMOUS and not getattr(user, "is_authenticated", False):
         return {"role": role, "role_label": "", "items": [], "organization": None}
-    organization = None
+    organization = (
+        None if role in (ROLE_APPLICANT, ROLE_ADMINISTRATOR, ROLE_EXPERT) else organization_of(user)
+    )
+    key = (
+        role,
+        organization.kind if organization else None,
+        get_language(),
+        get_script_prefix(),
+        len(hooks.menu_items._functions),
+    )
+    built = _built_menus.get(key)
+    if built is None:
+        built = _built_menus[key] = _build_menu(user, role, organization)
+    role_label, items, entries = built
+    return {
+        "role": role,
+        "role_label": role_label,
+        # (label, url) of every entry; an entry a hook gives as (label, url, group) is shown
+        # in the group's drop-down menu (entries), so a busy role's bar still fits one line.
+        "items": list(items),
+        "entries": entries,
+        "organization": organization,
+    }
+
+
+def _build_menu(user, role, organization) -> tuple:
     if role == ROLE_APPLICANT:
         role_label = _("申报人")
         items = [
@@ -291,7 +323,6 @@ def menu_for(user) -> dict:
         role_label = _("评审专家")
         items = []
     else:
-        organization = organization_of(user)
         role_label = OrgKind(role).label if role in OrgKind.values else ""
         items = [(_("单位首页"), reverse("institutions:dashboard"))]
         if may(organization, C.APPROVE_UNITS):
@@ -311,15 +342,7 @@ def menu_for(user) -> dict:
         items.append((_("单位信息"), reverse("institutions:organization_profile")))
     for extra in hooks.menu_items.results(user, role, organization):
         items.extend(extra or [])
-    return {
-        "role": role,
-        "role_label": role_label,
-        # (label, url) of every entry; an entry a hook gives as (label, url, group) is shown
-        # in the group's drop-down menu (entries), so a busy role's bar still fits one line.
-        "items": [(item[0], item[1]) for item in items],
-        "entries": _grouped(items),
-        "organization": organization,
-    }
+    return str(role_label), tuple((item[0], item[1]) for item in items), _grouped(items)
 
 
 def _grouped(items) -> list[dict]:

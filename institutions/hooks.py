@@ -13,7 +13,8 @@ menu_items = Hook(
     "menu_items",
     "fn(user, role, organization) -> list of (label, url): entries higher apps add to the "
     "navigation (committee: meetings, experts, results for a committee office; the expert's "
-    "own pages for ROLE_EXPERT).",
+    "own pages for ROLE_EXPERT). The entries may depend on the role and the organization's "
+    "kind only: access.menu_for builds each such menu once per process.",
 )
 
 home_urls = Hook(

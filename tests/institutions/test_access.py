@@ -111,3 +111,21 @@ def test_a_committee_offices_many_entries_fold_into_drop_downs(committee_office_
 
 def test_an_applicants_bar_has_no_drop_down(applicant):
     assert all(not e["children"] for e in access.menu_for(applicant)["entries"])
+
+
+def test_a_menu_built_once_follows_the_language_and_the_organization(
+    unit_reviewer, committee_office_user
+):
+    """access.menu_for keeps each menu built per role, kind and language: a second user of the
+    same kind gets the same entries, another language its own labels, another kind its own."""
+    from django.utils import translation
+
+    chinese = access.menu_for(unit_reviewer)
+    assert chinese["organization"] == access.organization_of(unit_reviewer)
+    chinese["items"].append(("改动", "/x/"))  # a caller's change stays its own
+    assert ("改动", "/x/") not in access.menu_for(unit_reviewer)["items"]
+    with translation.override("en"):
+        english = [label for label, _url in access.menu_for(unit_reviewer)["items"]]
+    assert "Unit home" in english and "单位首页" not in english
+    office = [label for label, _url in access.menu_for(committee_office_user)["items"]]
+    assert "评委会收件箱" in office and "评委会收件箱" not in dict(chinese["items"])
