@@ -15,9 +15,8 @@ as before.
     kept.attach(rows, *paths)
 """
 
-import copy
-
 from django.conf import settings
+from django.db.models.base import ModelState
 
 from catalog.models import Level, Series
 from declarations import services
@@ -60,6 +59,21 @@ def by_id(model, ids) -> dict:
         ):
             store[row.pk] = row
     return {i: store[i] for i in ids if i in store}
+
+
+def _copy(row):
+    """A copy of a kept row with its own state and relation cache (what copy.copy gives, without
+    its pickling round trip): a request may set attributes or cache relations on it. The kept
+    row's related rows (a plan's series) are shared; no page changes them."""
+    clone = row.__class__.__new__(row.__class__)
+    clone.__dict__.update(row.__dict__)
+    state = clone._state = ModelState()
+    for key, value in row._state.__dict__.items():
+        if key != "peers":  # weak references to the rows fetched with it, in another request
+            state.__dict__[key] = value
+    state.fields_cache = dict(row._state.fields_cache)
+    clone.__dict__.pop("_prefetched_objects_cache", None)
+    return clone
 
 
 def _split(model, path: str) -> tuple[str | None, str | None]:
@@ -127,7 +141,7 @@ def attach(objs, *paths) -> None:
         for parent in parents:
             row = rows.get(getattr(parent, field.attname))
             if row is not None:
-                setattr(parent, name, copy.copy(row))
+                setattr(parent, name, _copy(row))
 
 
 def fetch(queryset, *paths, only=()) -> list:

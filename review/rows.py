@@ -3,7 +3,8 @@ template engine cost more than a page's queries), shared by the review queue and
 office's inbox. Every value is escaped by format_html."""
 
 from django.urls import reverse
-from django.utils.html import format_html
+
+from core.html import format_html
 
 # An id no declaration has, reversed once and replaced by each row's.
 _PLACEHOLDER = 987654321

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +21,7 @@ from committee.models import Payment
 from committee.selectors import acceptance as selectors
 from committee.services import acceptance as services
 from core.choices import labels
+from core.html import format_html, format_html_join
 from declarations.models import DeclarationStatus
 from institutions import access
 from review import rows

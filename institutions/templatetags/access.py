@@ -2,9 +2,9 @@
 instead of comparing organization kinds."""
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.html import format_html
 from institutions import access
 
 register = template.Library()

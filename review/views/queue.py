@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import labels
 from core.db import unprepared
+from core.html import format_html, format_html_join
 from core.query import QUERY_MAX_LENGTH
 from declarations import workflow
 from declarations.models import DeclarationStatus

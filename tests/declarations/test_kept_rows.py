@@ -116,7 +116,10 @@ def test_kept_rows_come_as_copies_with_their_relations(department_queue, django_
         names = [(r.declaration.plan.series.name, r.received_from.name) for r in second]
     assert names == [(r.declaration.plan.series.name, r.received_from.name) for r in first]
     first[0].declaration.plan.marked_by_a_request = True
+    first[0].declaration.plan.series = None
     assert not hasattr(second[0].declaration.plan, "marked_by_a_request")
+    with django_assert_num_queries(0):
+        assert second[0].declaration.plan.series.name == names[0][0]
     assert first[0].declaration.plan is not second[0].declaration.plan
 
 
