@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,6 +34,7 @@ from attachments.models import Attachment
 from attachments.selectors import viewable_attachments_of
 from core.forms import add_service_errors
 from core.hooks import add_panels
+from core.html import format_html, format_html_join
 from declarations import hooks as declaration_hooks
 from declarations import kept, workflow
 from declarations.continuing_education import summary_for
@@ -501,6 +502,7 @@ def _page_context(request, declaration, review, *, bound_form=None) -> dict:
         "review": review,
         "applicant": declaration.applicant,
         "sections": page.sections,
+        "section_nav": _section_nav(page.sections),
         "actions": page.actions,
         "action_labels": {a: workflow.label_for(a, declaration) for a in page.actions},
         "can_record": page.can_record,
@@ -526,6 +528,41 @@ def detail(request, pk: int):
     return render(request, "review/detail.html", context)
 
 
+def nav_badge(card, *, oob: bool = False):
+    """A section's result badge in the section navigation (未审 / 通过 / 不通过), sent again out
+    of band when the section's result is saved."""
+    result = card.result
+    if result is None:
+        css, label = "bg-light text-dark border", _("未审")
+    elif result.passed:
+        css, label = "bg-success", _("通过")
+    else:
+        css, label = "bg-danger", pgettext("section result", "不通过")
+    return format_html(
+        '<span class="badge ms-auto {}" id="nav-result-{}" data-testid="nav-result"{}>{}</span>',
+        css,
+        card.code,
+        mark_safe(' hx-swap-oob="true"') if oob else "",
+        label,
+    )
+
+
+def _section_nav(cards):
+    """The section navigation's entries, written here rather than by a template loop over the
+    sections (a dozen tags each on every review page)."""
+    changed = format_html('<span class="badge bg-warning text-dark">{}</span>', _("有修改"))
+    return format_html_join(
+        "",
+        '<li><a class="section-nav-link" href="#section-{}" data-nav-section="{}">'
+        '<span class="section-nav-title">{}. {}</span>{}{}</a></li>',
+        (
+            (code, code, number, card.title, changed if card.changed else "", nav_badge(card))
+            for number, card in enumerate(cards, 1)
+            for code in [card.code]
+        ),
+    )
+
+
 def _result_fragment(request, declaration, review, code, form, *, saved=False):
     """The section's result part after an htmx POST and, out of band, the section's badge in the
     navigation, the progress (已审 n/m), the status badge and the decision bar (its list of
@@ -535,16 +572,18 @@ def _result_fragment(request, declaration, review, code, form, *, saved=False):
     declaration.refresh_from_db(fields=["status"])
     actions = services.available_review_actions(declaration, request.user)
     sections = enabled_sections(declaration)
+    card = SectionCard(
+        view=SectionView(code=code, title=str(SECTIONS[code].title), kind="", saved=True),
+        result=results.get(code),
+        form=form,
+    )
     return render(
         request,
         "review/_section_result_response.html",
         {
             "declaration": declaration,
-            "s": SectionCard(
-                view=SectionView(code=code, title=str(SECTIONS[code].title), kind="", saved=True),
-                result=results.get(code),
-                form=form,
-            ),
+            "s": card,
+            "nav_badge": nav_badge(card, oob=True),
             "can_record": True,
             "saved": saved,
             "failed": failed_sections(sections, results),
