@@ -54,16 +54,27 @@ def media(settings, tmp_path):
     return root
 
 
-@pytest.fixture
-def restored_database(postgres):
-    database = postgres.other(f"{postgres.name}_restored_{uuid.uuid4().hex[:8]}")
-    yield database
-    with postgres.other("postgres").connect(autocommit=True) as admin:
-        admin.execute(
-            psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                psycopg.sql.Identifier(database.name)
+@pytest.fixture(scope="session")
+def _restored_databases():
+    """The databases the restores made, dropped at the end of the session: each DROP DATABASE
+    makes PostgreSQL wait for a checkpoint, up to 27 s while the other test process writes, and
+    the test database's own drop at the end pays for one anyway."""
+    made: list[tuple[Database, Database]] = []
+    yield made
+    for admin_database, database in made:
+        with admin_database.connect(autocommit=True) as admin:
+            admin.execute(
+                psycopg.sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    psycopg.sql.Identifier(database.name)
+                )
             )
-        )
+
+
+@pytest.fixture
+def restored_database(postgres, _restored_databases):
+    database = postgres.other(f"{postgres.name}_restored_{uuid.uuid4().hex[:8]}")
+    _restored_databases.append((postgres.other("postgres"), database))
+    return database
 
 
 def _url(database: Database) -> str:
