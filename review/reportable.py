@@ -29,6 +29,8 @@ cache is per process (several workers would not see each other's replacements) a
 development and tests, where rows change behind the ORM's back (demo.bulk, the seeders).
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -66,6 +68,22 @@ def cached_tabs(organization, f, counts) -> dict:
     reportable count: they read the organization's review rows and the plans, the same writes
     retire them."""
     return cached(organization, f, "tabs", counts)
+
+
+def cached_notice_flags(organization, declaration_ids, compute) -> dict:
+    """The public-notice flags of a queue page's declarations (selectors.notice_flags), kept
+    under the same tokens as the counts: they read the organization's notices, their people and
+    the objections, and every write to those replaces the organization's token."""
+    timeout = cache_timeout()
+    if not timeout:
+        return compute()
+    page = hashlib.sha256(",".join(map(str, declaration_ids)).encode()).hexdigest()[:32]
+    return token_cache.cached(
+        (_GLOBAL_KEY, _organization_key(organization.pk)),
+        f"review:reportable:notice-flags:{organization.pk}:{page}",
+        compute,
+        timeout=timeout,
+    )
 
 
 def cached(organization, f, part: str, compute):

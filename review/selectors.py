@@ -377,7 +377,10 @@ def queue_page_rows(organization, keys) -> list[Review]:
     rows = [by_id[key.pk] for key in keys if key.pk in by_id]
     kept.attach(rows, *QUEUE_ROW_RELATED)
     if access.may(organization, access.Capability.PUBLISH_NOTICE):
-        flags = notice_flags(organization, [row.declaration_id for row in rows])
+        ids = [row.declaration_id for row in rows]
+        flags = reportable.cached_notice_flags(
+            organization, ids, lambda: notice_flags(organization, ids)
+        )
         for row in rows:
             row.noticed, row.notice_pending, row.objection_open = flags[row.declaration_id]
     return rows

@@ -330,3 +330,56 @@ def test_the_tabs_counts_follow_every_move(
     for _ in range(2):
         with django_assert_num_queries(1):
             assert selectors.queue_counts(unit, QueueFilter(q=name))["pending"] == 1
+
+
+def test_a_queue_pages_notice_flags_follow_every_notice_write(
+    count_cache, unit, unit_reviewer, engineering_plan, django_assert_num_queries
+):
+    """The 公示 column's flags (noticed, running, objection open) of a page's rows are kept like
+    the counts: served without a query until a notice or objection write, then exact again."""
+    a, b = _passed(unit, engineering_plan, 2)
+    ids = [a.pk, b.pk]
+
+    def check(expected):
+        with django_assert_num_queries(2):  # the page's notices and objections
+            assert _flags(unit, ids) == expected
+        assert selectors.notice_flags(unit, ids) == expected
+        with django_assert_num_queries(0):
+            assert _flags(unit, ids) == expected
+
+    none = (False, False, False)
+    check({a.pk: none, b.pk: none})
+    running = services.record_notice(
+        actor=unit_reviewer,
+        organization=unit,
+        plan=engineering_plan,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=9),
+        declaration_ids=[a.pk],
+    )
+    check({a.pk: (False, True, False), b.pk: none})  # a notice running for a
+    services.correct_notice(
+        actor=unit_reviewer,
+        notice=running,
+        starts_on=running.starts_on,
+        ends_on=running.ends_on,
+        declaration_ids=[a.pk, b.pk],
+        reason="漏登一人",
+    )
+    check({a.pk: (False, True, False), b.pk: (False, True, False)})  # b added
+    with clock.on_day(running.ends_on + datetime.timedelta(days=1)):
+        services.record_notice_outcome(
+            actor=unit_reviewer, notice=running, outcome=PublicNotice.Outcome.NO_OBJECTION
+        )
+    check({a.pk: (True, False, False), b.pk: (True, False, False)})  # ended, no objection
+    notice(unit_reviewer, unit, [b], outcome=PublicNotice.Outcome.OBJECTION, objected=[b])
+    check({a.pk: (True, False, False), b.pk: (True, False, True)})  # an objection against b
+    objection = NoticeObjection.objects.get(declaration=b)
+    services.record_objection_handling(actor=unit_reviewer, objection=objection, note="经核查不实")
+    check({a.pk: (True, False, False), b.pk: (True, False, False)})  # found unfounded
+
+
+def _flags(organization, ids):
+    return reportable.cached_notice_flags(
+        organization, ids, lambda: selectors.notice_flags(organization, ids)
+    )
