@@ -18,7 +18,7 @@ as before.
 from django.conf import settings
 from django.db.models.base import ModelState
 
-from catalog.models import Level, Series
+from catalog.models import Level, Series, Title
 from declarations import services
 from declarations.models import Plan
 from institutions.models import Committee, Organization, Region
@@ -31,6 +31,7 @@ KEPT_MODELS = {
     Series: (),
     Level: (),
     Region: (),
+    Title: (),
 }
 # A kept set larger than this starts afresh (a province has a few thousand organizations).
 MAX_KEPT = 20_000
@@ -41,12 +42,17 @@ def on() -> int:
     return getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
 
 
+def _rows(model):
+    related = KEPT_MODELS[model]
+    rows = model._default_manager.all()
+    return rows.select_related(*related) if related else rows
+
+
 def by_id(model, ids) -> dict:
     """The kept rows of model with these ids (read now those not kept yet, in one query)."""
     timeout = on()
     if not timeout:
-        related = KEPT_MODELS[model]
-        return {o.pk: o for o in model._default_manager.select_related(*related).filter(pk__in=ids)}
+        return {o.pk: o for o in _rows(model).filter(pk__in=ids)}
     store = services.kept_per_version(
         ("declarations:kept-rows", model._meta.label), dict, timeout=timeout
     )
@@ -54,9 +60,7 @@ def by_id(model, ids) -> dict:
     if missing:
         if len(store) > MAX_KEPT:
             store.clear()
-        for row in model._default_manager.select_related(*KEPT_MODELS[model]).filter(
-            pk__in=missing
-        ):
+        for row in _rows(model).filter(pk__in=missing):
             store[row.pk] = row
     return {i: store[i] for i in ids if i in store}
 

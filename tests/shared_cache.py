@@ -11,6 +11,7 @@ test's own that is removed afterwards.
 """
 
 import os
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -55,3 +56,24 @@ def own_cache(settings, backend: str = "locmem", name: str = "cache"):
                 client.delete(*keys)
         else:
             cache.clear()
+
+
+def html_of(response) -> str:
+    """A page's HTML with its masked CSRF tokens (new in each response) blanked."""
+    assert response.status_code == 200
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1-", response.text)
+
+
+def kept_and_fresh(settings, client, url) -> tuple[str, str]:
+    """A page as the rows kept per process give it (declarations.kept: read twice, filled then
+    served) and as the queries read it without them."""
+    from declarations.services import forget_kept_per_version
+
+    settings.ACCESS_CACHE_TIMEOUT = 300
+    forget_kept_per_version()
+    with own_cache(settings, name="kept-rows"):
+        html_of(client.get(url))
+        kept_page = html_of(client.get(url))
+    settings.ACCESS_CACHE_TIMEOUT = 0
+    forget_kept_per_version()
+    return kept_page, html_of(client.get(url))

@@ -70,16 +70,20 @@ class InboxBatch:
 
 
 def title_names(declaration_ids) -> dict[int, str]:
-    """The title applied for (declaration_info's 申报资格) of each declaration: two queries."""
+    """The title applied for (declaration_info's 申报资格) of each declaration: two queries, or
+    one with the titles kept (declarations.kept)."""
     wanted = {}
     for declaration_id, title in DeclarationSection.objects.filter(
         declaration_id__in=list(declaration_ids), code="declaration_info"
     ).values_list("declaration_id", "data__title"):
         if isinstance(title, int):
             wanted[declaration_id] = title
-    names = dict(
-        Title.objects.filter(pk__in=set(wanted.values())).order_by().values_list("pk", "name")
-    )
+    if kept.on():
+        names = {pk: t.name for pk, t in kept.by_id(Title, set(wanted.values())).items()}
+    else:
+        names = dict(
+            Title.objects.filter(pk__in=set(wanted.values())).order_by().values_list("pk", "name")
+        )
     return {d: names.get(t, "") for d, t in wanted.items()}
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from review import reportable
 from tests.committee.acceptance_fixtures import *  # noqa: F403
 from tests.committee.acceptance_fixtures import accept, bulk_at_committee
-from tests.shared_cache import own_cache
+from tests.shared_cache import kept_and_fresh, own_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,25 @@ def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
     assert response.context["page"].paginator.count == 2
     everything, _ = _inbox(client, show="all")
     assert everything.context["page"].paginator.count == 5
+
+
+def test_the_inbox_reads_the_same_with_the_rows_kept(
+    settings,
+    login,
+    committee_office_user,
+    reporting_department,
+    reporting_reviewer,
+    engineering_plan,
+    unit,
+    chain,
+):
+    """The rows' plan, unit and applied title from the rows kept per process (declarations
+    .kept) give the page the queries give."""
+    declarations = bulk_at_committee(
+        reporting_department, reporting_reviewer, engineering_plan, 3, unit=unit
+    )
+    client = login(committee_office_user)
+    kept_page, fresh_page = kept_and_fresh(settings, client, INBOX)
+    assert kept_page == fresh_page
+    assert unit.name in kept_page and engineering_plan.series.name in kept_page
+    assert declarations[0].applicant.name in kept_page

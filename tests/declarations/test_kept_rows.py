@@ -3,8 +3,6 @@ configuration version instead of joined into its query (declarations.kept, issue
 shared cache on the pages must read exactly as without it, show a renamed organization or series
 at once, and never let one request's changes to a kept row reach another request."""
 
-import re
-
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import connection
@@ -17,6 +15,8 @@ from declarations.models import Declaration
 from declarations.services import forget_kept_per_version
 from review.models import Review
 from tests.review.builders import build_queue
+from tests.shared_cache import html_of as _html
+from tests.shared_cache import kept_and_fresh as _kept_and_fresh
 from tests.shared_cache import own_cache
 
 pytestmark = pytest.mark.django_db
@@ -30,24 +30,6 @@ def kept_on(settings):
     with own_cache(settings, name="kept-rows"):
         yield
     forget_kept_per_version()
-
-
-def _html(response) -> str:
-    assert response.status_code == 200
-    # Each response carries a new masked CSRF token.
-    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1-", response.text)
-
-
-def _kept_and_fresh(settings, client, url) -> tuple[str, str]:
-    """The page as the kept rows give it (read twice: filled, then served) and as joined."""
-    settings.ACCESS_CACHE_TIMEOUT = 300
-    forget_kept_per_version()
-    with own_cache(settings, name="kept-rows"):
-        _html(client.get(url))
-        kept_page = _html(client.get(url))
-    settings.ACCESS_CACHE_TIMEOUT = 0
-    forget_kept_per_version()
-    return kept_page, _html(client.get(url))
 
 
 @pytest.fixture
