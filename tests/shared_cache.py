@@ -64,16 +64,27 @@ def html_of(response) -> str:
     return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1-", response.text)
 
 
-def kept_and_fresh(settings, client, url) -> tuple[str, str]:
-    """A page as the rows kept per process give it (declarations.kept: read twice, filled then
-    served) and as the queries read it without them."""
+@contextmanager
+def kept_on(settings, name: str = "kept"):
+    """The shared cache on (ACCESS_CACHE_TIMEOUT, as production with Redis), in an empty local
+    cache of the test's own, with this process's kept rows (declarations.services
+    .kept_per_version) forgotten before and after."""
     from declarations.services import forget_kept_per_version
 
     settings.ACCESS_CACHE_TIMEOUT = 300
     forget_kept_per_version()
-    with own_cache(settings, name="kept-rows"):
+    try:
+        with own_cache(settings, name=name) as cache:
+            yield cache
+    finally:
+        forget_kept_per_version()
+
+
+def kept_and_fresh(settings, client, url) -> tuple[str, str]:
+    """A page as the rows kept per process give it (declarations.kept: read twice, filled then
+    served) and as the queries read it without them."""
+    with kept_on(settings, "kept-rows"):
         html_of(client.get(url))
         kept_page = html_of(client.get(url))
     settings.ACCESS_CACHE_TIMEOUT = 0
-    forget_kept_per_version()
     return kept_page, html_of(client.get(url))

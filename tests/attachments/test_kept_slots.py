@@ -12,7 +12,7 @@ from declarations import services as declaration_services
 from declarations.models import AttachmentSlot
 from declarations.services import forget_kept_per_version
 from tests.declarations.builders import fill_valid, upload_valid
-from tests.shared_cache import own_cache
+from tests.shared_cache import kept_on
 
 
 @pytest.fixture
@@ -22,12 +22,8 @@ def declaration(engineering_declaration, unit):
 
 @pytest.fixture
 def kept(settings):
-    """The shared cache on (as production with Redis), on an empty cache of this test's own."""
-    settings.ACCESS_CACHE_TIMEOUT = 300
-    forget_kept_per_version()
-    with own_cache(settings, name="kept-slots"):
+    with kept_on(settings, "kept-slots"):
         yield
-    forget_kept_per_version()
 
 
 def messages_of(declaration):

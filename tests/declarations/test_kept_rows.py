@@ -12,11 +12,11 @@ from catalog.models import Series
 from declarations import kept
 from declarations import services as declaration_services
 from declarations.models import Declaration
-from declarations.services import forget_kept_per_version
 from review.models import Review
 from tests.review.builders import build_queue
 from tests.shared_cache import html_of as _html
 from tests.shared_cache import kept_and_fresh as _kept_and_fresh
+from tests.shared_cache import kept_on as shared_kept_on
 from tests.shared_cache import own_cache
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kept_on(settings):
-    """The shared cache on (as production with Redis), on an empty cache of this test's own."""
-    settings.ACCESS_CACHE_TIMEOUT = 300
-    forget_kept_per_version()
-    with own_cache(settings, name="kept-rows"):
+    with shared_kept_on(settings, "kept-rows"):
         yield
-    forget_kept_per_version()
 
 
 @pytest.fixture
