@@ -258,13 +258,18 @@ def kept_per_version(key, compute, *, timeout: int):
     queue filter's series and levels, a plan's upload slots) for one cache read of the version
     instead of their queries. The caller makes sure the cache is shared (timeout > 0 only where
     every process sees the new version)."""
-    entry_key = (config_version(), key)
+    version = config_version()
+    if _kept_per_version.get("version") != version:
+        # Every entry belongs to an older version, which no request reads again.
+        _kept_per_version.clear()
+        _kept_per_version["version"] = version
     now = time.monotonic()
-    found = _kept_per_version.get(entry_key)
+    found = _kept_per_version.get(key)
     if found is None or found[0] < now:
-        if len(_kept_per_version) > 1000:  # a new version leaves the old keys behind
+        if len(_kept_per_version) > 1000:  # many plans' rows: start afresh
             _kept_per_version.clear()
-        found = _kept_per_version[entry_key] = (now + timeout, compute())
+            _kept_per_version["version"] = version
+        found = _kept_per_version[key] = (now + timeout, compute())
     return found[1]
 
 

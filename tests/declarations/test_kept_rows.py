@@ -140,3 +140,18 @@ def test_the_configuration_version_is_read_once_a_request(settings):
             request_finished.send(sender=None)
         cache.set(declaration_services.CONFIG_VERSION_KEY, "next", None)
         assert declaration_services.config_version() == "next"
+
+
+@pytest.mark.usefixtures("kept_on")
+def test_a_new_version_lets_the_older_versions_rows_go(department_queue):
+    """A process keeps the rows of the current configuration version only: a busy day's many
+    versions do not pile up in a worker's memory."""
+    rows = Review.objects.filter(declaration__in=department_queue)
+    kept.fetch(rows, "declaration__plan__series", "received_from")
+    assert len(declaration_services._kept_per_version) > 1
+    before = dict(declaration_services._kept_per_version)
+    declaration_services.new_config_version()
+    kept.fetch(rows, "declaration__plan__series", "received_from")
+    after = declaration_services._kept_per_version
+    assert after["version"] != before["version"]
+    assert not any(after[key] is value for key, value in before.items() if key != "version")
