@@ -25,32 +25,6 @@ os.environ["PGOPTIONS"] = " ".join(
 )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _flush_postgresql_by_delete():
-    """After each transactional test (live server, real workers, concurrency), the flush empties
-    every table with DELETEs in one transaction instead of Django's TRUNCATE: the same empty
-    tables (the foreign keys are deferred to the commit; neither resets the sequences), but
-    TRUNCATE gives 69 tables and their indexes new files, 0.7-0.8 s on PostgreSQL against
-    0.02 s. A flush that resets the sequences keeps Django's TRUNCATE ... RESTART IDENTITY."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    truncate = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences:
-            return truncate(
-                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-            )
-        return [
-            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
-            for table in tables
-        ]
-
-    DatabaseOperations.sql_flush = sql_flush
-    yield
-    DatabaseOperations.sql_flush = truncate
-
-
 @pytest.fixture(scope="session")
 def _private_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private-media")
