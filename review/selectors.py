@@ -118,22 +118,22 @@ def _filtered(organization, f: QueueFilter, *, with_state: bool = True):
     return reviews
 
 
+# A review row with what its pages print: the declaration, applicant, plan (str(plan) names the
+# region: without it, one query per row), declaring unit, holder and sender.
+ROW_RELATED = (
+    "declaration__applicant",
+    "declaration__plan__series",
+    "declaration__plan__level",
+    "declaration__plan__region",
+    "declaration__declaring_unit",
+    "declaration__holder",
+    "received_from",
+)
+
+
 def queue(organization, f: QueueFilter):
     """The organization's queue: one row per declaration it holds or has held."""
-    return (
-        _filtered(organization, f)
-        .select_related(
-            "declaration__applicant",
-            "declaration__plan__series",
-            "declaration__plan__level",
-            # str(plan) names the region: without it, one query per row of the page.
-            "declaration__plan__region",
-            "declaration__declaring_unit",
-            "declaration__holder",
-            "received_from",
-        )
-        .order_by("-arrived_at", "-pk")
-    )
+    return _filtered(organization, f).select_related(*ROW_RELATED).order_by("-arrived_at", "-pk")
 
 
 def catalog_options() -> tuple[list, list]:
@@ -216,16 +216,7 @@ def _reportable_count_sql(organization, f: QueueFilter, publishes_notice: bool):
 
 # The rows the review page shows beside the review; the plan and the organizations come from
 # the kept configuration rows when the shared cache is on (declarations.kept).
-REVIEW_PAGE_RELATED = (
-    "declaration__applicant",
-    "declaration__plan__series",
-    "declaration__plan__level",
-    "declaration__plan__region",
-    "declaration__declaring_unit",
-    "declaration__holder",
-    "declaration__committee",
-    "received_from",
-)
+REVIEW_PAGE_RELATED = (*ROW_RELATED, "declaration__committee")
 
 
 def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
