@@ -77,11 +77,13 @@ def documents_of(declaration, seen: Viewer) -> dict[str, GeneratedDocument]:
     """The documents of the viewer's round, by kind (one query)."""
     if not seen.round:
         return {}
+    # One row per kind (one_document_per_round_and_kind): no ORDER BY, whose default joins the
+    # declaration to sort by it.
     return {
         document.kind: document
         for document in GeneratedDocument.objects.filter(
             declaration_id=declaration.pk, round=seen.round, kind__in=seen.kinds
-        )
+        ).order_by()
     }
 
 
