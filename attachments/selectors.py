@@ -1,7 +1,6 @@
 """Reads of attachments. Every view that takes an attachment id fetches it through
 get_attachment_for_viewer, so nobody reaches someone else's file by changing an id."""
 
-from django.conf import settings
 from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -9,10 +8,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
-from declarations import slot_conditions, workflow
+from declarations import kept, slot_conditions, workflow
 from declarations.models import AttachmentSlot, DeclarationEvent, DeclarationSection
-from declarations.selectors import visible_declarations_q
-from declarations.services import kept_per_version
+from declarations.selectors import slot_rows, visible_declarations_q
 from institutions import access
 
 
@@ -169,8 +167,7 @@ def _slots_and_file_states(declaration, plan_section_ids):
     .kept_per_version; any change to a plan, its sections or a slot makes a new version) and
     the query reads the files' states alone; otherwise one query reads the slots with three
     EXISTS probes of the (declaration, slot) index each."""
-    timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
-    if not timeout:
+    if not kept.on():
         flags = {
             f"has_{status}": Exists(
                 Attachment.objects.filter(
@@ -188,15 +185,7 @@ def _slots_and_file_states(declaration, plan_section_ids):
             slot.pk: {status for status in FILE_STATES if getattr(slot, f"has_{status}")}
             for slot in slots
         }
-    slots = kept_per_version(
-        ("attachments:slots", tuple(sorted(plan_section_ids))),
-        lambda: list(
-            AttachmentSlot.objects.filter(plan_section__in=plan_section_ids).order_by(
-                "sort_order", "pk"
-            )
-        ),
-        timeout=timeout,
-    )
+    slots = slot_rows(plan_section_ids)
     statuses: dict[int, set[str]] = {}
     for slot_id, status in (
         Attachment.objects.filter(declaration_id=declaration.pk, status__in=FILE_STATES)

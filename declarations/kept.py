@@ -49,12 +49,10 @@ def _rows(model):
 
 
 def by_id(model, ids) -> dict:
-    """The kept rows of model with these ids (read now those not kept yet, in one query)."""
-    timeout = on()
-    if not timeout:
-        return {o.pk: o for o in _rows(model).filter(pk__in=ids)}
+    """The kept rows of model with these ids (read now those not kept yet, in one query); only
+    where on()."""
     store = services.kept_per_version(
-        ("declarations:kept-rows", model._meta.label), dict, timeout=timeout
+        ("declarations:kept-rows", model._meta.label), dict, timeout=on()
     )
     missing = {i for i in ids if i is not None and i not in store}
     if missing:

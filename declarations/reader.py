@@ -34,7 +34,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
@@ -55,8 +54,7 @@ from declarations.forms.base import ROWS_KEY, Shared
 from declarations.forms.history import MonthField
 from declarations.models import AttachmentSlot, Declaration, PlanSection, Submission
 from declarations.sections import SECTIONS
-from declarations.selectors import plan_sections
-from declarations.services import kept_per_version
+from declarations.selectors import plan_sections, slot_rows
 from institutions.models import Organization
 
 SKIPPED_FIELDS = ("DELETE", "ORDER")
@@ -638,24 +636,8 @@ def plan_slots(sections) -> dict[str, list[AttachmentSlot]]:
     """Each section's slots in slot order, by section code (one query): for a caller that
     passes them to both section_slots and read_snapshot."""
     codes = {s.pk: s.code for s in sections}
-
-    def load():
-        return list(
-            AttachmentSlot.objects.filter(plan_section_id__in=list(codes)).order_by(
-                "sort_order", "pk"
-            )
-        )
-
-    timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
-    # With the shared cache on, kept in this process under the configuration version, as
-    # plan_sections are (the same slot rows attachments.selectors keeps for the applicant).
-    rows = (
-        kept_per_version(("declarations:plan-slots", tuple(sorted(codes))), load, timeout=timeout)
-        if timeout
-        else load()
-    )
     slots: dict[str, list[AttachmentSlot]] = defaultdict(list)
-    for slot in rows:
+    for slot in slot_rows(codes):
         slots[codes[slot.plan_section_id]].append(slot)
     return slots
 

@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from declarations import kept, workflow
-from declarations.models import Declaration, DeclarationEvent, Plan, PlanSection
+from declarations.models import AttachmentSlot, Declaration, DeclarationEvent, Plan, PlanSection
 from declarations.services import kept_per_version
 from declarations.workflow import Action
 from institutions import access
@@ -57,7 +56,7 @@ def plan_sections(declaration) -> list:
     plan = declaration.plan
     if "sections" in getattr(plan, "_prefetched_objects_cache", {}):
         return list(plan.sections.all())
-    timeout = getattr(settings, "ACCESS_CACHE_TIMEOUT", 0)
+    timeout = kept.on()
     if timeout:
         # Part of the plan's form: kept in this process under the configuration version
         # (services.kept_per_version), as the upload slots are. Callers read, never change them.
@@ -71,6 +70,23 @@ def plan_sections(declaration) -> list:
             )
         )
     return list(plan.sections.order_by("sort_order", "pk"))
+
+
+def slot_rows(plan_section_ids) -> list[AttachmentSlot]:
+    """The upload slots of these plan sections in slot order (one query); with the shared cache
+    on, part of the plan's form kept in this process under the configuration version, as
+    plan_sections are."""
+    ids = tuple(sorted(plan_section_ids))
+
+    def load():
+        return list(
+            AttachmentSlot.objects.filter(plan_section_id__in=ids).order_by("sort_order", "pk")
+        )
+
+    timeout = kept.on()
+    return (
+        kept_per_version(("declarations:slots", ids), load, timeout=timeout) if timeout else load()
+    )
 
 
 def prefetch_plan_sections() -> Prefetch:
