@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from attachments.models import Attachment
+from core.prepared import prepared
 from declarations import kept, slot_conditions, workflow
 from declarations.models import AttachmentSlot, DeclarationEvent, DeclarationSection
 from declarations.selectors import slot_rows, visible_declarations_q
@@ -59,6 +60,27 @@ def viewable_attachments_of(user, declaration) -> Q:
                 submitted_round__lte=declaration.round,
             )
     return Q(viewable_attachments_q(user), declaration_id=declaration.pk)
+
+
+@prepared
+def _submitted_files(*, declaration, round):
+    return Attachment.objects.filter(
+        declaration_id=declaration, submitted_round__isnull=False, submitted_round__lte=round
+    ).order_by("created_at", "pk")
+
+
+def viewable_files(user, declaration) -> list[Attachment]:
+    """The declaration's files the user may see (viewable_attachments_of), oldest first (one
+    query, compiled once for an organization holding the declaration: core.prepared)."""
+    if user is not None and user.is_authenticated and not user.is_personal:
+        organizations = access.organization_ids_filter(user)
+        if isinstance(organizations, list) and declaration.holder_id in organizations:
+            return _submitted_files(declaration=declaration.pk, round=declaration.round)
+    return list(
+        Attachment.objects.filter(viewable_attachments_of(user, declaration)).order_by(
+            "created_at", "pk"
+        )
+    )
 
 
 def get_attachment_for_viewer(user, pk: int) -> Attachment:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.validators import normalize_id_number, validate_passport, validate_resident_id
+from core.prepared import prepared
 from declarations.models import ContinuingEducationRecord
 
 logger = logging.getLogger(__name__)
@@ -266,6 +267,13 @@ def summary_years(plan) -> list[int]:
     return list(range(plan.year - plan.ce_years, plan.year))
 
 
+@prepared
+def _hours(*, id_number, first, last):
+    return ContinuingEducationRecord.objects.filter(
+        id_number=id_number, year__gte=first, year__lte=last
+    ).values_list("year", "kind", "hours")
+
+
 def summary_for(declaration) -> Summary:
     """Hours per year of the applicant's last plan.ce_years years, in one query."""
     plan = declaration.plan
@@ -273,9 +281,7 @@ def summary_for(declaration) -> Summary:
     hours = {}
     id_number = normalize_id_number(declaration.applicant.id_number or "")
     if id_number and years:
-        rows = ContinuingEducationRecord.objects.filter(
-            id_number=id_number, year__gte=years[0], year__lte=years[-1]
-        ).values_list("year", "kind", "hours")
+        rows = _hours(id_number=id_number, first=years[0], last=years[-1])
         hours = {(year, kind): value for year, kind, value in rows}
     zero = Decimal("0.0")
     return Summary(

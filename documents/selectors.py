@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.prepared import prepared
 from declarations.models import Declaration
 from declarations.selectors import visible_declarations_q
 from documents import hooks
@@ -73,6 +74,13 @@ def viewer(user, declaration) -> Viewer:
     return Viewer(max(rounds.values()) or None, tuple(kinds))
 
 
+@prepared
+def _round_documents(*, declaration, round, kinds):
+    return GeneratedDocument.objects.filter(
+        declaration_id=declaration, round=round, kind__in=kinds
+    ).order_by()
+
+
 def documents_of(declaration, seen: Viewer) -> dict[str, GeneratedDocument]:
     """The documents of the viewer's round, by kind (one query)."""
     if not seen.round:
@@ -81,9 +89,9 @@ def documents_of(declaration, seen: Viewer) -> dict[str, GeneratedDocument]:
     # declaration to sort by it.
     return {
         document.kind: document
-        for document in GeneratedDocument.objects.filter(
-            declaration_id=declaration.pk, round=seen.round, kind__in=seen.kinds
-        ).order_by()
+        for document in _round_documents(
+            declaration=declaration.pk, round=seen.round, kinds=list(seen.kinds)
+        )
     }
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Level, Series
+from core.prepared import prepared
 from declarations import kept, workflow
 from declarations.models import Declaration, DeclarationEvent, Plan, Submission
 from declarations.services import kept_per_version
@@ -219,33 +220,45 @@ def _reportable_count_sql(organization, f: QueueFilter, publishes_notice: bool):
 REVIEW_PAGE_RELATED = (*ROW_RELATED, "declaration__committee")
 
 
-def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
-    """A declaration the user's organization holds or has held, with that organization's review
-    row. Anything else, including an id that exists elsewhere, is not found."""
-    organization = access.require_organization(user, *QUEUE_CAPABILITIES)
-    # One row at most (one_review_per_organization): a plain get, with no ORDER BY to compile
-    # and run as first() would add.
-    reviews = kept.related(
-        Review.objects.filter(declaration_id=pk, organization=organization).exclude(
+@prepared
+def _review_for_page(*, declaration, organization):
+    """The organization's review row of the declaration (unless withdrawn), with what the review
+    page shows (compiled once: core.prepared)."""
+    return kept.related(
+        Review.objects.filter(declaration_id=declaration, organization_id=organization).exclude(
             state=ReviewState.WITHDRAWN
         ),
         *REVIEW_PAGE_RELATED,
     )
-    try:
-        review = reviews.get()
-    except Review.DoesNotExist:
-        raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。")) from None
+
+
+def get_declaration_for_reviewer(user, pk: int) -> tuple[Declaration, Review]:
+    """A declaration the user's organization holds or has held, with that organization's review
+    row. Anything else, including an id that exists elsewhere, is not found."""
+    organization = access.require_organization(user, *QUEUE_CAPABILITIES)
+    # One row at most (one_review_per_organization).
+    reviews = _review_for_page(declaration=int(pk), organization=organization.pk)
+    if not reviews:
+        raise Http404(_("未找到该申报，或该申报不在本单位审核范围内。"))
+    review = reviews[0]
     kept.attach([review], *REVIEW_PAGE_RELATED)
     review.organization = organization  # the user's own, read already: no join for it
     return review.declaration, review
+
+
+@prepared
+def _round_results(*, declaration, organization, round):
+    return SectionResult.objects.filter(
+        declaration_id=declaration, organization_id=organization, round=round
+    )
 
 
 def round_results(declaration: Declaration, organization) -> dict[str, SectionResult]:
     """This organization's section results in the declaration's current round, by section."""
     return {
         r.code: r
-        for r in SectionResult.objects.filter(
-            declaration=declaration, organization=organization, round=declaration.round
+        for r in _round_results(
+            declaration=declaration.pk, organization=organization.pk, round=declaration.round
         )
     }
 
@@ -364,7 +377,7 @@ def queue_page_rows(organization, keys) -> list[Review]:
     keys = list(keys)
     if not keys:
         return []
-    by_id = {row.pk: row for row in queue_page_queryset(organization, keys)}
+    by_id = {row.pk: row for row in _queue_rows(reviews=[key.pk for key in keys])}
     rows = [by_id[key.pk] for key in keys if key.pk in by_id]
     kept.attach(rows, *QUEUE_ROW_RELATED)
     if access.may(organization, access.Capability.PUBLISH_NOTICE):
@@ -377,13 +390,16 @@ def queue_page_rows(organization, keys) -> list[Review]:
     return rows
 
 
-def queue_page_queryset(organization, keys):
+def queue_page_queryset(review_ids):
     """queue_page_rows' query of the rows."""
     return kept.related(
-        Review.objects.filter(pk__in=[key.pk for key in keys]),
-        *QUEUE_ROW_RELATED,
-        only=QUEUE_ROW_FIELDS,
+        Review.objects.filter(pk__in=review_ids), *QUEUE_ROW_RELATED, only=QUEUE_ROW_FIELDS
     )
+
+
+@prepared
+def _queue_rows(*, reviews):
+    return queue_page_queryset(reviews)
 
 
 def notice_flags(organization, declaration_ids) -> dict[int, tuple[bool, bool, bool]]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Title
 from committee.models import FeeSetting, Payment
+from core.prepared import prepared
 from declarations import kept
 from declarations.models import Declaration, DeclarationSection, DeclarationStatus, Plan
 from institutions import access
@@ -69,13 +70,18 @@ class InboxBatch:
     rows: list[InboxRow] = field(default_factory=list)
 
 
+@prepared
+def _applied_titles(*, declarations):
+    return DeclarationSection.objects.filter(
+        declaration_id__in=declarations, code="declaration_info"
+    ).values_list("declaration_id", "data__title")
+
+
 def title_names(declaration_ids) -> dict[int, str]:
     """The title applied for (declaration_info's 申报资格) of each declaration: two queries, or
     one with the titles kept (declarations.kept)."""
     wanted = {}
-    for declaration_id, title in DeclarationSection.objects.filter(
-        declaration_id__in=list(declaration_ids), code="declaration_info"
-    ).values_list("declaration_id", "data__title"):
+    for declaration_id, title in _applied_titles(declarations=list(declaration_ids)):
         if isinstance(title, int):
             wanted[declaration_id] = title
     if kept.on():
@@ -92,8 +98,13 @@ def current_payments(declarations) -> dict[int, Payment]:
     rounds = {d.pk: d.round for d in declarations}
     if not rounds:
         return {}
-    payments = Payment.objects.filter(declaration_id__in=list(rounds))
+    payments = _payments_of(declarations=list(rounds))
     return {p.declaration_id: p for p in payments if rounds.get(p.declaration_id) == p.round}
+
+
+@prepared
+def _payments_of(*, declarations):
+    return Payment.objects.filter(declaration_id__in=declarations)
 
 
 # What an inbox row shows and decides with: the page loads these columns and no others.
@@ -123,6 +134,29 @@ INBOX_ROW_RELATED = (
 )
 
 
+@prepared
+def _inbox_rows(*, reviews):
+    return kept.related(
+        Review.objects.filter(pk__in=reviews), *INBOX_ROW_RELATED, only=INBOX_ROW_FIELDS
+    )
+
+
+@prepared
+def _inbox_batches(*, batches, office):
+    """The batches, each with how many of its declarations the office still has to accept."""
+    return kept.related(
+        ReportBatch.objects.filter(pk__in=batches), "from_organization", "committee"
+    ).annotate(
+        pending=Count(
+            "reviews",
+            filter=Q(
+                reviews__declaration__holder_id=office,
+                reviews__declaration__status=S.AT_COMMITTEE,
+            ),
+        )
+    )
+
+
 def inbox_page(office, ids) -> list[InboxBatch]:
     """A page of the inbox (ids: a page of inbox_ids) grouped by batch, each batch with how
     many of its declarations still wait (pending), each declaration with its applicant, unit,
@@ -130,29 +164,13 @@ def inbox_page(office, ids) -> list[InboxBatch]:
     ids = list(ids)
     if not ids:
         return []
-    by_id = {
-        review.pk: review
-        for review in kept.related(
-            Review.objects.filter(pk__in=ids), *INBOX_ROW_RELATED, only=INBOX_ROW_FIELDS
-        )
-    }
+    by_id = {review.pk: review for review in _inbox_rows(reviews=ids)}
     reviews = [by_id[pk] for pk in ids if pk in by_id]
     kept.attach(reviews, *INBOX_ROW_RELATED)
-    batches = kept.related(
-        ReportBatch.objects.filter(pk__in={review.batch_id for review in reviews}),
-        "from_organization",
-        "committee",
-    )
     batches = {
         b.pk: b
-        for b in batches.annotate(
-            pending=Count(
-                "reviews",
-                filter=Q(
-                    reviews__declaration__holder=office,
-                    reviews__declaration__status=S.AT_COMMITTEE,
-                ),
-            )
+        for b in _inbox_batches(
+            batches=sorted({review.batch_id for review in reviews}), office=office.pk
         )
     }
     kept.attach(list(batches.values()), "from_organization", "committee")

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from attachments.models import Attachment
-from attachments.selectors import viewable_attachments_of
+from attachments.selectors import viewable_files
 from core.forms import add_service_errors
 from core.hooks import add_panels
 from core.html import format_html, format_html_join
@@ -179,13 +179,9 @@ class ReviewPage:
 
 def _files(declaration, actor) -> list[Attachment]:
     """The declaration's files the actor may see (those of the rounds that reached the
-    organization, never the draft's: attachments.selectors.viewable_attachments_of), oldest
+    organization, never the draft's: attachments.selectors.viewable_files), oldest
     first, marked for inline preview (one query)."""
-    files = list(
-        Attachment.objects.filter(viewable_attachments_of(actor, declaration)).order_by(
-            "created_at", "pk"
-        )
-    )
+    files = viewable_files(actor, declaration)
     for attachment in files:
         attachment.is_image = attachment.kind in IMAGE_KINDS
         attachment.is_pdf = attachment.kind == Attachment.Kind.PDF
