@@ -1,7 +1,7 @@
 """Reads of attachments. Every view that takes an attachment id fetches it through
 get_attachment_for_viewer, so nobody reaches someone else's file by changing an id."""
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -97,19 +97,40 @@ def get_attachment_for_viewer(user, pk: int) -> Attachment:
     return attachment
 
 
+@prepared
+def _file_states(*, declaration):
+    return (
+        Attachment.objects.filter(declaration_id=declaration, status__in=FILE_STATES)
+        .values_list("slot_id", "status")
+        .order_by()
+        .distinct()
+    )
+
+
 def slots_with_files(declaration, plan_section) -> list[AttachmentSlot]:
     """The section's slots in order, each with `.files`: this declaration's attachments in the
     slot, oldest first. Two queries however many slots and files there are (one when the
     section has no slot)."""
-    files = Attachment.objects.filter(declaration_id=declaration.pk).order_by("created_at", "pk")
-    slots = list(
-        AttachmentSlot.objects.filter(plan_section_id=plan_section.pk)
-        .order_by("sort_order", "pk")
-        .prefetch_related(Prefetch("attachments", queryset=files, to_attr="files"))
-    )
+    slots = _section_slots(plan_section=plan_section.pk)
+    files: dict[int, list[Attachment]] = {slot.pk: [] for slot in slots}
+    for attachment in _files_in_slots(declaration=declaration.pk, slots=list(files)):
+        files[attachment.slot_id].append(attachment)
     for slot in slots:
+        slot.files = files[slot.pk]
         slot.plan_section = plan_section  # known: no query when a slot names its section
     return slots
+
+
+@prepared
+def _section_slots(*, plan_section):
+    return AttachmentSlot.objects.filter(plan_section_id=plan_section).order_by("sort_order", "pk")
+
+
+@prepared
+def _files_in_slots(*, declaration, slots):
+    return Attachment.objects.filter(declaration_id=declaration, slot_id__in=slots).order_by(
+        "created_at", "pk"
+    )
 
 
 def slot_with_files(declaration, slot: AttachmentSlot) -> AttachmentSlot:
@@ -209,11 +230,7 @@ def _slots_and_file_states(declaration, plan_section_ids):
         }
     slots = slot_rows(plan_section_ids)
     statuses: dict[int, set[str]] = {}
-    for slot_id, status in (
-        Attachment.objects.filter(declaration_id=declaration.pk, status__in=FILE_STATES)
-        .values_list("slot_id", "status")
-        .distinct()
-    ):
+    for slot_id, status in _file_states(declaration=declaration.pk):
         statuses.setdefault(slot_id, set()).add(status)
     return slots, statuses
 

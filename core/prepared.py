@@ -81,6 +81,9 @@ class _Compiled:
         if compiler.has_composite_fields(fields):
             raise TypeError("a prepared query cannot select composite fields")
         self.compiler = compiler
+        # Columns the ORDER BY needed in the select list (a DISTINCT query's) are cut off, as
+        # the compiler's execute_sql does.
+        self.width = compiler.col_count if compiler.has_extra_select else None
         self.converters = compiler.get_converters(fields)
         self.db = queryset.db
         iterable = queryset._iterable_class
@@ -138,6 +141,8 @@ class _Compiled:
         with connections[self.db].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.width is not None:
+            rows = [row[: self.width] for row in rows]
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         return self.result(rows)

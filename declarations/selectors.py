@@ -6,8 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from core.prepared import prepared
 from declarations import kept, workflow
-from declarations.models import AttachmentSlot, Declaration, DeclarationEvent, Plan, PlanSection
+from declarations.models import (
+    AttachmentSlot,
+    Declaration,
+    DeclarationEvent,
+    DeclarationSection,
+    Plan,
+    PlanSection,
+)
 from declarations.services import kept_per_version
 from declarations.workflow import Action
 from institutions import access
@@ -33,19 +41,31 @@ def declarations_for_applicant(user) -> list[Declaration]:
 APPLICANT_PAGE_RELATED = ("plan__series", "plan__level", "plan__region", "holder", "declaring_unit")
 
 
+@prepared
+def _applicants_declaration(*, declaration, applicant):
+    return kept.related(
+        Declaration.objects.filter(pk=declaration, applicant_id=applicant),
+        *APPLICANT_PAGE_RELATED,
+    )
+
+
 def get_declaration_for_applicant(user, pk: int) -> Declaration:
     """The applicant's own declaration; anyone else's id is simply not found."""
-    try:
-        declaration = kept.related(
-            Declaration.objects.filter(pk=pk, applicant=user), *APPLICANT_PAGE_RELATED
-        ).get()
-    except Declaration.DoesNotExist:
-        raise Http404(_("未找到该申报。")) from None
+    found = _applicants_declaration(declaration=int(pk), applicant=user.pk)
+    if not found:
+        raise Http404(_("未找到该申报。"))
+    [declaration] = found
     kept.attach([declaration], *APPLICANT_PAGE_RELATED)
     # The applicant is the signed-in user (the filter says so): no join of the account's wide
     # row on every applicant page.
     declaration.applicant = user
     return declaration
+
+
+@prepared
+def saved_section(*, declaration, code):
+    """The declaration's saved data of one section (one row at most), as a list."""
+    return DeclarationSection.objects.filter(declaration_id=declaration, code=code)
 
 
 def plan_sections(declaration) -> list:

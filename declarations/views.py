@@ -160,7 +160,7 @@ def section(request, pk: int, code: str):
     )
     if plan_section is None or code not in SECTION_FORMS:
         raise Http404(_("该申报没有这个模块。"))
-    saved = declaration.section_data.filter(code=code).first()
+    saved = next(iter(selectors.saved_section(declaration=declaration.pk, code=code)), None)
     saved_data = saved.data if saved else {}
     # Whether the applicant may edit now: the state, and the plan's window (Plan.is_open_for).
     edit_refusal = workflow.edit_refusal(declaration)

@@ -154,3 +154,24 @@ def test_a_changed_setting_compiles_again(unit, queue, settings):
 def test_a_huge_declaration_id_on_the_review_page_is_not_found(login, unit_reviewer, queue):
     response = login(unit_reviewer).get(f"/review/{2**70}/")
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_columns_the_order_needs_are_cut_off(unit, queue):
+    """A DISTINCT query orders by columns it must then select: the rows are the queryset's."""
+    ids = _ids(unit)
+    states = prepared(
+        lambda *, ids: (
+            Review.objects.filter(pk__in=ids)
+            .values_list("state", "organization_id")
+            .order_by("-arrived_at")
+            .distinct()
+        )
+    )
+    assert states(ids=ids) == list(
+        Review.objects.filter(pk__in=ids)
+        .values_list("state", "organization_id")
+        .order_by("-arrived_at")
+        .distinct()
+    )
+    assert all(len(row) == 2 for row in states(ids=ids))
