@@ -78,8 +78,29 @@ def page(browser, live_server):
 
 
 def log_in(page, username, password):
+    """Sign in through the login form, as a person does (the tests of signing in use this)."""
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.fill("input[name=captcha_1]", "PASSED")
     page.click("main button[type=submit]")
+
+
+def sign_in(page, live_server, username):
+    """Sign the page's browser context in as username without the login form: a session made
+    on the server (django.contrib.auth.login, as the login view does after the form) and its
+    cookie handed to the browser. For tests whose subject is not signing in; the form costs two
+    page loads and a captcha picture per person. The next page.goto opens the signed-in page."""
+    from django.conf import settings
+    from django.test import Client
+
+    from applicants.models import User
+
+    client = Client()
+    client.force_login(
+        User.objects.get(username=username), backend="applicants.backends.MultiIdentifierBackend"
+    )
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}]
+    )

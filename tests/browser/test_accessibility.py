@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from declarations.models import Declaration
-from tests.browser.conftest import log_in
+from tests.browser.conftest import sign_in
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,16 +84,27 @@ UNREACHABLE_TABLES = """() => [...document.querySelectorAll(".table-responsive")
   .map(w => (w.querySelector("table") || w).getAttribute("data-testid") || w.className)"""
 
 
+# The folded menu is open (Bootstrap adds .show when its collapse transition has ended) and no
+# CSS transition is running any more (a focus ring or a colour fading in). Polled every frame:
+# expect(...).to_be_visible() backs off to 0.5-1 s between its checks, and the menu takes 0.35 s.
+MENU_OPEN = """() => {
+  const menu = document.querySelector("#main-nav.show");
+  return !!menu && menu.checkVisibility() && !document.getAnimations()
+    .some(a => a instanceof CSSTransition && a.playState === "running");
+}"""
+
+
 def check_pages(page, urls, found):
     for url in urls:
+        # goto returns after the load event: the page, its styles and scripts and any framed
+        # document are in (the pages load nothing later on their own).
         page.goto(url)
-        page.wait_for_load_state("networkidle")
         # On a phone the header's menu is folded: open it, so its links are checked too.
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible():
             toggler.click()
+            page.wait_for_function(MENU_OPEN)
             expect(page.locator("#main-nav.show")).to_be_visible()
-            page.wait_for_timeout(400)
         violations = axe_violations(page)
         if violations:
             found.append(describe(url, violations))
@@ -203,8 +214,7 @@ def test_key_pages_of_every_role_have_no_axe_violations(browser, live_server, vi
         context, page = open_context(browser, live_server, VIEWPORTS[viewport])
         try:
             if username:
-                log_in(page, username, PASSWORD if username != "admin" else "Admin@2026")
-                page.wait_for_url(lambda url: "/accounts/login/" not in url)
+                sign_in(page, live_server, username)
             check_pages(page, urls, found)
         finally:
             context.close()
@@ -216,7 +226,6 @@ def test_axe_reports_a_violation(browser, live_server):
     context, page = open_context(browser, live_server, DESKTOP)
     try:
         page.goto("/accounts/login/")
-        page.wait_for_load_state("networkidle")
         page.locator("input[name=username]").evaluate("e => e.removeAttribute('id')")
         ids = {v["id"] for v in axe_violations(page)}
         assert "label" in ids, ids

@@ -21,7 +21,7 @@ from committee.services.certificates import verification_path, verification_url
 from declarations.workflow import DeclarationStatus
 from demo.committee_stage import end_after_working_days
 from tests import clock, factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, sign_in
 from tests.committee.meeting_fixtures import appoint, experts
 from tests.committee.results_fixtures import *  # noqa: F403
 
@@ -43,6 +43,12 @@ def _signed_in(page, username):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def _session_for(page, live_server, username):
+    """Signed in without the form (the voters above sign in through it); the next goto opens
+    the signed-in page."""
+    sign_in(page, live_server, username)
+
+
 def test_from_the_inbox_to_the_verified_certificate(
     browser, live_server, at_committee, committee_office_user, engineering_plan
 ):
@@ -55,7 +61,7 @@ def test_from_the_inbox_to_the_verified_certificate(
 
     office, page = _context(browser, live_server)
     try:
-        _signed_in(page, committee_office_user.username)
+        _session_for(page, live_server, committee_office_user.username)
         # 受理, after the confirmation page.
         page.goto("/committee/inbox/")
         row = page.get_by_test_id("inbox-row").filter(has_text="张三")
@@ -115,7 +121,7 @@ def test_from_the_inbox_to_the_verified_certificate(
     ends_on = end_after_working_days(today, 5)
     office, page = _context(browser, live_server)
     try:
-        _signed_in(page, committee_office_user.username)
+        _session_for(page, live_server, committee_office_user.username)
         # The office sees how many voted, never how; then closes and tallies.
         page.goto(f"/committee/meetings/{meeting.pk}/")
         expect(page.get_by_test_id("voted-count")).to_have_text(str(VOTERS))
@@ -139,7 +145,7 @@ def test_from_the_inbox_to_the_verified_certificate(
     with clock.on_day(ends_on + datetime.timedelta(days=1)):
         office, page = _context(browser, live_server)
         try:
-            _signed_in(page, committee_office_user.username)
+            _session_for(page, live_server, committee_office_user.username)
             page.goto(f"/committee/results/office/{notice.pk}/")
             page.fill("input[name=approval_document_number]", "潍人社职字〔2026〕1号")
             page.once("dialog", lambda dialog: dialog.accept())
@@ -151,7 +157,7 @@ def test_from_the_inbox_to_the_verified_certificate(
 
         mine, page = _context(browser, live_server)
         try:
-            _signed_in(page, declaration.applicant.username)
+            _session_for(page, live_server, declaration.applicant.username)
             page.goto("/declarations/")
             link = page.get_by_test_id("certificate-cell").get_by_role("link", name="下载证书")
             response = page.request.get(link.get_attribute("href"))

@@ -34,7 +34,7 @@ from institutions.models import Organization
 from review import services as review_services
 from review.models import PublicNotice
 from tests import clock
-from tests.browser.conftest import log_in
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import expert_with_an_open_vote
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 from tests.declarations.builders import fill_valid
@@ -45,7 +45,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A size that reads on a phone when the picture is shrunk to its width.
 VIEWPORT = {"width": 1200, "height": 800}
 MAX_IMAGE_BYTES = 150 * 1024
-ADMIN_PASSWORD = "Admin@2026"  # seed_demo's administrator
 OPINION = "经审查，符合申报条件，同意推荐。"
 
 
@@ -114,12 +113,14 @@ def new_page(browser, live_server, contexts):
     return page
 
 
-def signed_in(browser, live_server, contexts, username, *, password=PASSWORD):
+def signed_in(browser, live_server, contexts, username):
     page = new_page(browser, live_server, contexts)
     # Irreversible steps ask for confirmation (static/js/app.js); the person agrees.
     page.on("dialog", lambda dialog: dialog.accept())
-    log_in(page, username, password)
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    # Signed in by a session cookie (the applicant's guide shows the login form), then on the
+    # person's home page as after the form.
+    sign_in(page, live_server, username)
+    page.goto("/")
     return page
 
 
@@ -438,7 +439,7 @@ def test_expert_guide(browser, live_server, contexts, shots):
 def test_administrator_guide(browser, live_server, contexts, shots):
     seed_with_open_plans()
     role = "administrator"
-    page = signed_in(browser, live_server, contexts, "admin", password=ADMIN_PASSWORD)
+    page = signed_in(browser, live_server, contexts, "admin")
     # 1. 管理首页
     guide_shot(page, role, 1, "home", taken=shots)
     # 2. 单位（部门）

@@ -15,7 +15,7 @@ from declarations.models import Declaration, DeclarationSection
 from declarations.workflow import DeclarationStatus
 from demo.files import pdf_bytes
 from review.models import SectionResult
-from tests.browser.conftest import log_in
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import AXE_SOURCE, axe_violations, describe, draft_of_zhangsan
 from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
 
@@ -113,14 +113,12 @@ def test_sign_in_with_the_keyboard_only(keyboard_page):
     expect(page.get_by_test_id("signed-in-as")).to_contain_text("王五")
 
 
-def test_save_a_section_with_the_keyboard_only(keyboard_page):
+def test_save_a_section_with_the_keyboard_only(keyboard_page, live_server):
     seed_with_open_plans()
     draft = draft_of_zhangsan()
     page = keyboard_page
-    log_in(page, "zhangsan", PASSWORD)
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server, "zhangsan")
     page.goto(f"/declarations/{draft.pk}/sections/work_experience/")
-    page.wait_for_load_state("networkidle")
     rows = page.locator("[data-testid=row]")
     expect(rows).to_have_count(2)
     # Each row is a group named 第 N 行.
@@ -172,16 +170,14 @@ def test_save_a_section_with_the_keyboard_only(keyboard_page):
     assert len(saved[ROWS_KEY]) == 2, saved
 
 
-def test_an_upload_puts_focus_on_the_new_file(keyboard_page):
+def test_an_upload_puts_focus_on_the_new_file(keyboard_page, live_server):
     """The file input is named after its slot; once the chosen file is uploaded (the slot's card
     is replaced), focus is on the new file's entry, whose buttons name the file."""
     seed_with_open_plans()
     draft = draft_of_zhangsan()
     page = keyboard_page
-    log_in(page, "zhangsan", PASSWORD)
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server, "zhangsan")
     page.goto(f"/declarations/{draft.pk}/sections/education/")
-    page.wait_for_load_state("networkidle")
     slot = page.locator("[data-testid=slot]").first
     name = slot.locator("h3").inner_text().rstrip("*").strip()
     field = page.get_by_label(f"上传：{name}")
@@ -213,14 +209,12 @@ def test_an_upload_puts_focus_on_the_new_file(keyboard_page):
     assert name in landed["text"] or "已删除" in landed["text"], landed
 
 
-def test_review_decision_with_the_keyboard_only(keyboard_page):
+def test_review_decision_with_the_keyboard_only(keyboard_page, live_server):
     seed_with_open_plans()
     declaration = Declaration.objects.get(applicant__name="王五")
     page = keyboard_page
-    log_in(page, "wf_unit", PASSWORD)
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server, "wf_unit")
     page.goto(f"/review/{declaration.pk}/")
-    page.wait_for_load_state("networkidle")
 
     # A section's result: skip to the main content, open 基本信息 and choose 通过 with Space.
     page.keyboard.press("Tab")

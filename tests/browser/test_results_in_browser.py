@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from committee.models import Certificate, ResultsNotice
-from tests import clock, factories
-from tests.browser.conftest import log_in
+from tests import clock
+from tests.browser.conftest import sign_in
 from tests.committee.results_fixtures import *  # noqa: F403
 from tests.committee.results_fixtures import publish
 
@@ -26,8 +26,7 @@ def test_confirm_download_and_verify(browser, live_server, passed, committee_off
         try:
             page = office.new_page()
             page.set_default_timeout(15_000)
-            log_in(page, committee_office_user.username, factories.PASSWORD)
-            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+            sign_in(page, live_server, committee_office_user.username)
             page.goto(f"/committee/results/office/{notice.pk}/")
             expect(page.get_by_test_id("results-row")).to_have_count(1)
             page.fill("input[name=approval_document_number]", "鲁人社职字〔2026〕12号")
@@ -44,8 +43,7 @@ def test_confirm_download_and_verify(browser, live_server, passed, committee_off
         try:
             page = mine.new_page()
             page.set_default_timeout(15_000)
-            log_in(page, applicant.username, factories.PASSWORD)
-            page.wait_for_url(lambda url: "/accounts/login/" not in url)
+            sign_in(page, live_server, applicant.username)
             page.goto("/declarations/")
             link = page.get_by_test_id("certificate-cell").get_by_role("link", name="下载证书")
             expect(link).to_be_visible()

@@ -24,9 +24,8 @@ from declarations.services import create_declaration
 from institutions.models import Organization
 from review.models import PublicNotice, Review
 from tests import clock
-from tests.browser.conftest import log_in
+from tests.browser.conftest import sign_in
 from tests.browser.test_declaration_in_browser import (
-    PASSWORD,
     seed_with_open_plans,
     submit_and_check_timeline,
 )
@@ -64,7 +63,10 @@ def signed_in(browser, live_server, username, contexts, *, accept_dialogs=True):
     # Irreversible steps ask for confirmation (static/js/app.js); the person agrees.
     if accept_dialogs:
         page.on("dialog", lambda dialog: dialog.accept())
-    log_in(page, username, PASSWORD)
+    # Signed in by a session cookie (tests/browser/conftest.sign_in; the login form is tested in
+    # test_accounts_in_browser), then on the person's home page as after the form.
+    sign_in(page, live_server, username)
+    page.goto("/")
     return page
 
 

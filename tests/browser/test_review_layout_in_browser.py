@@ -21,8 +21,8 @@ from declarations.models import Declaration
 from institutions.models import Organization
 from review import services
 from review.models import SectionResult
-from tests.browser.conftest import log_in
-from tests.browser.test_declaration_in_browser import PASSWORD, seed_with_open_plans
+from tests.browser.conftest import sign_in
+from tests.browser.test_declaration_in_browser import seed_with_open_plans
 from tests.review.builders import notice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,8 +51,7 @@ def person(browser, live_server):
         opened.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        log_in(page, username, PASSWORD)
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        sign_in(page, live_server, username)
         return page
 
     yield open_as
