@@ -32,6 +32,7 @@ from applicants.models import (
 )
 from applicants.selectors import find_user_by_identifier
 from applicants.validators import birth_date_and_gender, normalize_sign_in_name
+from core.prepared import prepared
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +183,15 @@ def issue_temporary_password(*, user: User, phone: str) -> User:
 
 
 def has_agreed_commitment(user: User) -> bool:
-    return CommitmentAgreement.objects.filter(user=user, version=COMMITMENT_VERSION).exists()
+    return bool(_agreement(user=user.pk, version=COMMITMENT_VERSION))
+
+
+@prepared
+def _agreement(*, user, version):
+    # The home page asks on every visit: compiled once (core.prepared).
+    return CommitmentAgreement.objects.filter(user_id=user, version=version).values_list(
+        "pk", flat=True
+    )[:1]
 
 
 @transaction.atomic

@@ -28,14 +28,13 @@ def open_plans(at=None):
     )
 
 
+@kept.prepared_fetch("plan__series", "plan__level", "plan__region", "holder")
+def _applicants_declarations(*, applicant):
+    return Declaration.objects.filter(applicant_id=applicant).order_by("-created_at")
+
+
 def declarations_for_applicant(user) -> list[Declaration]:
-    return kept.fetch(
-        Declaration.objects.filter(applicant=user).order_by("-created_at"),
-        "plan__series",
-        "plan__level",
-        "plan__region",
-        "holder",
-    )
+    return _applicants_declarations(applicant=user.pk)
 
 
 APPLICANT_PAGE_RELATED = ("plan__series", "plan__level", "plan__region", "holder", "declaring_unit")
@@ -107,6 +106,29 @@ def slot_rows(plan_section_ids) -> list[AttachmentSlot]:
     return (
         kept_per_version(("declarations:slots", ids), load, timeout=timeout) if timeout else load()
     )
+
+
+@prepared
+def _saved_sections(*, declaration):
+    return DeclarationSection.objects.filter(declaration_id=declaration)
+
+
+def _as_prefetched(instance, name: str, rows: list) -> None:
+    """Set rows as instance's prefetched `name` (what prefetch_related_objects leaves): a later
+    instance.name.all() reads them without a query."""
+    rows_qs = getattr(instance, name).get_queryset()
+    rows_qs._result_cache, rows_qs._prefetch_done = rows, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = rows_qs
+
+
+def load_sections(declaration) -> None:
+    """The plan's sections (plan_sections: kept with the shared cache on) and the saved
+    sections, set as prefetched on the declaration and its plan, for a page and the checks it
+    runs (missing_items): at most two queries, one with the plan's form kept."""
+    _as_prefetched(declaration.plan, "sections", plan_sections(declaration))
+    _as_prefetched(declaration, "section_data", _saved_sections(declaration=declaration.pk))
 
 
 def prefetch_plan_sections() -> Prefetch:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from applicants.services import has_agreed_commitment
 from core.per_request import once_per_request, replace
+from core.prepared import prepared
 from declarations import hooks, kept, workflow
 from declarations.models import (
     Declaration,
@@ -404,17 +405,24 @@ REUSABLE_SECTIONS = ("education", "titles", "work_experience", "achievements")
 
 def previous_declaration(declaration: Declaration) -> Declaration | None:
     """The applicant's latest other declaration with something worth copying."""
-    found = kept.fetch(
-        Declaration.objects.filter(
-            applicant_id=declaration.applicant_id, section_data__code__in=REUSABLE_SECTIONS
-        )
-        .exclude(pk=declaration.pk)
-        .order_by("-created_at")[:1],
-        "plan__series",
-        "plan__level",
-        "plan__region",
-    )
+    found = _previous(applicant=declaration.applicant_id, declaration=declaration.pk)
+    kept.attach(found, *PREVIOUS_RELATED)
     return found[0] if found else None
+
+
+PREVIOUS_RELATED = ("plan__series", "plan__level", "plan__region")
+
+
+@prepared
+def _previous(*, applicant, declaration):
+    # Every overview asks: compiled once (core.prepared). kept is read when it is first run,
+    # not at import (kept imports this module).
+    return kept.related(
+        Declaration.objects.filter(applicant_id=applicant, section_data__code__in=REUSABLE_SECTIONS)
+        .exclude(pk=declaration)
+        .order_by("-created_at")[:1],
+        *PREVIOUS_RELATED,
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.forms import BaseFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,7 +115,7 @@ def create(request, plan_pk: int):
 def overview(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
     # The plan's sections and the saved sections, read once for the page and missing_items.
-    prefetch_related_objects([declaration], selectors.prefetch_plan_sections(), "section_data")
+    selectors.load_sections(declaration)
     saved_at = {s.code: s.updated_at for s in declaration.section_data.all()}
     saved = set(saved_at)
     sections = [

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
 
+from core.prepared import prepared
 from institutions import access
 
 
@@ -370,12 +371,29 @@ def lock(declaration):
     row after waiting, so the joined holder could be the one from before a colleague's report
     (PostgreSQL's EvalPlanQual), and the checks would judge a stale holder. Only the
     declaration row is locked: locking the plan would serialise every submission to it."""
-    Declaration, _DeclarationEvent = _models()
     pk = getattr(declaration, "pk", declaration)
-    Declaration.objects.select_for_update().filter(pk=pk).values_list("pk").get()
+    if not transaction.get_connection().in_atomic_block:
+        # What select_for_update() says when it is compiled, which a prepared query is once.
+        raise transaction.TransactionManagementError("lock() runs inside a transaction")
+    if not _lock_row(declaration=pk):
+        raise _models()[0].DoesNotExist("Declaration matching query does not exist.")
+    [locked] = _read_locked(declaration=pk)
+    return locked
+
+
+# Compiled once (core.prepared): every transition and every saved section runs them.
+@prepared
+def _lock_row(*, declaration):
+    Declaration, _DeclarationEvent = _models()
+    return Declaration.objects.select_for_update().filter(pk=declaration).values_list("pk")
+
+
+@prepared
+def _read_locked(*, declaration):
+    Declaration, _DeclarationEvent = _models()
     return Declaration.objects.select_related(
         "plan__series", "plan__level", "plan__region", "applicant", "holder"
-    ).get(pk=pk)
+    ).filter(pk=declaration)
 
 
 def _stale(declaration, move) -> ValidationError:

@@ -321,13 +321,15 @@ def office_payments_by_ids(office, ids) -> list[Payment]:
 
 def payments_for_applicant(user):
     """The applicant's fees of their declarations' current rounds (home page)."""
-    payments = kept.fetch(
-        Payment.objects.filter(declaration__applicant=user).order_by("-created_at"),
-        "declaration__plan__series",
-        "declaration__plan__level",
-        "declaration__plan__region",
-    )
+    payments = _applicants_payments(applicant=user.pk)
     return [p for p in payments if p.round == p.declaration.round]
+
+
+@kept.prepared_fetch(
+    "declaration__plan__series", "declaration__plan__level", "declaration__plan__region"
+)
+def _applicants_payments(*, applicant):
+    return Payment.objects.filter(declaration__applicant_id=applicant).order_by("-created_at")
 
 
 # A fee is created by 受理: before it (and after a return, in a new round) there is none, and

@@ -275,12 +275,13 @@ def outcomes_of(declarations) -> dict[int, Outcome]:
 
 def applicant_results(user) -> list[Declaration]:
     """The applicant's declarations with a committee result (home page)."""
-    return kept.fetch(
-        Declaration.objects.filter(applicant=user, status__in=RESULT_STATES).order_by("-pk"),
-        "plan__series",
-        "plan__level",
-        "plan__region",
-        "plan__committee",
+    return _applicants_results(applicant=user.pk)
+
+
+@kept.prepared_fetch("plan__series", "plan__level", "plan__region", "plan__committee")
+def _applicants_results(*, applicant):
+    return Declaration.objects.filter(applicant_id=applicant, status__in=RESULT_STATES).order_by(
+        "-pk"
     )
 
 
