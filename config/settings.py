@@ -109,6 +109,8 @@ TEMPLATES = [
                 "institutions.context_processors.navigation",
                 "guides.context_processors.help_link",
             ],
+            # {% load i18n %}: Django's library with literal translations kept per language.
+            "libraries": {"i18n": "core.templatetags.kept_i18n"},
         },
     },
 ]

@@ -14,14 +14,16 @@ instances (Model.from_db, the select_related populators, the field converters).
 
     rows = review_row(declaration=pk, organization=org.pk)  # a list, like list(queryset)
 
-The values are ints or strs, or lists of them (an empty list gives [] without a query), each in
-an exact or `in` lookup that the query's other conditions are ANDed with (an int past 64 bits
-matches nothing, so it gives [] or leaves the list). Each must reach the SQL as a parameter
-unchanged: one that a lookup changes
-(`icontains` wraps it in %) or leaves out is refused when the shape is first compiled. The build
-function must depend on nothing but its values and the settings: compiled SQL is kept per
-database connection (each thread has its own) and dropped whenever a setting changes (the tests'
-override_settings), as the kept configuration rows' joins depend on the settings.
+A slice value (rows[start:stop]: LIMIT and OFFSET are written into the SQL) is part of the
+shape and reaches build as it is. The other values are ints or strs, or lists of them (an empty
+list gives [] without a query), each in an exact or `in` lookup that the query's other
+conditions are ANDed with (an int past 64 bits matches nothing, so it gives [] or leaves the
+list); a range lookup (lte, gte) takes only values read from the database. Each value must
+reach the SQL as a parameter unchanged: one that a lookup changes (`icontains` wraps it in %)
+or leaves out is refused when the shape is first compiled. The build function must depend on
+nothing but its values and the settings: compiled SQL is kept per database connection (each
+thread has its own) and dropped whenever a setting changes (the tests' override_settings), as
+the kept configuration rows' joins depend on the settings.
 
 Supported: model instances (with select_related, only/defer, annotations) and values_list
 (tuples or flat). Not: prefetch_related, values() dicts, known related objects.
@@ -160,7 +162,11 @@ class PreparedQuery:
     def __call__(self, **values) -> list:
         shape = []
         for name, value in sorted(values.items()):
-            if isinstance(value, (list, tuple, set, frozenset)):
+            if isinstance(value, slice):
+                # A slice of the rows (LIMIT and OFFSET are written into the SQL): part of the
+                # shape, passed to build as it is.
+                shape.append((name, "slice", value.start, value.stop, value.step))
+            elif isinstance(value, (list, tuple, set, frozenset)):
                 # No integer column holds a value past 64 bits (an id from a URL can be any
                 # length): such a value matches nothing, as the ORM's lookup would say.
                 value = values[name] = [_plain(v) for v in value if not _overflows(v)]
@@ -224,7 +230,9 @@ def _stand_ins(values, set_number: int):
         return stand_in
 
     for name, value in values.items():
-        if isinstance(value, list):
+        if isinstance(value, slice):
+            stand_ins[name] = value
+        elif isinstance(value, list):
             stand_ins[name] = [one(v, (name, item)) for item, v in enumerate(value)]
         else:
             stand_ins[name] = one(value, (name, None))

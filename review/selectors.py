@@ -337,6 +337,31 @@ def queue_page_ids(organization, f: QueueFilter):
     )
 
 
+def queue_page_keys(organization, f: QueueFilter, start: int, stop: int) -> list:
+    """queue_page_ids()[start:stop] as (review id, declaration id) pairs. Without a search the
+    query is compiled once per filter combination and page (core.prepared); a search's is
+    built for its text each time (NameContains writes the text into the SQL)."""
+    if f.q:
+        return list(queue_page_ids(organization, f)[start:stop])
+    filters = {
+        name: value
+        for name, value in (("year", f.year), ("series", f.series), ("level", f.level))
+        if value
+    }
+    if f.state:
+        filters["state"] = f.state
+    return _queue_page_keys(organization=organization.pk, page=slice(start, stop), **filters)
+
+
+@prepared
+def _queue_page_keys(*, organization, page, **filters):
+    return (
+        _filtered(organization, QueueFilter(**filters))
+        .order_by("-arrived_at", "-pk")
+        .values_list("pk", "declaration_id")[page]
+    )
+
+
 # What a queue row shows (review/queue.html): the page loads these columns and no others.
 QUEUE_ROW_FIELDS = (
     "declaration_id",
@@ -377,8 +402,8 @@ def queue_page_rows(organization, keys) -> list[Review]:
     keys = list(keys)
     if not keys:
         return []
-    by_id = {row.pk: row for row in _queue_rows(reviews=[key.pk for key in keys])}
-    rows = [by_id[key.pk] for key in keys if key.pk in by_id]
+    by_id = {row.pk: row for row in _queue_rows(reviews=[key[0] for key in keys])}
+    rows = [by_id[key[0]] for key in keys if key[0] in by_id]
     kept.attach(rows, *QUEUE_ROW_RELATED)
     if access.may(organization, access.Capability.PUBLISH_NOTICE):
         ids = [row.declaration_id for row in rows]

@@ -19,6 +19,7 @@ from committee.models import (
     VoteParticipation,
 )
 from committee.selectors.acceptance import ready_for_meeting, title_names
+from core.prepared import prepared
 from declarations import workflow
 from declarations.models import DeclarationEvent, Submission
 from declarations.reader import DeclarationView, read_snapshot
@@ -206,15 +207,16 @@ class ExpertItem:
     url: str = ""
 
 
-def expert_items(expert, meeting) -> list[ExpertItem]:
-    """The declarations of the meeting the expert may see (not recused), with whether they voted:
-    three queries for any size, reading only the columns the list shows."""
+@prepared
+def _expert_rows(*, meeting, expert):
+    """expert_items' rows (compiled once: core.prepared)."""
     recused = Recusal.objects.filter(
-        meeting=meeting, expert=expert, declaration_id=OuterRef("declaration_id")
+        meeting_id=meeting, expert_id=expert, declaration_id=OuterRef("declaration_id")
     )
-    voted = VoteParticipation.objects.filter(item=OuterRef("pk"), expert=expert)
-    rows = list(
-        meeting.items.exclude(Exists(recused))
+    voted = VoteParticipation.objects.filter(item=OuterRef("pk"), expert_id=expert)
+    return (
+        MeetingDeclaration.objects.filter(meeting_id=meeting)
+        .exclude(Exists(recused))
         .annotate(has_voted=Exists(voted))
         .order_by("declaration__applicant__name", "pk")
         .values_list(
@@ -225,6 +227,12 @@ def expert_items(expert, meeting) -> list[ExpertItem]:
             "has_voted",
         )
     )
+
+
+def expert_items(expert, meeting) -> list[ExpertItem]:
+    """The declarations of the meeting the expert may see (not recused), with whether they voted:
+    three queries for any size, reading only the columns the list shows."""
+    rows = _expert_rows(meeting=meeting.pk, expert=expert.pk)
     titles = title_names(row[1] for row in rows)
     return [
         ExpertItem(pk, name, unit or "", titles.get(declaration_id, ""), has_voted)
@@ -237,19 +245,21 @@ def get_expert_meeting(user, pk: int) -> tuple[Expert, MeetingExpert]:
     one query; else 404."""
     if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.EXPERT:
         raise Http404(_("未找到该会议。"))
-    seat = (
-        MeetingExpert.objects.filter(
-            expert__user=user,
-            expert__is_active=True,
-            meeting_id=pk,
-            meeting__status__in=SHOWN_TO_EXPERTS,
-        )
-        .select_related("expert", "meeting__committee")
-        .first()
-    )
-    if seat is None:
+    seats = _expert_seat(user=user.pk, meeting=int(pk))
+    if not seats:
         raise Http404(_("未找到该会议。"))
-    return seat.expert, seat
+    return seats[0].expert, seats[0]
+
+
+@prepared
+def _expert_seat(*, user, meeting):
+    """get_expert_meeting's query (compiled once: core.prepared)."""
+    return MeetingExpert.objects.filter(
+        expert__user_id=user,
+        expert__is_active=True,
+        meeting_id=meeting,
+        meeting__status__in=SHOWN_TO_EXPERTS,
+    ).select_related("expert", "meeting__committee")[:1]
 
 
 def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclaration]:

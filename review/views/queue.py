@@ -53,7 +53,9 @@ def queue(request):
             # The tabs' counts are taken under the same filters: no second COUNT for the pages.
             paginator.count = counts[f.state] if f.state else sum(counts.values())
         page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.queue_page_rows(organization, page.object_list)
+        start = (page.number - 1) * QUEUE_PER_PAGE
+        keys = selectors.queue_page_keys(organization, f, start, start + QUEUE_PER_PAGE)
+    page.object_list = selectors.queue_page_rows(organization, keys)
     can_report = access.may(organization, access.Capability.REPORT)
     detail_url = rows.detail_url_pattern()
     is_inbox = access.may(organization, access.Capability.RECEIVE)

@@ -175,3 +175,20 @@ def test_columns_the_order_needs_are_cut_off(unit, queue):
         .distinct()
     )
     assert all(len(row) == 2 for row in states(ids=ids))
+
+
+@pytest.mark.django_db
+def test_a_slice_is_part_of_the_shape(unit, queue):
+    """Pages of rows: LIMIT and OFFSET are written into the SQL, so each page is its own
+    shape; every page gives the queryset's rows."""
+    paged = prepared(
+        lambda *, organization, page: (
+            Review.objects.filter(organization_id=organization)
+            .order_by("pk")
+            .values_list("pk", flat=True)[page]
+        )
+    )
+    ids = _ids(unit)
+    for start in (0, 2, 4, 6):
+        assert paged(organization=unit.pk, page=slice(start, start + 2)) == ids[start : start + 2]
+    assert paged(organization=unit.pk, page=slice(0, 2)) == ids[:2]
