@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         # overriding BLANK_CHOICE_LABEL in ready(); the project's forms say "请选择" everywhere.
         from django.db.models import fields
 
-        from core import per_request
+        from core import checks, per_request  # noqa: F401 (checks registers itself)
         from core.forms import EMPTY_LABEL
 
         fields.BLANK_CHOICE_LABEL = EMPTY_LABEL

@@ -39,7 +39,7 @@ def _waiting(office, batch_ref):
     acceptance."""
     return Review.objects.filter(
         batch=OuterRef(batch_ref),
-        declaration__holder=office,
+        declaration__holder_id=getattr(office, "pk", office),
         declaration__status=S.AT_COMMITTEE,
     )
 
@@ -48,9 +48,29 @@ def inbox_ids(office, *, pending_only: bool = True):
     """The declarations reported to the office, one row each (the sender's review row names the
     batch it last came in), as ids in the inbox's order: newest batch first, by name within a
     batch. pending_only: only the batches with some still waiting for acceptance."""
-    rows = Review.objects.filter(batch__to_organization=office)
+    return _inbox_ids_of(office.pk, pending_only=pending_only)
+
+
+def inbox_page_ids(office, start: int, stop: int, *, pending_only: bool = True) -> list[int]:
+    """inbox_ids()[start:stop], compiled once per page (core.prepared)."""
+    query = _pending_inbox_ids if pending_only else _all_inbox_ids
+    return query(office=office.pk, page=slice(start, stop))
+
+
+@prepared
+def _pending_inbox_ids(*, office, page):
+    return _inbox_ids_of(office, pending_only=True)[page]
+
+
+@prepared
+def _all_inbox_ids(*, office, page):
+    return _inbox_ids_of(office, pending_only=False)[page]
+
+
+def _inbox_ids_of(office_id, *, pending_only):
+    rows = Review.objects.filter(batch__to_organization_id=office_id)
     if pending_only:
-        rows = rows.filter(Exists(_waiting(office, "batch_id")))
+        rows = rows.filter(Exists(_waiting(office_id, "batch_id")))
     return rows.order_by(
         "-batch__created_at", "-batch_id", "declaration__applicant__name", "declaration_id"
     ).values_list("pk", flat=True)

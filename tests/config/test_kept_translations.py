@@ -50,3 +50,22 @@ def test_a_variable_is_translated_on_each_render(language, word):
     with translation.override(language):
         assert template.render({"w": "首页"}) == word
         assert template.render({"w": "<script>"}) == "&lt;script&gt;"
+
+
+def test_only_the_intended_library_override_passes_the_check(settings):
+    """templates.W003 is silenced for {% load i18n %}'s override; core.checks still reports
+    any other library name given to two modules."""
+    from core.checks import template_tag_names_unique
+
+    assert template_tag_names_unique() == []
+    templates = [dict(settings.TEMPLATES[0])]
+    templates[0]["OPTIONS"] = {
+        **templates[0]["OPTIONS"],
+        "libraries": {
+            **templates[0]["OPTIONS"]["libraries"],
+            "static": "core.templatetags.kept_i18n",
+        },
+    }
+    settings.TEMPLATES = templates
+    [warning] = template_tag_names_unique()
+    assert warning.id == "core.W003" and "'static'" in warning.msg
