@@ -86,13 +86,15 @@ def test_the_sql_is_the_querysets_and_is_compiled_once_per_shape(unit, queue):
 @pytest.mark.django_db
 def test_values_lists_and_annotations(unit, queue):
     ids = _ids(unit)
-    pairs = prepared(
-        lambda *, ids: (
+
+    def pairs_of(*, ids):
+        return (
             Review.objects.filter(pk__in=ids)
             .order_by("-pk")
             .values_list("pk", "declaration__applicant__name")
         )
-    )
+
+    pairs = prepared(pairs_of)
     flat = prepared(
         lambda *, ids: (
             Review.objects.filter(pk__in=ids).order_by("pk").values_list("state", flat=True)
@@ -105,11 +107,7 @@ def test_values_lists_and_annotations(unit, queue):
             .annotate(passed=Count("pk", filter=Q(state="passed")), n=Count("pk"))
         )
     )
-    assert pairs(ids=ids) == list(
-        Review.objects.filter(pk__in=ids)
-        .order_by("-pk")
-        .values_list("pk", "declaration__applicant__name")
-    )
+    assert pairs(ids=ids) == list(pairs_of(ids=ids))
     assert flat(ids=ids[:2]) == ["pending", "pending"]
     assert counted(organization=unit.pk) == [(unit.pk, 0, 6)]
 
@@ -160,20 +158,17 @@ def test_a_huge_declaration_id_on_the_review_page_is_not_found(login, unit_revie
 def test_columns_the_order_needs_are_cut_off(unit, queue):
     """A DISTINCT query orders by columns it must then select: the rows are the queryset's."""
     ids = _ids(unit)
-    states = prepared(
-        lambda *, ids: (
+
+    def states_of(*, ids):
+        return (
             Review.objects.filter(pk__in=ids)
             .values_list("state", "organization_id")
             .order_by("-arrived_at")
             .distinct()
         )
-    )
-    assert states(ids=ids) == list(
-        Review.objects.filter(pk__in=ids)
-        .values_list("state", "organization_id")
-        .order_by("-arrived_at")
-        .distinct()
-    )
+
+    states = prepared(states_of)
+    assert states(ids=ids) == list(states_of(ids=ids))
     assert all(len(row) == 2 for row in states(ids=ids))
 
 
@@ -192,3 +187,13 @@ def test_a_slice_is_part_of_the_shape(unit, queue):
     for start in (0, 2, 4, 6):
         assert paged(organization=unit.pk, page=slice(start, start + 2)) == ids[start : start + 2]
     assert paged(organization=unit.pk, page=slice(0, 2)) == ids[:2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", [f"/declarations/{2**70}/", f"/declarations/{2**70}/sections/education/"]
+)
+def test_a_huge_declaration_id_on_an_applicant_page_is_not_found(
+    login, engineering_declaration, url
+):
+    assert login(engineering_declaration.applicant).get(url).status_code == 404
