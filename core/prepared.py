@@ -21,9 +21,11 @@ conditions are ANDed with (an int past 64 bits matches nothing, so it gives [] o
 list); a range lookup (lte, gte) takes only values read from the database. Each value must
 reach the SQL as a parameter unchanged: one that a lookup changes (`icontains` wraps it in %)
 or leaves out is refused when the shape is first compiled. The build function must depend on
-nothing but its values and the settings: compiled SQL is kept per database connection (each
-thread has its own) and dropped whenever a setting changes (the tests' override_settings), as
-the kept configuration rows' joins depend on the settings.
+nothing but its values and the settings: compiled SQL is kept per process (it is the same text
+for every connection to the database; each call runs on the calling thread's own connection)
+and dropped whenever a setting changes (the tests' override_settings), as the kept
+configuration rows' joins depend on the settings. Nothing is kept per connection: the threaded
+development server opens one per request thread.
 
 Supported: model instances (with select_related, only/defer, annotations) and values_list
 (tuples or flat). Not: prefetch_related, values() dicts, known related objects.
@@ -43,7 +45,7 @@ from django.db.models.query import (
     get_related_populators,
 )
 
-# Shapes kept per query and connection (a list's length is part of a shape: pages of 30 rows
+# Shapes kept per query (a list's length is part of a shape: pages of 30 rows
 # have a few).
 MAX_SHAPES = 64
 
@@ -155,8 +157,7 @@ class PreparedQuery:
         self.build = build
         self.__name__ = getattr(build, "__name__", "prepared")
         self.__doc__ = getattr(build, "__doc__", None)
-        # connection -> {shape: _Compiled}; a connection's SQL stays with it (its thread's).
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._compiled: dict = {}  # shape -> _Compiled
         _all.add(self)
 
     def __call__(self, **values) -> list:
@@ -179,22 +180,18 @@ class PreparedQuery:
                 value = values[name] = _plain(value)
                 shape.append((name, None, type(value)))
         shape = tuple(shape)
-        connection = connections["default"]
-        per_connection = self._compiled.get(connection)
-        if per_connection is None:
-            per_connection = self._compiled[connection] = {}
-        compiled = per_connection.get(shape)
+        compiled = self._compiled.get(shape)
         if compiled is None:
-            if len(per_connection) >= MAX_SHAPES:
-                per_connection.clear()
-            compiled = per_connection[shape] = self._compile(values)
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            compiled = self._compiled[shape] = self._compile(values)
         return compiled.run(values)
 
     def _compile(self, values) -> _Compiled:
         return _Compiled(self.build, values)
 
     def clear(self) -> None:
-        self._compiled = weakref.WeakKeyDictionary()
+        self._compiled = {}
 
 
 def _plain(value):
