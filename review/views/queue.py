@@ -43,9 +43,11 @@ def queue(request):
     catalog = selectors.catalog_options()
     filters = QueueFilterForm(request.GET, catalog=catalog)
     f = filters.to_filter()
-    # A search's queries are planned with its values each time (core.db.unprepared): a prepared
-    # statement's generic plan for them scans the whole queue.
-    search = unprepared() if f.q else nullcontext()
+    # A name search's queries are planned with its values each time (core.db.unprepared): a
+    # prepared statement's generic plan for them scans the whole queue. An ID-number search's
+    # generic plans use the unique index on UPPER(id_number) (0.03-0.11 ms on the bench data),
+    # and planning its four queries afresh cost ~1.9 ms of PostgreSQL's CPU a page.
+    search = unprepared() if f.q and not selectors.is_id_number_search(f.q) else nullcontext()
     with search:
         counts = selectors.queue_counts(organization, f)
         paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)

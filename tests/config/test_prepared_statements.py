@@ -64,3 +64,25 @@ def test_queries_inside_unprepared_are_planned_with_their_values_each_time():
     for n in range(8):
         list(User.objects.filter(email=f"{n}@example.com"))
     assert _prepared(pattern) == 1
+
+
+@pytest.mark.django_db
+def test_an_id_number_search_is_prepared_and_a_name_search_is_not(
+    login, unit_reviewer, unit, engineering_plan
+):
+    """The queue's ID-number search reuses prepared statements (its generic plans use the
+    unique index on UPPER(id_number)); a name search is planned with its text every time."""
+    from tests.review.builders import build_queue
+
+    declarations = build_queue(unit, engineering_plan, 3)
+    client = login(unit_reviewer)
+    id_number = declarations[0].applicant.id_number
+    for _ in range(8):
+        page = client.get("/review/", {"q": id_number}).content.decode()
+        assert page.count('data-testid="queue-row"') == 1
+        page = client.get("/review/", {"q": "申报人"}).content.decode()
+        assert page.count('data-testid="queue-row"') == 3
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert _prepared('%UPPER("applicants_user"."id_number"%') >= 1
+    assert _prepared('%"applicants_user"."name"::text) LIKE%') == 0
