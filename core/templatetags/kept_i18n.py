@@ -5,16 +5,14 @@ them, ~5 % of its CPU (issue 13). Anything else (a variable, a filter, a context
 as Django renders it."""
 
 from django import template
-from django.core.signals import setting_changed
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
+
+from core.templatetags.kept import generation
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
 register.filters.update(django_i18n.register.filters)
-
-# Renewed when a setting that decides translations changes (the tests' override_settings).
-_generation = [0]
 
 
 class KeptTranslateNode(django_i18n.TranslateNode):
@@ -32,7 +30,7 @@ class KeptTranslateNode(django_i18n.TranslateNode):
     def render(self, context):
         if not self.constant:
             return super().render(context)
-        key = (get_language(), _generation[0])
+        key = (get_language(), generation[0])
         try:
             value = self.kept[key]
         except KeyError:
@@ -55,13 +53,3 @@ def do_translate(parser, token):
 
 register.tag("translate", do_translate)
 register.tag("trans", do_translate)
-
-_TRANSLATION_SETTINGS = {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_I18N"}
-
-
-def _renew(*, setting, **kwargs):
-    if setting in _TRANSLATION_SETTINGS:
-        _generation[0] += 1
-
-
-setting_changed.connect(_renew, dispatch_uid="core.kept_i18n.renew")

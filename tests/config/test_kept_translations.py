@@ -69,3 +69,22 @@ def test_only_the_intended_library_override_passes_the_check(settings):
     settings.TEMPLATES = templates
     [warning] = template_tag_names_unique()
     assert warning.id == "core.W003" and "'static'" in warning.msg
+
+
+def test_a_kept_part_is_rendered_once_per_language(settings):
+    """{% kept %} (base.html's head, navigation frame and footer): rendered the first time in a
+    language and then served as it was; another language or a setting change renders it
+    afresh."""
+    template = engines["django"].from_string(
+        '{% load i18n kept %}{% kept %}<a href="{% url "home" %}">{% translate "首页" %}</a>'
+        "{{ n }}{% endkept %}|{{ n }}"
+    )
+    with translation.override("zh-hans"):
+        assert template.render({"n": 1}) == '<a href="/">首页</a>1|1'
+        # Served as kept: the part reads nothing of the request (here it wrongly does).
+        assert template.render({"n": 2}) == '<a href="/">首页</a>1|2'
+    with translation.override("en"):
+        assert template.render({"n": 3}) == '<a href="/">Home</a>3|3'
+    settings.STATIC_URL = "/other-static/"
+    with translation.override("zh-hans"):
+        assert template.render({"n": 4}) == '<a href="/">首页</a>4|4'
