@@ -25,54 +25,6 @@ os.environ["PGOPTIONS"] = " ".join(
 )
 
 
-def _weight(item) -> int:
-    """0 for a browser test (10-50 s each), 1 for a real Celery worker's (5-15 s), 2 for another
-    test that commits (a flush each), 3 for the rest (mostly well under a second)."""
-    if item.get_closest_marker("browser"):
-        return 0
-    if item.get_closest_marker("celery_worker"):
-        return 1
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    if (
-        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-        or "transactional_db" in fixtures
-        or "live_server" in fixtures
-    ):
-        return 2
-    return 3
-
-
-def pytest_collection_modifyitems(config, items):
-    """Under xdist (make test, CI), the long tests first in each process's share. xdist's
-    worksteal hands each process an equal, contiguous part of this order and an idle process
-    takes the end of another's queue; with the browser tests together in one part, the run
-    ended on one process finishing them while the other had stopped (the last 3 % of the
-    SQLite pass took 2.5 min). Now each part starts with its half of the long tests (dealt in
-    turn, in their collected order) and ends with short ones, so whatever is left at the end,
-    or taken from the end, is short. The order is the same in every process (xdist checks
-    that); a run without xdist keeps the collected order."""
-    workers = getattr(config, "workerinput", {}).get("workercount")
-    if not workers or workers < 2 or len(items) < workers:
-        return
-    heavy = sorted((item for item in items if _weight(item) < 3), key=_weight)
-    light = [item for item in items if _weight(item) == 3]
-    parts = [[] for _ in range(workers)]
-    for index, item in enumerate(heavy):
-        parts[index % workers].append(item)
-    # The sizes worksteal sends: len(pending) // processes left, process by process.
-    left, ordered = len(items), []
-    for index, part in enumerate(parts):
-        size = left // (workers - index)
-        left -= size
-        take = max(0, size - len(part))
-        part.extend(light[:take])
-        del light[:take]
-        ordered.extend(part)
-    ordered.extend(light)
-    items[:] = ordered
-
-
 @pytest.fixture(scope="session")
 def _private_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private-media")
