@@ -111,7 +111,8 @@ def slots_with_files(declaration, plan_section) -> list[AttachmentSlot]:
     """The section's slots in order, each with `.files`: this declaration's attachments in the
     slot, oldest first. Two queries however many slots and files there are (one when the
     section has no slot)."""
-    slots = _section_slots(plan_section=plan_section.pk)
+    # The plan's slots (kept with the shared cache on), as copies: .files is this request's.
+    slots = [kept.copy_row(slot) for slot in slot_rows([plan_section.pk])]
     files: dict[int, list[Attachment]] = {slot.pk: [] for slot in slots}
     for attachment in _files_in_slots(declaration=declaration.pk, slots=list(files)):
         files[attachment.slot_id].append(attachment)
@@ -119,11 +120,6 @@ def slots_with_files(declaration, plan_section) -> list[AttachmentSlot]:
         slot.files = files[slot.pk]
         slot.plan_section = plan_section  # known: no query when a slot names its section
     return slots
-
-
-@prepared
-def _section_slots(*, plan_section):
-    return AttachmentSlot.objects.filter(plan_section_id=plan_section).order_by("sort_order", "pk")
 
 
 @prepared

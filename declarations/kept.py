@@ -64,7 +64,7 @@ def by_id(model, ids) -> dict:
     return {i: store[i] for i in ids if i in store}
 
 
-def _copy(row):
+def copy_row(row):
     """A copy of a kept row with its own state and relation cache (what copy.copy gives, without
     its pickling round trip): a request may set attributes or cache relations on it. The kept
     row's related rows (a plan's series) are shared; no page changes them."""
@@ -144,7 +144,7 @@ def attach(objs, *paths) -> None:
         for parent in parents:
             row = rows.get(getattr(parent, field.attname))
             if row is not None:
-                setattr(parent, name, _copy(row))
+                setattr(parent, name, copy_row(row))
 
 
 def fetch(queryset, *paths, only=()) -> list:

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,8 +68,8 @@ def saved_section(*, declaration, code):
 
 
 def plan_sections(declaration) -> list:
-    """The plan's sections in plan order: the prefetched ones when the caller prefetched them
-    (prefetch_plan_sections), else one query ordered by the sections' own order (PlanSection's
+    """The plan's sections in plan order: the prefetched ones when the caller set them
+    (load_sections), else one query ordered by the sections' own order (PlanSection's
     default ordering starts with "plan", which joins the plan, its series and level to sort
     by Plan's ordering)."""
     plan = declaration.plan
@@ -129,11 +129,6 @@ def load_sections(declaration) -> None:
     runs (missing_items): at most two queries, one with the plan's form kept."""
     _as_prefetched(declaration.plan, "sections", plan_sections(declaration))
     _as_prefetched(declaration, "section_data", _saved_sections(declaration=declaration.pk))
-
-
-def prefetch_plan_sections() -> Prefetch:
-    """For prefetch_related_objects: the plan's sections without the default ordering's joins."""
-    return Prefetch("plan__sections", queryset=PlanSection.objects.order_by("sort_order", "pk"))
 
 
 def enabled_sections(declaration):

@@ -45,10 +45,10 @@ def inbox(request):
     paginator.count = selectors.inbox_total(office, ids, pending_only=not show_all)
     page = paginator.get_page(request.GET.get("page"))
     start = (page.number - 1) * selectors.INBOX_ROWS_PER_PAGE
-    ids = selectors.inbox_page_ids(
+    page_ids = selectors.inbox_page_ids(
         office, start, start + selectors.INBOX_ROWS_PER_PAGE, pending_only=not show_all
     )
-    groups = selectors.inbox_page(office, ids)
+    groups = selectors.inbox_page(office, page_ids)
     # What each cell prints, worked out here once rather than by template lookups per cell.
     detail_url = rows.detail_url_pattern()
     pick_label = _("选择%(name)s")

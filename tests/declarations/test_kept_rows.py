@@ -155,3 +155,20 @@ def test_a_new_version_lets_the_older_versions_rows_go(department_queue):
     after = declaration_services._kept_per_version
     assert after["version"] != before["version"]
     assert not any(after[key] is value for key, value in before.items() if key != "version")
+
+
+def test_the_section_page_takes_its_slots_from_the_kept_form(
+    settings, login, engineering_declaration
+):
+    """The section page's upload slots come from the kept plan form (copies: each request sets
+    its own files on them): the page reads as without the shared cache, and no slot query runs
+    once the form is kept."""
+    client = login(engineering_declaration.applicant)
+    url = f"/declarations/{engineering_declaration.pk}/sections/education/"
+    kept_page, fresh_page = _kept_and_fresh(settings, client, url)
+    assert kept_page == fresh_page
+    with shared_kept_on(settings, "kept-slots"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "declarations_attachmentslot" in q["sql"]]
