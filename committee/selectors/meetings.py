@@ -262,25 +262,21 @@ def _expert_seat(*, user, meeting):
     ).select_related("expert", "meeting__committee")[:1]
 
 
-def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclaration]:
-    """A declaration of a meeting the user's active expert profile was drawn for and is not
-    recused from; else 404. One query: the item with its meeting, declaration and plan, the
-    expert's seat (annotated, then built as a MeetingExpert) and whether they voted on it
-    (item.has_voted). The Expert is loaded only if a caller uses it."""
-    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.EXPERT:
-        raise Http404(_("未找到该申报。"))
+@prepared
+def _expert_item(*, item, user):
+    """get_expert_item's query (compiled once: core.prepared)."""
     seat = MeetingExpert.objects.filter(
-        meeting_id=OuterRef("meeting_id"), expert__user=user, expert__is_active=True
+        meeting_id=OuterRef("meeting_id"), expert__user_id=user, expert__is_active=True
     )
-    item = (
-        MeetingDeclaration.objects.filter(pk=pk, meeting__status__in=SHOWN_TO_EXPERTS)
+    return (
+        MeetingDeclaration.objects.filter(pk=item, meeting__status__in=SHOWN_TO_EXPERTS)
         .annotate(
             seat_id=Subquery(seat.values("pk")[:1]),
             seat_expert_id=Subquery(seat.values("expert_id")[:1]),
             seat_draw_order=Subquery(seat.values("draw_order")[:1]),
             seat_attended=Subquery(seat.values("attended")[:1]),
             has_voted=Exists(
-                VoteParticipation.objects.filter(item=OuterRef("pk"), expert__user=user)
+                VoteParticipation.objects.filter(item=OuterRef("pk"), expert__user_id=user)
             ),
         )
         .filter(seat_id__isnull=False)
@@ -288,7 +284,7 @@ def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclar
             Exists(
                 Recusal.objects.filter(
                     meeting=OuterRef("meeting_id"),
-                    expert__user=user,
+                    expert__user_id=user,
                     declaration_id=OuterRef("declaration_id"),
                 )
             )
@@ -299,9 +295,19 @@ def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclar
             "declaration__declaring_unit",
             "declaration__plan__series",
             "declaration__plan__level",
-        )
-        .first()
+        )[:1]
     )
+
+
+def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclaration]:
+    """A declaration of a meeting the user's active expert profile was drawn for and is not
+    recused from; else 404. One query: the item with its meeting, declaration and plan, the
+    expert's seat (annotated, then built as a MeetingExpert) and whether they voted on it
+    (item.has_voted). The Expert is loaded only if a caller uses it."""
+    if not getattr(user, "is_authenticated", False) or user.kind != AccountKind.EXPERT:
+        raise Http404(_("未找到该申报。"))
+    rows = _expert_item(item=int(pk), user=user.pk)
+    item = rows[0] if rows else None
     if item is None:
         raise Http404(_("未找到该申报。"))
     seat = MeetingExpert(
@@ -318,13 +324,20 @@ def get_expert_item(user, pk: int) -> tuple[Expert, MeetingExpert, MeetingDeclar
 
 
 def level_opinions(declaration_id: int, round_: int) -> list[DeclarationEvent]:
-    """The decisions of every level on the round (review's decision records), in order."""
-    return list(
-        DeclarationEvent.objects.filter(
-            declaration_id=declaration_id,
-            details__round=round_,
-            action__in=workflow.DECISIONS,
-        )
+    """The decisions of every level on the round (review's decision records), in order: the
+    declaration's decisions in one prepared query, the round picked here (a JSON key lookup's
+    value is no plain parameter for core.prepared; a declaration has a few decisions)."""
+    return [
+        event
+        for event in _decisions(declaration=int(declaration_id))
+        if (event.details or {}).get("round") == round_
+    ]
+
+
+@prepared
+def _decisions(*, declaration):
+    return (
+        DeclarationEvent.objects.filter(declaration_id=declaration, action__in=workflow.DECISIONS)
         .select_related("organization")
         .order_by("created_at", "pk")
     )

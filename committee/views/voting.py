@@ -89,9 +89,10 @@ def _reading(item) -> str:
     html = cache.get(key)
     if html is None:
         view = selectors.declaration_view(item, enabled_sections(item.declaration))
-        if view is None:
-            return ""
-        html = render_to_string("committee/_vote_reading.html", {"view": view})
+        # No snapshot of the round: kept empty too (a new submission is another key).
+        html = (
+            "" if view is None else render_to_string("committee/_vote_reading.html", {"view": view})
+        )
         cache.set(key, html, READING_TIMEOUT)
     # Rendered by our own template above (escaped there).
     return mark_safe(html)

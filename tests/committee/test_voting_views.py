@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from committee.models import Ballot, CommitteeMember, Recusal, VoteParticipation
 from committee.services import voting
+from declarations.models import DeclarationEvent, DeclarationStatus
+from declarations.workflow import Action
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from tests.committee import meeting_fixtures
 from tests.committee.meeting_fixtures import accepted, experts, meeting_with
@@ -196,3 +198,24 @@ def test_the_vote_asks_for_confirmation_without_inline_script(client, login, vot
     page = client.get(reverse("committee:expert_item", args=[item.pk])).content.decode()
     assert 'data-testid="vote-form" data-confirm="投票后不能修改，确定提交吗？"' in page
     assert "onsubmit" not in page and "onclick" not in page
+
+
+def test_item_page_shows_only_the_opinions_of_the_items_round(client, login, voting_meeting):
+    """A declaration returned and submitted again is voted on in its new round: the expert reads
+    that round's opinions, not the earlier round's."""
+    meeting, seated, declarations = voting_meeting
+    declaration = declarations[0]
+    DeclarationEvent.objects.create(
+        declaration=declaration,
+        action=Action.PASS,
+        organization=declaration.declaring_unit,
+        from_status=DeclarationStatus.UNDER_REVIEW,
+        to_status=DeclarationStatus.PASSED,
+        reason="上一轮的意见：材料齐全。",
+        details={"round": 0},
+    )
+    item = meeting.items.get(declaration=declaration)
+    login(seated[0].user)
+    page = client.get(reverse("committee:expert_item", args=[item.pk])).content.decode()
+    assert "同意推荐" in page
+    assert "上一轮的意见" not in page
