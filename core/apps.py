@@ -10,8 +10,9 @@ class CoreConfig(AppConfig):
         # overriding BLANK_CHOICE_LABEL in ready(); the project's forms say "请选择" everywhere.
         from django.db.models import fields
 
-        from core import checks, per_request  # noqa: F401 (checks registers itself)
+        from core import checks, per_request, translation_catalogs  # noqa: F401 (checks registers itself)
         from core.forms import EMPTY_LABEL
 
         fields.BLANK_CHOICE_LABEL = EMPTY_LABEL
         per_request.connect()
+        translation_catalogs.install()
