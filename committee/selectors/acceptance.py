@@ -216,11 +216,16 @@ def inbox_page(office, ids) -> list[InboxBatch]:
     return list(grouped.values())
 
 
-def inbox_total(office, ids, *, pending_only: bool) -> int:
+def inbox_total(office, *, pending_only: bool) -> int:
     """How many rows inbox_ids() has (the paginator's count). With the shared cache on it is
     kept under the office's tokens like the review queues' counts (review.reportable): every
     report to the office and every move of a declaration it holds replaces them."""
-    return reportable.cached(office, QueueFilter(), f"inbox:{int(pending_only)}", ids.count)
+    return reportable.cached(
+        office,
+        QueueFilter(),
+        f"inbox:{int(pending_only)}",
+        lambda: inbox_ids(office, pending_only=pending_only).count(),
+    )
 
 
 def inbox_counts(office) -> dict[str, int]:

@@ -40,9 +40,9 @@ def inbox(request):
     waiting), 30 a page, with a checkbox for those that may be decided."""
     office = selectors.office_of(request.user, Cap.RECEIVE)
     show_all = request.GET.get("show") == "all"
-    ids = selectors.inbox_ids(office, pending_only=not show_all)
-    paginator = Paginator(ids, selectors.INBOX_ROWS_PER_PAGE)
-    paginator.count = selectors.inbox_total(office, ids, pending_only=not show_all)
+    # The paginator counts (kept) and numbers the pages; the page's ids are a prepared query.
+    total = selectors.inbox_total(office, pending_only=not show_all)
+    paginator = Paginator(range(total), selectors.INBOX_ROWS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     start = (page.number - 1) * selectors.INBOX_ROWS_PER_PAGE
     page_ids = selectors.inbox_page_ids(

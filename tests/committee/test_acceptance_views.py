@@ -105,6 +105,11 @@ def test_inbox_queries_do_not_grow_with_batches_and_declarations(
         page = office_client.get(INBOX, {"page": 2}).content.decode()
     assert page.count('data-testid="inbox-row"') == 4
     assert page.count('data-testid="batch"') == 2
+    # A page past the end is the last page; one that is no number, the first.
+    page = office_client.get(INBOX, {"page": 99}).content.decode()
+    assert page.count('data-testid="inbox-row"') == 4
+    page = office_client.get(INBOX, {"page": "abc"}).content.decode()
+    assert page.count('data-testid="inbox-row"') == 30
 
 
 def test_confirmation_names_how_many_and_which(
