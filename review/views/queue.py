@@ -50,10 +50,13 @@ def queue(request):
     search = unprepared() if f.q and not selectors.is_id_number_search(f.q) else nullcontext()
     with search:
         counts = selectors.queue_counts(organization, f)
-        paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)
         if f.state is None or f.state in counts:
-            # The tabs' counts are taken under the same filters: no second COUNT for the pages.
-            paginator.count = counts[f.state] if f.state else sum(counts.values())
+            # The tabs' counts are taken under the same filters: no second COUNT for the pages,
+            # and the paginator only numbers them (the page's keys are read below).
+            total = counts[f.state] if f.state else sum(counts.values())
+            paginator = Paginator(range(total), QUEUE_PER_PAGE)
+        else:
+            paginator = Paginator(selectors.queue_page_ids(organization, f), QUEUE_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         start = (page.number - 1) * QUEUE_PER_PAGE
         keys = selectors.queue_page_keys(organization, f, start, start + QUEUE_PER_PAGE)
