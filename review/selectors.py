@@ -263,6 +263,15 @@ def round_results(declaration: Declaration, organization) -> dict[str, SectionRe
     }
 
 
+@kept.prepared_fetch("organization", "reviewer")
+def section_results(*, declaration):
+    """Every section result of the declaration, newest round first (the review page's cards:
+    this organization's and the earlier ones), with who recorded it."""
+    return SectionResult.objects.filter(declaration_id=declaration).order_by(
+        "-round", "organization_id", "pk"
+    )
+
+
 def returned_round(declaration: Declaration) -> int | None:
     """The round before this one, if it ended with a return (so the reviewer can see what
     changed since)."""

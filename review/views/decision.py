@@ -36,7 +36,7 @@ from core.forms import add_service_errors
 from core.hooks import add_panels
 from core.html import format_html, format_html_join
 from declarations import hooks as declaration_hooks
-from declarations import kept, workflow
+from declarations import workflow
 from declarations.continuing_education import summary_for
 from declarations.reader import (
     DeclarationView,
@@ -354,14 +354,7 @@ def review_page(declaration, review, actor) -> ReviewPage:
     reading = _reading(declaration, sections, slots, slot_rows)
     files_html = _files_blocks(slots)
 
-    results = list(
-        kept.related(
-            SectionResult.objects.filter(declaration=declaration),
-            "organization",
-            "reviewer",
-        ).order_by("-round", "organization_id", "pk")
-    )
-    kept.attach(results, "organization", "reviewer")
+    results = selectors.section_results(declaration=declaration.pk)
     mine = {
         r.code: r
         for r in results
