@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -111,6 +112,10 @@ def create(request, plan_pk: int):
     return redirect("declarations:overview", pk=declaration.pk)
 
 
+# Stands for a section's code in the overview's one reverse() of the section page.
+_CODE = "section-code"
+
+
 @personal_required
 def overview(request, pk: int):
     declaration = selectors.get_declaration_for_applicant(request.user, pk)
@@ -118,6 +123,9 @@ def overview(request, pk: int):
     selectors.load_sections(declaration)
     saved_at = {s.code: s.updated_at for s in declaration.section_data.all()}
     saved = set(saved_at)
+    # Each section's link from one reverse() a page (a slug in place of the placeholder).
+    section_url = reverse("declarations:section", args=[declaration.pk, _CODE]).replace(_CODE, "{}")
+    continuing_url = reverse("declarations:continuing_education", args=[declaration.pk])
     sections = [
         {
             "code": s.code,
@@ -125,6 +133,9 @@ def overview(request, pk: int):
             "saved": s.code in saved,
             "readonly": SECTIONS[s.code].kind == "readonly",
             "available": s.code in SECTION_FORMS,
+            "url": continuing_url
+            if s.code == "continuing_education"
+            else section_url.format(s.code),
         }
         for s in selectors.enabled_sections(declaration)
         if s.code in SECTIONS
