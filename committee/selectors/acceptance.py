@@ -52,9 +52,17 @@ def inbox_ids(office, *, pending_only: bool = True):
 
 
 def inbox_page_ids(office, start: int, stop: int, *, pending_only: bool = True) -> list[int]:
-    """inbox_ids()[start:stop], compiled once per page (core.prepared)."""
+    """inbox_ids()[start:stop], compiled once per page (core.prepared). With the shared cache
+    on, kept under the office's tokens as the inbox's counts are (review.reportable): the ids
+    and their order change only with a report to the office or a move of a declaration it
+    holds, which replace them (the rows themselves are read per request)."""
     query = _pending_inbox_ids if pending_only else _all_inbox_ids
-    return query(office=office.pk, page=slice(start, stop))
+    return reportable.cached(
+        office,
+        QueueFilter(),
+        f"inbox-page:{int(pending_only)}:{int(start)}:{int(stop)}",
+        lambda: query(office=office.pk, page=slice(start, stop)),
+    )
 
 
 @prepared

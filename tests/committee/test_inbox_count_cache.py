@@ -1,6 +1,6 @@
-"""The committee inbox's counts (its pages' total and 待受理/已受理) kept in the shared cache
-under the office's tokens (review.reportable, issue 13): no query for them on a repeated page,
-and exact again after a batch is reported to the office and after a decision."""
+"""The committee inbox's counts (its pages' total and 待受理/已受理) and its page's ids kept in
+the shared cache under the office's tokens (review.reportable, issue 13): no query for them on a
+repeated page, and exact again after a batch is reported to the office and after a decision."""
 
 import pytest
 from django.db import connection
@@ -31,6 +31,10 @@ def _inbox(client, **params):
     return response, len(ctx.captured_queries)
 
 
+def _rows(response) -> int:
+    return response.content.decode().count('data-testid="inbox-row"')
+
+
 def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
     count_cache,
     login,
@@ -51,10 +55,11 @@ def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
     reportable.forget(reporting_department.pk)  # the builder's rows were written in bulk
     cold, cold_queries = _inbox(client)
     warm, warm_queries = _inbox(client)
-    assert warm_queries == cold_queries - 2
+    assert warm_queries == cold_queries - 3  # the two counts and the page's ids
     for response in (cold, warm):
         assert response.context["counts"] == {"waiting": 3, "accepted": 0}
         assert response.context["page"].paginator.count == 3
+        assert _rows(response) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         bulk_at_committee(
@@ -63,6 +68,7 @@ def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
     response, _ = _inbox(client)
     assert response.context["counts"] == {"waiting": 5, "accepted": 0}
     assert response.context["page"].paginator.count == 5
+    assert _rows(response) == 5
 
     with django_capture_on_commit_callbacks(execute=True):
         accept(committee_office_user, committee_office, first)
@@ -70,8 +76,10 @@ def test_the_inbox_counts_are_kept_until_a_report_or_a_decision(
     assert response.context["counts"] == {"waiting": 2, "accepted": 3}
     # The first batch waits for nothing now: only the second is listed by default.
     assert response.context["page"].paginator.count == 2
+    assert _rows(response) == 2
     everything, _ = _inbox(client, show="all")
     assert everything.context["page"].paginator.count == 5
+    assert _rows(everything) == 5
 
 
 def test_the_inbox_reads_the_same_with_the_rows_kept(
