@@ -19,9 +19,10 @@ before the commit stored its count under a token the second replacement retires,
 served a count read before a change after it. Nothing is stored from inside a transaction of
 the application's own (a count of rows not yet committed). The rule itself does not read the
 date (a notice's outcome is recorded by the unit once it ended), so no date is in the key. A
-search (q) is never cached: it reads the applicant's name and ID number, which change outside
-the review app. Only the displayed count is cached; report_declarations checks every
-declaration for real.
+search (q) is cached only once resolved to the accounts it matches (selectors.resolve_search,
+read per request), under a key naming those accounts: its text reads the applicant's name and
+ID number, which change outside the review app. Only the displayed count is cached;
+report_declarations checks every declaration for real.
 
 On with REVIEW_COUNT_CACHE_TIMEOUT > 0 (seconds an entry lives; by default the same as
 ACCESS_CACHE_TIMEOUT: production with Redis, a cache every process shares). Off where the
@@ -51,10 +52,15 @@ def _organization_key(organization_id) -> str:
 
 
 def _entry_key(organization_id, f, part: str) -> str:
-    return (
+    key = (
         f"review:reportable:{part}:{organization_id}:"
         f"{f.year or ''}:{f.series or ''}:{f.level or ''}"
     )
+    if f.applicants is not None:
+        # A resolved search: its accounts (read per request), not its text.
+        accounts = ",".join(map(str, sorted(f.applicants)))
+        key += ":a" + hashlib.sha256(accounts.encode()).hexdigest()[:32]
+    return key
 
 
 def cached_count(organization, f, publishes_notice: bool, count) -> int:
@@ -90,7 +96,7 @@ def cached(organization, f, part: str, compute):
     """compute() for the organization and filter, served from the cache while both tokens are
     the ones it was stored with."""
     timeout = cache_timeout()
-    if not timeout or f.q:
+    if not timeout or (f.q and f.applicants is None):
         return compute()
     return token_cache.cached(
         (_GLOBAL_KEY, _organization_key(organization.pk)),

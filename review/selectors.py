@@ -3,7 +3,7 @@ fetch-with-permission helper for a declaration under review."""
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, Subquery
@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants.models import User
 from catalog.models import Level, Series
 from core.prepared import prepared
 from declarations import kept, workflow
@@ -41,6 +42,34 @@ class QueueFilter:
     level: int | None = None
     state: str | None = None
     q: str = ""
+    # The accounts the search q matched, once resolve_search() has read them (None: not read,
+    # or too many: the queries then join the applicant and match q themselves).
+    applicants: tuple[int, ...] | None = None
+
+
+# A search matching more accounts than this (a single common character) is matched in the
+# queue's own queries, as a join, rather than as a list of ids.
+SEARCH_ACCOUNTS_MAX = 50
+
+
+def resolve_search(f: QueueFilter) -> QueueFilter:
+    """f with the accounts its search matches read now (one query on the accounts alone, by the
+    trigram index on the name or the unique index on the ID number): the queue's queries then
+    take them as ids, which are compiled once (core.prepared), planned once by PostgreSQL and
+    kept in the shared cache like the other filters' (review.reportable); with the text in
+    them each was planned afresh (a name search's reportable count: 5.5 ms of planning for
+    0.9 ms of execution on the bench data). The same rows either way: the accounts are read
+    in the same request."""
+    if not f.q or f.applicants is not None:
+        return f
+    ids = list(
+        User.objects.filter(search_q(f.q))
+        .order_by("pk")
+        .values_list("pk", flat=True)[: SEARCH_ACCOUNTS_MAX + 1]
+    )
+    if len(ids) > SEARCH_ACCOUNTS_MAX:
+        return f
+    return replace(f, applicants=tuple(ids))
 
 
 def is_id_number_search(q: str) -> bool:
@@ -112,7 +141,9 @@ def _filtered(organization, f: QueueFilter, *, with_state: bool = True):
         reviews = reviews.filter(declaration__plan__series_id=f.series)
     if f.level:
         reviews = reviews.filter(declaration__plan__level_id=f.level)
-    if f.q:
+    if f.applicants is not None:
+        reviews = reviews.filter(declaration__applicant_id__in=list(f.applicants))
+    elif f.q:
         reviews = reviews.filter(search_q(f.q, "declaration__applicant__"))
     if with_state and f.state:
         reviews = reviews.filter(state=f.state)
@@ -197,6 +228,8 @@ def reportable_count(organization, f: QueueFilter) -> int:
     publishes_notice = access.may(organization, access.Capability.PUBLISH_NOTICE)
 
     def count() -> int:
+        if f.applicants == ():
+            return 0  # a search that matched nobody (an empty IN has no SQL)
         sql, params = _reportable_count_sql(organization, f, publishes_notice)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -348,9 +381,10 @@ def queue_page_ids(organization, f: QueueFilter):
 
 def queue_page_keys(organization, f: QueueFilter, start: int, stop: int) -> list:
     """queue_page_ids()[start:stop] as (review id, declaration id) pairs. Without a search the
-    query is compiled once per filter combination and page (core.prepared); a search's is
-    built for its text each time (NameContains writes the text into the SQL)."""
-    if f.q:
+    query is compiled once per filter combination and page (core.prepared), a resolved
+    search's too (its accounts as ids); an unresolved one's is built for its text each time
+    (NameContains writes the text into the SQL)."""
+    if f.q and f.applicants is None:
         return list(queue_page_ids(organization, f)[start:stop])
     filters = {
         name: value
@@ -359,6 +393,8 @@ def queue_page_keys(organization, f: QueueFilter, start: int, stop: int) -> list
     }
     if f.state:
         filters["state"] = f.state
+    if f.applicants is not None:
+        filters["applicants"] = list(f.applicants)
     return _queue_page_keys(organization=organization.pk, page=slice(start, stop), **filters)
 
 

@@ -42,12 +42,16 @@ def queue(request):
     organization = access.require_organization(request.user, *selectors.QUEUE_CAPABILITIES)
     catalog = selectors.catalog_options()
     filters = QueueFilterForm(request.GET, catalog=catalog)
-    f = filters.to_filter()
-    # A name search's queries are planned with its values each time (core.db.unprepared): a
-    # prepared statement's generic plan for them scans the whole queue. An ID-number search's
-    # generic plans use the unique index on UPPER(id_number) (0.03-0.11 ms on the bench data),
-    # and planning its four queries afresh cost ~1.9 ms of PostgreSQL's CPU a page.
-    search = unprepared() if f.q and not selectors.is_id_number_search(f.q) else nullcontext()
+    # A search is read as the accounts it matches first (selectors.resolve_search): the queries
+    # below then take their ids, on prepared statements. A name search matching too many
+    # accounts is matched in the queries themselves, planned with its text each time
+    # (core.db.unprepared): a prepared statement's generic plan for it scans the whole queue.
+    f = selectors.resolve_search(filters.to_filter())
+    search = (
+        unprepared()
+        if f.applicants is None and f.q and not selectors.is_id_number_search(f.q)
+        else nullcontext()
+    )
     with search:
         counts = selectors.queue_counts(organization, f)
         if f.state is None or f.state in counts:

@@ -67,11 +67,15 @@ def test_queries_inside_unprepared_are_planned_with_their_values_each_time():
 
 
 @pytest.mark.django_db
-def test_an_id_number_search_is_prepared_and_a_name_search_is_not(
-    login, unit_reviewer, unit, engineering_plan
+def test_a_search_runs_on_prepared_statements_unless_it_matches_too_many_accounts(
+    monkeypatch, login, unit_reviewer, unit, engineering_plan
 ):
-    """The queue's ID-number search reuses prepared statements (its generic plans use the
-    unique index on UPPER(id_number)); a name search is planned with its text every time."""
+    """A queue search is read as the accounts it matches first (review.selectors.resolve_search:
+    a name's pattern is written into that query, so each text is planned with it), then the
+    queue's queries take their ids and reuse prepared statements. A name search matching too
+    many accounts is matched in the queue's queries, planned with its text every time (a
+    generic plan would scan the whole queue)."""
+    from review import selectors
     from tests.review.builders import build_queue
 
     declarations = build_queue(unit, engineering_plan, 3)
@@ -82,7 +86,11 @@ def test_an_id_number_search_is_prepared_and_a_name_search_is_not(
         assert page.count('data-testid="queue-row"') == 1
         page = client.get("/review/", {"q": "申报人"}).content.decode()
         assert page.count('data-testid="queue-row"') == 3
+    monkeypatch.setattr(selectors, "SEARCH_ACCOUNTS_MAX", 2)
+    for _ in range(8):
+        page = client.get("/review/", {"q": "申报人"}).content.decode()
+        assert page.count('data-testid="queue-row"') == 3
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    assert _prepared('%UPPER("applicants_user"."id_number"%') >= 1
-    assert _prepared('%"applicants_user"."name"::text) LIKE%') == 0
+    assert _prepared('%"declarations_declaration"."applicant_id" IN ($%') >= 1
+    assert _prepared('%"review_review"%"applicants_user"."name"::text) LIKE%') == 0
