@@ -249,7 +249,7 @@ def _queue_row(row, cells, *, can_report: bool, is_unit: bool):
 
 
 def _reportable_count(organization, f) -> int:
-    with unprepared() if f.q else nullcontext():
+    with unprepared() if f.q and f.applicants is None else nullcontext():
         return selectors.reportable_count(organization, f)
 
 
