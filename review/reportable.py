@@ -96,7 +96,7 @@ def cached(organization, f, part: str, compute):
     """compute() for the organization and filter, served from the cache while both tokens are
     the ones it was stored with."""
     timeout = cache_timeout()
-    if not timeout or (f.q and f.applicants is None):
+    if not timeout or f.matches_text:
         return compute()
     return token_cache.cached(
         (_GLOBAL_KEY, _organization_key(organization.pk)),

@@ -46,6 +46,12 @@ class QueueFilter:
     # or too many: the queries then join the applicant and match q themselves).
     applicants: tuple[int, ...] | None = None
 
+    @property
+    def matches_text(self) -> bool:
+        """Whether the queries match the search text themselves (not resolved to accounts):
+        they cannot be compiled or kept, and PostgreSQL plans them with the text."""
+        return bool(self.q) and self.applicants is None
+
 
 # A search matching more accounts than this (a single common character) is matched in the
 # queue's own queries, as a join, rather than as a list of ids.
@@ -384,7 +390,7 @@ def queue_page_keys(organization, f: QueueFilter, start: int, stop: int) -> list
     query is compiled once per filter combination and page (core.prepared), a resolved
     search's too (its accounts as ids); an unresolved one's is built for its text each time
     (NameContains writes the text into the SQL)."""
-    if f.q and f.applicants is None:
+    if f.matches_text:
         return list(queue_page_ids(organization, f)[start:stop])
     filters = {
         name: value

@@ -47,12 +47,7 @@ def queue(request):
     # accounts is matched in the queries themselves, planned with its text each time
     # (core.db.unprepared): a prepared statement's generic plan for it scans the whole queue.
     f = selectors.resolve_search(filters.to_filter())
-    search = (
-        unprepared()
-        if f.applicants is None and f.q and not selectors.is_id_number_search(f.q)
-        else nullcontext()
-    )
-    with search:
+    with unprepared() if f.matches_text else nullcontext():
         counts = selectors.queue_counts(organization, f)
         if f.state is None or f.state in counts:
             # The tabs' counts are taken under the same filters: no second COUNT for the pages,
@@ -249,7 +244,7 @@ def _queue_row(row, cells, *, can_report: bool, is_unit: bool):
 
 
 def _reportable_count(organization, f) -> int:
-    with unprepared() if f.q and f.applicants is None else nullcontext():
+    with unprepared() if f.matches_text else nullcontext():
         return selectors.reportable_count(organization, f)
 
 
